@@ -1,0 +1,48 @@
+"""What flows from the spider through the pipelines to the store.
+
+Field names are the archive's column names (see README, "Data dictionary"),
+so an item reads like the row it becomes.
+"""
+import scrapy
+
+
+class ArticleItem(scrapy.Item):
+    """One fetched article page, extracted; the pipelines fill in the rest."""
+
+    # from extraction (crawler.extract.extract_article)
+    url = scrapy.Field()            # fetched URL after redirects (normalized by the normalize pipeline)
+    canonical_url = scrapy.Field()  # as the page declares it (<link rel=canonical> / og:url), or None
+    title = scrapy.Field()
+    section = scrapy.Field()        # breadcrumb names between home and the page, joined by " > ", or None
+    published_at = scrapy.Field()   # ISO 8601 once normalized, or None
+    date_source = scrapy.Field()    # where published_at came from (e.g. "json-ld", "meta", "text")
+    author = scrapy.Field()
+    language = scrapy.Field()       # BCP 47-ish code: "zh", "en", ...
+    body_text = scrapy.Field()
+    body_html = scrapy.Field()      # sanitized fragment
+    body_markdown = scrapy.Field()
+    breadcrumbs = scrapy.Field()    # [{"name": str, "url": str | None}, ...] in page order
+    related = scrapy.Field()        # [{"title": str, "url": str, "snippet": str | None}, ...] in page order
+
+    # from the fetch (set by the spider)
+    site = scrapy.Field()           # site profile name, else the URL's host
+    http_status = scrapy.Field()
+    encoding = scrapy.Field()       # charset the body was decoded with
+    headers = scrapy.Field()        # {"content-type": ..., "etag": ..., "last-modified": ...} (lower-case keys)
+    raw_html = scrapy.Field()       # the response body bytes exactly as fetched
+    fetched_at = scrapy.Field()     # ISO 8601 UTC
+
+    # from the dedupe pipeline
+    content_hash = scrapy.Field()   # sha256 hex of the normalized title + body_text
+
+
+class FailureItem(scrapy.Item):
+    """A URL that could not be archived, and why; stored in `failures`."""
+
+    url = scrapy.Field()
+    reason = scrapy.Field()         # short code a person filters on: http_status, timeout, dns, connection, not_html, empty, extract_error, ...
+    http_status = scrapy.Field()    # None when no response arrived
+    error = scrapy.Field()          # human-readable message
+    bytes = scrapy.Field()          # response size when there was one
+    attempts = scrapy.Field()       # requests made for it in this run (retries included)
+    failed_at = scrapy.Field()      # ISO 8601 UTC

@@ -1,0 +1,98 @@
+"""Site profiles: what a `sites/NAME.toml` file says about one site.
+
+A profile is optional. Without one the spider starts from the URLs it is
+given and extraction relies on generic detection; with one, its selectors
+are tried first and its URL patterns decide what is an article. A bad
+profile fails on load with the file and key in the message, not mid-crawl.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
+SELECTOR_FIELDS = ("title", "body", "breadcrumbs", "related", "published_at", "author")
+_PROBE = Selector(text="<html><body></body></html>")
+
+
+class ProfileError(ValueError):
+    """A site profile that cannot be used, with where and why."""
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    name: str
+    start_urls: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    article_urls: tuple[re.Pattern, ...] = ()   # a URL matching one is an article page
+    skip_urls: tuple[re.Pattern, ...] = ()      # never requested
+    selectors: dict[str, str] = field(default_factory=dict)  # field -> CSS, or "xpath:..."
+    max_pages: int = 0                          # 0 = no limit
+    depth: int = 0                              # 0 = no limit
+
+    def select(self, sel: Selector, name: str):
+        """The SelectorList a profile selector picks in `sel` (empty when it has none)."""
+        query = self.selectors.get(name)
+        if not query:
+            return sel.xpath("/..")  # an empty SelectorList
+        if query.startswith("xpath:"):
+            return sel.xpath(query[len("xpath:"):])
+        return sel.css(query)
+
+    def is_article_url(self, url: str) -> bool | None:
+        """True/False when the profile has article patterns, None when it leaves it to detection."""
+        if not self.article_urls:
+            return None
+        return any(p.search(url) for p in self.article_urls)
+
+    def skips(self, url: str) -> bool:
+        return any(p.search(url) for p in self.skip_urls)
+
+
+def _patterns(path: Path, key: str, values) -> tuple[re.Pattern, ...]:
+    try:
+        return tuple(re.compile(v) for v in values)
+    except re.error as exc:
+        raise ProfileError(f"{path}: {key}: bad regular expression {exc.pattern!r}: {exc}") from None
+
+
+def _check_selector(path: Path, name: str, query: str) -> None:
+    if name not in SELECTOR_FIELDS:
+        raise ProfileError(f"{path}: selectors.{name}: unknown field (known: {', '.join(SELECTOR_FIELDS)})")
+    try:
+        if query.startswith("xpath:"):
+            _PROBE.xpath(query[len("xpath:"):])
+        else:
+            _PROBE.css(query)
+    except Exception as exc:  # parsel/cssselect/lxml raise several types
+        raise ProfileError(f"{path}: selectors.{name}: bad selector {query!r}: {exc}") from None
+
+
+def load_profile(path: str | Path) -> SiteProfile:
+    """Read and validate a site profile TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: no such site profile") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+    selectors = data.get("selectors", {})
+    for name, query in selectors.items():
+        _check_selector(path, name, query)
+    start_urls = tuple(data.get("start_urls", ()))
+    domains = data.get("allowed_domains") or sorted({urlsplit(u).hostname for u in start_urls})
+    return SiteProfile(
+        name=data.get("name", path.stem),
+        start_urls=start_urls,
+        allowed_domains=tuple(domains),
+        article_urls=_patterns(path, "article_urls", data.get("article_urls", ())),
+        skip_urls=_patterns(path, "skip_urls", data.get("skip_urls", ())),
+        selectors=dict(selectors),
+        max_pages=int(data.get("max_pages", 0)),
+        depth=int(data.get("depth", 0)),
+    )

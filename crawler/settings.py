@@ -1,0 +1,40 @@
+"""Scrapy settings for article-archive: polite defaults that also crawl fast.
+
+Every knob a user may turn is here, read by the component that uses it
+through `crawler.settings`; the `archive` command line only overrides them.
+"""
+BOT_NAME = "article-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "article-archive/0.1 (+https://pypi.org/project/article-archive/)"
+ROBOTSTXT_OBEY = True
+
+# Politeness that adapts: AutoThrottle slows down for slow sites and stays out
+# of the way of fast ones (a local mirror is crawled at full speed).
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 16
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_TIMES = 2
+DNS_TIMEOUT = 20
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.store.StorePipeline": 300,
+}
+
+# The archive (see README, "Data dictionary").
+ARCHIVE_DB = "archive.db"
+ARCHIVE_BATCH_SIZE = 200        # items written per transaction
+ARCHIVE_SITE_PROFILE = None     # path of a sites/NAME.toml, or None
