@@ -93,7 +93,7 @@ def open_archive(path) -> sqlite_utils.Database:
     db.execute("PRAGMA busy_timeout=10000")
     version = db.execute("PRAGMA user_version").fetchone()[0]
     for step, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.conn:
+        with db.atomic():
             migrate(db)
             db.execute(f"PRAGMA user_version={step}")
     return db

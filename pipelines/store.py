@@ -1,0 +1,288 @@
+"""Write items into the archive: the only code that writes SQLite.
+
+`ArchiveWriter` is plain Python (dicts in, rows out) so tests and a future
+stand-alone writer process (scrapy-redis workers feeding one writer) can use
+it without Scrapy; `StorePipeline` only wires it to a crawl's lifecycle.
+
+Items are buffered and written `batch_size` at a time, one transaction per
+batch, an article together with its breadcrumbs, related links and raw page:
+a crash (even kill -9) loses at most the unwritten batch, never half an
+article. The crawl_runs row is updated in the same transaction, so after a
+crash it still shows how far the run got (status stays "running").
+"""
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+
+import sqlite_utils
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import FailureItem
+from pipelines.schema import open_archive
+
+# Item fields copied as they are into `articles` columns.
+ARTICLE_COLUMNS = (
+    "url", "canonical_url", "site", "title", "section", "published_at",
+    "date_source", "author", "language", "body_text", "body_html",
+    "body_markdown", "content_hash",
+)
+
+# Settings recorded in crawl_runs.settings: what makes two runs comparable.
+RUN_SETTINGS = (
+    "ARCHIVE_DB", "ARCHIVE_BATCH_SIZE", "ARCHIVE_SITE_PROFILE", "USER_AGENT",
+    "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_ENABLED",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_TIMES", "DEPTH_LIMIT",
+    "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT",
+    "JOBDIR",
+)
+
+# crawl_runs columns counting what this run wrote.
+COUNTS = ("new", "changed", "unchanged", "failed")
+
+# Upsert of a failure: counts repeats, keeps when it first failed.
+_UPSERT_FAILURE = """
+INSERT INTO failures (url, reason, http_status, error, bytes, attempts,
+                      times_failed, first_failed, last_failed, run_id)
+VALUES (:url, :reason, :http_status, :error, :bytes, :attempts,
+        1, :failed_at, :failed_at, :run_id)
+ON CONFLICT(url) DO UPDATE SET
+    reason = excluded.reason, http_status = excluded.http_status,
+    error = excluded.error, bytes = excluded.bytes, attempts = excluded.attempts,
+    last_failed = excluded.last_failed, run_id = excluded.run_id,
+    times_failed = failures.times_failed + 1
+"""
+
+# The lowest id with this content is the original; every other row with the
+# same content points at it. Rewritten only where it differs.
+_POINT_DUPLICATES = """
+UPDATE articles
+SET duplicate_of = NULLIF((SELECT min(id) FROM articles WHERE content_hash = :h), id)
+WHERE content_hash = :h
+  AND duplicate_of IS NOT NULLIF((SELECT min(id) FROM articles WHERE content_hash = :h), id)
+"""
+
+# Related links that were waiting for this URL to be archived.
+_RESOLVE_LINKS = "UPDATE related_links SET target_id = :id WHERE url = :url AND target_id IS NULL"
+
+# Keeps each IN (...) list well under SQLite's bound-variable limit.
+_IN_CHUNK = 500
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class ArchiveWriter:
+    """Buffers article and failure dicts and writes them in batches.
+
+    Articles are upserted by `url`: new (inserted), unchanged (same
+    content_hash: only last_seen/run_id move), changed (columns, crumbs,
+    related links and raw page replaced). Within one batch a later article
+    for the same URL replaces an earlier one, and a URL archived in a batch
+    loses its failures row even if it also failed in that batch.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, batch_size: int = 200):
+        self.db = db
+        self.batch_size = max(1, int(batch_size))
+        self.run_id: int | None = None
+        self.counts = dict.fromkeys(COUNTS, 0)
+        self._articles: dict[str, dict] = {}
+        self._failures: list[dict] = []
+
+    # -- run lifecycle ----------------------------------------------------
+
+    def start_run(self, *, site: str | None = None, start_urls: Iterable[str] = (),
+                  settings: Mapping | None = None) -> int:
+        """Insert this run's crawl_runs row; later rows record its id."""
+        self.run_id = self.db["crawl_runs"].insert({
+            "started_at": utc_now(), "status": "running", "site": site,
+            "start_urls": json.dumps(list(start_urls), ensure_ascii=False),
+            "settings": json.dumps(dict(settings or {}), ensure_ascii=False, default=str),
+            **self.counts,
+        }).last_pk
+        return self.run_id
+
+    def finish_run(self, status: str, fetched: int | None = None) -> None:
+        """Write what is buffered, then close the crawl_runs row."""
+        self.flush()
+        self.db["crawl_runs"].update(self.run_id, {
+            "finished_at": utc_now(), "status": status, "fetched": fetched, **self.counts,
+        })
+
+    # -- buffering --------------------------------------------------------
+
+    def add_article(self, item: Mapping) -> None:
+        """Queue an ArticleItem-shaped mapping (see crawler/items.py)."""
+        self._articles[item["url"]] = _pending_article(item)
+        self._flush_when_full()
+
+    def add_failure(self, item: Mapping) -> None:
+        """Queue a FailureItem-shaped mapping."""
+        self._failures.append({
+            "url": item["url"], "reason": item.get("reason"),
+            "http_status": item.get("http_status"), "error": item.get("error"),
+            "bytes": item.get("bytes"), "attempts": item.get("attempts"),
+            "failed_at": item.get("failed_at") or utc_now(),
+        })
+        self._flush_when_full()
+
+    def _flush_when_full(self) -> None:
+        if len(self._articles) + len(self._failures) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffer in one transaction (a no-op when it is empty)."""
+        articles, failures = list(self._articles.values()), self._failures
+        self._articles, self._failures = {}, []
+        if not articles and not failures:
+            return
+        with self.db.atomic():
+            self._write_failures(failures)
+            written = self._write_articles(articles)
+            counts = {name: self.counts[name] + written.get(name, 0) for name in COUNTS}
+            counts["failed"] += len(failures)
+            if self.run_id is not None:
+                self.db["crawl_runs"].update(self.run_id, counts)
+        self.counts = counts
+
+    # -- writing (inside the batch transaction) ---------------------------
+
+    def _write_failures(self, failures: list[dict]) -> None:
+        self.db.conn.executemany(_UPSERT_FAILURE, [{**f, "run_id": self.run_id} for f in failures])
+
+    def _write_articles(self, articles: list[dict]) -> dict[str, int]:
+        """Upsert one batch of articles; returns how many were new/changed/unchanged."""
+        urls = [a["row"]["url"] for a in articles]
+        known = {url: (id_, h) for url, id_, h in self._select_in(
+            "SELECT url, id, content_hash FROM articles WHERE url IN ({})", urls)}
+        new, changed, unchanged = [], [], []
+        for article in articles:
+            prior = known.get(article["row"]["url"])
+            if prior is None:
+                new.append(article)
+            elif prior[1] == article["row"]["content_hash"]:
+                unchanged.append((prior[0], article))
+            else:
+                changed.append((prior[0], article))
+        table = self.db["articles"]
+        table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"], "run_id": self.run_id} for a in new])
+        new_ids = dict(self._select_in("SELECT url, id FROM articles WHERE url IN ({})",
+                                       [a["row"]["url"] for a in new]))
+        # Revisions (follow-up): copy the rows of `changed` into a revisions
+        # table here, before the upsert below overwrites them.
+        table.upsert_all([{**a["row"], "id": id_, "run_id": self.run_id} for id_, a in changed], pk="id")
+        # url rides along: 4.x upserts are INSERT .. ON CONFLICT DO UPDATE,
+        # and SQLite checks NOT NULL before it sees the conflict.
+        table.upsert_all([{"id": id_, "url": a["row"]["url"], "last_seen": a["row"]["last_seen"],
+                           "run_id": self.run_id, "status": "ok"} for id_, a in unchanged], pk="id")
+        self._replace_children([(new_ids[a["row"]["url"]], a) for a in new] + changed,
+                               clear=[id_ for id_, _ in changed])
+        hashes = {a["row"]["content_hash"] for a in new} | {a["row"]["content_hash"] for _, a in changed}
+        hashes |= {known[a["row"]["url"]][1] for _, a in changed}   # groups a changed page left
+        self.db.conn.executemany(_POINT_DUPLICATES, [{"h": h} for h in hashes if h is not None])
+        self.db.conn.executemany(_RESOLVE_LINKS, [{"id": id_, "url": url} for url, id_ in new_ids.items()])
+        self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
+        return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
+
+    def _replace_children(self, written: list[tuple[int, dict]], clear: list[int]) -> None:
+        """Breadcrumbs, related links and raw page of the articles just written."""
+        for table in ("breadcrumbs", "related_links"):
+            self.db.conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", [(i,) for i in clear])
+        targets = dict(self._select_in(
+            "SELECT url, id FROM articles WHERE url IN ({})",
+            list({link["url"] for _, a in written for link in a["related"] if link["url"]})))
+        self.db["breadcrumbs"].insert_all(
+            {"article_id": id_, "position": pos, **crumb}
+            for id_, a in written for pos, crumb in enumerate(a["breadcrumbs"]))
+        self.db["related_links"].insert_all(
+            {"article_id": id_, "position": pos, **link, "target_id": targets.get(link["url"])}
+            for id_, a in written for pos, link in enumerate(a["related"]))
+        self.db["raw_pages"].insert_all(
+            ({"article_id": id_, **a["raw"]} for id_, a in written), replace=True)
+
+    def _select_in(self, sql: str, values: list) -> list[tuple]:
+        rows = []
+        for start in range(0, len(values), _IN_CHUNK):
+            chunk = values[start:start + _IN_CHUNK]
+            rows += self.db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
+        return rows
+
+
+def _pending_article(item: Mapping) -> dict:
+    """Rows of one article, built when it arrives (raw HTML compressed once)."""
+    fetched_at = item.get("fetched_at") or utc_now()
+    raw_html = item.get("raw_html")
+    if isinstance(raw_html, str):
+        raw_html = raw_html.encode("utf-8")
+    return {
+        "row": {**{c: item.get(c) for c in ARTICLE_COLUMNS}, "status": "ok",
+                "last_seen": fetched_at, "last_changed": fetched_at},
+        "breadcrumbs": [{"name": c.get("name"), "url": c.get("url")} for c in item.get("breadcrumbs") or ()],
+        "related": [{"title": r.get("title"), "url": r.get("url"), "snippet": r.get("snippet")}
+                    for r in item.get("related") or ()],
+        "raw": {
+            "fetched_at": fetched_at, "http_status": item.get("http_status"),
+            "encoding": item.get("encoding"),
+            "headers": json.dumps(item.get("headers") or {}, ensure_ascii=False, default=str),
+            "html_zlib": None if raw_html is None else zlib.compress(raw_html),
+        },
+    }
+
+
+class StorePipeline:
+    """Feeds items to an ArchiveWriter over one crawl.
+
+    Scrapy 2.19 calls close_spider() without the close reason, so the run
+    row is finished from the spider_closed signal, which carries it and
+    fires after the pipelines have closed (stats are still readable).
+    """
+
+    def __init__(self, crawler, path: str, batch_size: int, run_settings: dict):
+        self.crawler = crawler
+        self.path = path
+        self.batch_size = batch_size
+        self.run_settings = run_settings
+        self.writer: ArchiveWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        path = settings.get("ARCHIVE_DB")
+        if not path:
+            raise NotConfigured("ARCHIVE_DB is not set")
+        pipeline = cls(crawler, path, settings.getint("ARCHIVE_BATCH_SIZE", 200),
+                       {name: settings.get(name) for name in RUN_SETTINGS})
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.writer = ArchiveWriter(open_archive(self.path), self.batch_size)
+        self.writer.start_run(site=getattr(spider, "site", None),
+                              start_urls=getattr(spider, "start_urls", ()),
+                              settings=self.run_settings)
+
+    def process_item(self, item):
+        if isinstance(item, FailureItem):
+            self.writer.add_failure(ItemAdapter(item))
+        else:
+            self.writer.add_article(ItemAdapter(item))
+        return item
+
+    def close_spider(self):
+        self.writer.flush()
+
+    def spider_closed(self, spider, reason):
+        if self.writer is None:
+            return
+        fetched = self.crawler.stats.get_value("response_received_count", 0)
+        self.writer.finish_run(reason, fetched=fetched)
+        self.writer.db.close()
+        self.writer = None
