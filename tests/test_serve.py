@@ -1,0 +1,141 @@
+"""`archive serve`: the real Datasette on a small archive, with our metadata and canned queries."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+import sqlite_utils
+
+from crawler.serve import datasette_args, metadata_for, prepare_archive
+from pipelines.schema import TABLES, open_archive
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.load(response)
+
+
+def fill(db: sqlite_utils.Database) -> None:
+    """A run, an article and its copy with crumbs and related links, and a failure."""
+    db["crawl_runs"].insert({"id": 1, "started_at": "2025-03-05T06:00:00+00:00", "status": "finished",
+                             "fetched": 3, "new": 2, "changed": 0, "unchanged": 0, "failed": 1})
+    article = {"site": "demo", "title": "文本向量的池化方法", "section": "news", "language": "zh",
+               "published_at": "2025-03-05T14:30", "body_text": "正文内容", "content_hash": "h1",
+               "first_seen": "2025-03-05T06:01:00+00:00", "status": "ok", "run_id": 1}
+    db["articles"].insert_all([{**article, "id": 1, "url": "http://127.0.0.1/news/100001.html"},
+                               {**article, "id": 2, "url": "http://127.0.0.1/news/100002.html",
+                                "duplicate_of": 1}])
+    db["breadcrumbs"].insert_all([{"article_id": 1, "position": 0, "name": "首页", "url": "http://127.0.0.1/"},
+                                  {"article_id": 1, "position": 1, "name": "正文", "url": None}])
+    db["related_links"].insert({"article_id": 1, "position": 0, "title": "另一篇", "target_id": 2,
+                                "url": "http://127.0.0.1/news/100002.html", "snippet": "开头..."})
+    db["failures"].insert({"url": "http://127.0.0.1/x.html", "reason": "http_status", "http_status": 500,
+                           "times_failed": 1, "last_failed": "2025-03-05T06:02:00+00:00", "run_id": 1})
+
+
+@pytest.fixture(scope="module")
+def datasette(tmp_path_factory):
+    """Datasette serving a filled archive on a free port; always stopped afterwards."""
+    path = tmp_path_factory.mktemp("serve") / "archive.db"
+    db = open_archive(path)
+    fill(db)
+    db.close()
+    port = free_port()
+    log = open(path.with_suffix(".log"), "w+")
+    proc = subprocess.Popen(datasette_args(path, port=port), stdin=subprocess.PIPE,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        proc.stdin.write(json.dumps(metadata_for(path)))
+        proc.stdin.close()
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                get_json(base + "/-/versions.json")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                log.seek(0)
+                assert proc.poll() is None and time.monotonic() < deadline, log.read()
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_database_lists_every_table(datasette):
+    tables = {t["name"] for t in get_json(datasette + "/archive.json")["tables"]}
+    assert set(TABLES) <= tables
+
+
+def test_table_json_and_foreign_key_labels(datasette):
+    rows = get_json(datasette + "/archive/articles.json?_shape=objects")["rows"]
+    assert [r["id"] for r in rows] == [1, 2]
+    crumbs = get_json(datasette + "/archive/breadcrumbs.json?_shape=objects&_labels=on")["rows"]
+    assert crumbs[0]["article_id"] == {"value": 1, "label": "文本向量的池化方法"}
+
+
+def test_column_descriptions_and_facets_show(datasette):
+    described = get_json(datasette + "/-/metadata.json")["databases"]["archive"]["tables"]
+    assert "lowest id" in described["articles"]["columns"]["duplicate_of"]
+    with urllib.request.urlopen(datasette + "/archive/breadcrumbs", timeout=5) as response:
+        page = response.read().decode("utf-8")
+    assert "starting at 0" in page
+    facets = get_json(datasette + "/archive/articles.json")["facet_results"]
+    assert {"site", "section", "language", "status"} <= set(facets)
+
+
+def test_canned_queries_answer(datasette):
+    recent = get_json(datasette + "/archive/recent_articles.json?_shape=objects")["rows"]
+    assert [r["id"] for r in recent] == [1]  # the copy is left out
+    history = get_json(datasette + "/archive/crawl_history.json?_shape=objects")["rows"]
+    assert history[0]["status"] == "finished"
+    reasons = get_json(datasette + "/archive/failures_by_reason.json?_shape=objects")["rows"]
+    assert reasons == [{"reason": "http_status", "urls": 1, "failures": 1,
+                        "last_failed": "2025-03-05T06:02:00+00:00"}]
+
+
+def test_metadata_describes_every_schema_column():
+    database = metadata_for("archive.db")["databases"]["archive"]
+    for table, spec in TABLES.items():
+        described = database["tables"][table]
+        assert described.get("description"), table
+        assert set(described["columns"]) == set(spec["columns"]), table
+
+
+def test_metadata_follows_the_archive_name():
+    assert set(metadata_for("/data/news-2025.db")["databases"]) == {"news-2025"}
+
+
+def test_args_bind_loopback_with_limits():
+    args = datasette_args("archive.db")
+    assert args[args.index("--host") + 1] == "127.0.0.1" and "-i" not in args
+    assert "sql_time_limit_ms" in args and "default_page_size" in args
+
+
+def test_missing_archive_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no archive at"):
+        prepare_archive(tmp_path / "missing.db")
+
+
+def test_empty_file_gets_the_schema(tmp_path):
+    path = tmp_path / "fresh.db"
+    path.touch()
+    prepare_archive(path)
+    assert set(TABLES) <= set(sqlite_utils.Database(path).table_names())
