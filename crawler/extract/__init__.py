@@ -1,0 +1,87 @@
+"""HTML -> the extracted fields of an ArticleItem.
+
+    extract_article(html, url, profile=None, *, encoding=None) -> dict
+    extract_from_selector(sel, url, profile=None) -> dict
+    page_kind(sel, url, profile=None) -> "article" | "listing"
+
+The spider passes response.selector so a page is parsed once. Every field is
+None (or [] for breadcrumbs/related) when the page does not have it; broken
+input never raises: a failure is logged and the fields found so far are kept.
+"""
+from __future__ import annotations
+
+import logging
+
+from parsel import Selector
+
+from .body import find_body, trafilatura_body
+from .breadcrumbs import find_breadcrumbs, section_of
+from .clean import clean_body
+from .kind import kind_of
+from .markdown import to_markdown
+from .meta import find_author, find_canonical, find_language, find_published, meta_line
+from .page import Page, parse
+from .related import find_related
+from .sanitize import sanitize
+from .text import plain_text
+from .title import find_title
+
+__all__ = ["FIELDS", "extract_article", "extract_from_selector", "page_kind"]
+
+log = logging.getLogger(__name__)
+
+FIELDS = (
+    "url", "canonical_url", "title", "section", "published_at", "date_source", "author",
+    "language", "body_text", "body_html", "body_markdown", "breadcrumbs", "related",
+)
+
+
+def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str | None = None) -> dict:
+    """Decode (bytes: BOM, `encoding` from the HTTP header, <meta charset>), parse, extract."""
+    try:
+        sel = parse(html, encoding)
+    except Exception:
+        log.warning("could not parse %s", url, exc_info=True)
+        sel = parse("")
+    return extract_from_selector(sel, url, profile)
+
+
+def extract_from_selector(sel: Selector, url: str, profile=None) -> dict:
+    """The item fields extraction fills, from an already parsed page."""
+    item = dict.fromkeys(FIELDS)
+    item.update(url=url, breadcrumbs=[], related=[])
+    try:
+        _fill(item, Page(sel, url, profile))
+    except Exception:
+        log.warning("extraction failed part way on %s", url, exc_info=True)
+    return item
+
+
+def page_kind(sel: Selector, url: str, profile=None) -> str:
+    """"article" or "listing" (see crawler.extract.kind)."""
+    try:
+        return kind_of(Page(sel, url, profile))
+    except Exception:
+        log.warning("page kind failed on %s", url, exc_info=True)
+        return "listing"
+
+
+def _fill(item: dict, page: Page) -> None:
+    crumbs, trail = find_breadcrumbs(page)
+    title, title_el = find_title(page)
+    item.update(title=title, breadcrumbs=crumbs, section=section_of(crumbs, title, page.url))
+    item["related"], related_els = find_related(page)
+    item["canonical_url"] = find_canonical(page)
+    body = find_body(page)
+    if body is None:
+        body = trafilatura_body(page)
+    if body is not None:
+        tree = clean_body(page, body, (trail, title_el, *related_els))
+        item["body_text"] = plain_text(tree) or None
+        if item["body_text"]:
+            item["body_html"] = sanitize(tree)
+            item["body_markdown"] = to_markdown(tree)
+    line = meta_line(title_el, body)
+    item["published_at"], item["date_source"] = find_published(page, line)
+    item["author"] = find_author(page, line)
+    item["language"] = find_language(page, item["body_text"] or title or "")

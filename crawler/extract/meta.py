@@ -1,0 +1,206 @@
+"""Publication date, author, canonical URL and language.
+
+Each is taken from the most explicit source that has it: profile selector,
+JSON-LD, <meta>, markup (<time>, rel=author), then the visible "meta line"
+under the title (发布时间：..., 作者：...). Dates come back as ISO 8601 with
+the source named, so a doubtful value can be traced.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+from .page import Page
+from .rules import (
+    ARTICLE_TYPES,
+    AUTHOR_META_KEYS,
+    AUTHOR_TEXT_LABELS,
+    CJK_LANGUAGE_SHARE,
+    DATE_META_KEYS,
+    DATE_TEXT_LABELS,
+)
+from .text import clean, han_share
+
+_NUMERIC = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?:[T\s]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+)
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)", re.I)
+_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+((?:19|20)\d\d)", re.I)
+_LABELED_DATE = re.compile(
+    r"(?:%s)\s*[:：]?\s*(?=\S)" % "|".join(re.escape(x) for x in DATE_TEXT_LABELS), re.I
+)
+_AUTHOR_TEXT = re.compile(
+    r"(?:%s)(?:\s*[:：]\s*|\s+|(?<=[/ ]))([^\s|/，,：:、()（）]{1,30}(?: [A-Z][\w.'-]*){0,3})"
+    % "|".join(re.escape(x) for x in AUTHOR_TEXT_LABELS)
+)
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_]|$)", re.I)
+_META_LINE_SIBLINGS = 3
+_PAGE_TEXT_LIMIT = 20000
+
+
+def iso_date(value: str | None) -> str | None:
+    """ISO 8601 for the date forms pages use; None for anything unreadable."""
+    value = clean(value)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
+        return parsed.date().isoformat() if len(value) <= 10 else parsed.isoformat()
+    except ValueError:
+        pass
+    return _search_date(value) or _rfc2822(value)
+
+
+def _search_date(text: str, at: int | None = None) -> str | None:
+    """The first date written in `text` (2024-03-05 14:30, 2025年3月5日, March 5, 2025),
+    or only one starting exactly at index `at`."""
+    def find(pattern: re.Pattern):
+        return pattern.search(text) if at is None else pattern.match(text, at)
+
+    m = find(_NUMERIC)
+    try:
+        if m:
+            y, mo, d, h, mi, s = (int(g) if g else None for g in m.groups())
+            if h is None:
+                return date(y, mo, d).isoformat()
+            return datetime(y, mo, d, h, mi, s or 0).isoformat()
+        m = find(_MONTH_DAY_YEAR)
+        if m:
+            return date(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))).isoformat()
+        m = find(_DAY_MONTH_YEAR)
+        if m:
+            return date(int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1))).isoformat()
+    except ValueError:  # 2024-13-45
+        return None
+    return None
+
+
+def _rfc2822(value: str) -> str | None:
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def meta_line(title_el, body_el) -> str:
+    """Text shown between the title and the body (date, author, source)."""
+    if title_el is None:
+        return ""
+    body_line = set(body_el.iterancestors()) | {body_el} if body_el is not None else set()
+    for anchor in (title_el, title_el.getparent()):
+        if anchor is None:
+            break
+        texts = []
+        for sib in anchor.itersiblings():
+            if sib in body_line or len(texts) >= _META_LINE_SIBLINGS:
+                break
+            if isinstance(sib.tag, str):
+                texts.append(" ".join(sib.itertext()))  # "<span>a</span><span>b</span>" -> "a b"
+        if any(t.strip() for t in texts):
+            return clean(" ".join(texts))
+    return ""
+
+
+def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
+    """(ISO date, source) from profile, JSON-LD, <meta>, <time>, text, then htmldate."""
+    found = iso_date(page.picked_text("published_at"))
+    if found:
+        return found, "profile"
+    for obj in page.jsonld_of_type(ARTICLE_TYPES):
+        found = iso_date(obj.get("datePublished") if isinstance(obj.get("datePublished"), str) else None)
+        if found:
+            return found, "json-ld"
+    found = iso_date(page.meta(*DATE_META_KEYS))
+    if found:
+        return found, "meta"
+    for query in ('//*[@itemprop="datePublished"]', "//time[@datetime or @pubdate]"):
+        for el in page.root.xpath(query):
+            found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
+            if found:
+                return found, "time"
+    found = _labeled_date(line) or _labeled_date(page.root.text_content()[:_PAGE_TEXT_LIMIT]) or _search_date(line)
+    if found:
+        return found, "text"
+    found = _htmldate(page)
+    return (found, "htmldate") if found else (None, None)
+
+
+def _labeled_date(text: str) -> str | None:
+    """A date right after a label such as 发布时间： or Posted on."""
+    for m in _LABELED_DATE.finditer(text):
+        found = _search_date(text, at=m.end())
+        if found:
+            return found
+    return None
+
+
+def _htmldate(page: Page) -> str | None:
+    """htmldate's fast (non-extensive) search; it prunes the tree, so it gets a copy."""
+    from htmldate import find_date  # imported late: only dateless pages need it
+
+    try:
+        return find_date(copy.deepcopy(page.root), url=page.url, extensive_search=False, original_date=True)
+    except Exception:  # htmldate is only a fallback
+        return None
+
+
+def find_author(page: Page, line: str) -> str | None:
+    """Author from profile, JSON-LD, <meta>, the meta line (作者：X), then rel=author."""
+    picked = page.picked_text("author")
+    if picked:
+        return picked
+    for obj in page.jsonld_of_type(ARTICLE_TYPES):
+        names = _ld_names(obj.get("author"))
+        if names:
+            return ", ".join(names)
+    for key in AUTHOR_META_KEYS:
+        value = page.meta(key)
+        if value and not value.startswith(("http://", "https://")):
+            return value
+    m = _AUTHOR_TEXT.search(line)
+    if m:
+        return m.group(1).strip()
+    for el in page.root.xpath('//a[contains(concat(" ", @rel, " "), " author ")] | //*[@itemprop="author"]'):
+        names = el.xpath('.//*[@itemprop="name"]')
+        name = clean((names[0] if names else el).text_content()) or clean(el.get("content"))
+        if name:
+            return name
+    return None
+
+
+def _ld_names(author) -> list[str]:
+    if isinstance(author, str):
+        return [clean(author)] if clean(author) else []
+    if isinstance(author, dict):
+        return _ld_names(author.get("name"))
+    if isinstance(author, list):
+        return [n for a in author for n in _ld_names(a)]
+    return []
+
+
+def find_canonical(page: Page) -> str | None:
+    """<link rel=canonical> else og:url, absolute."""
+    for el in page.root.xpath('//link[@href][contains(concat(" ", translate(@rel, "CANONICAL", "canonical"), " "), " canonical ")]'):
+        url = page.absolute(el.get("href"))
+        if url:
+            return url
+    return page.absolute(page.meta("og:url"))
+
+
+def find_language(page: Page, text: str) -> str | None:
+    """<html lang> primary subtag, else "zh"/"en" by the share of Han characters in `text`."""
+    m = _LANG.match((page.root.get("lang") or "").strip())
+    if m:
+        return m.group(1).lower()
+    han, latin = han_share(text)
+    if han + latin == 0:
+        return None
+    if han / (han + latin) > CJK_LANGUAGE_SHARE:
+        return "zh"
+    return "en" if latin / (han + latin) > 0.5 else None

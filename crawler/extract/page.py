@@ -1,0 +1,166 @@
+"""One parsed page and the facts every extractor shares.
+
+Decoding and parsing happen once (the spider hands over response.selector);
+the base URL and the JSON-LD objects are worked out once and then read by
+title, breadcrumbs, dates and page kind alike.
+"""
+from __future__ import annotations
+
+import json
+from functools import cached_property, lru_cache
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
+from w3lib.encoding import html_to_unicode
+
+from .text import clean
+
+
+_CSS = HTMLTranslator()
+
+
+@lru_cache(maxsize=None)
+def xpath(query: str) -> etree.XPath:
+    """`query` compiled once: el.xpath(str) recompiles on every call, which adds up per page."""
+    return etree.XPath(query)
+
+
+@lru_cache(maxsize=None)
+def css(query: str) -> etree.XPath:
+    """A CSS selector from the rule tables, translated and compiled once."""
+    return etree.XPath(_CSS.css_to_xpath(query))
+
+
+def _sniff(body: bytes) -> str | None:
+    """Guess an undeclared charset: UTF-8 when it decodes, else charset-normalizer's guess."""
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # only for undeclared, non-UTF-8 pages
+
+    best = from_bytes(body[:65536]).best()
+    return best.encoding if best else None
+
+
+def decode(body: bytes, encoding: str | None = None) -> str:
+    """Bytes to text: BOM, then the HTTP charset, then <meta charset>, then sniffing.
+
+    w3lib maps GBK/GB2312 to GB18030 (a superset), so pages that declare the
+    narrower charset but use characters outside it still decode.
+    """
+    header = f"text/html; charset={encoding}" if encoding else None
+    _, text = html_to_unicode(header, body, auto_detect_fun=_sniff)
+    return text
+
+
+def parse(html: str | bytes, encoding: str | None = None) -> Selector:
+    """A parsel Selector for any input, however broken (never raises)."""
+    if isinstance(html, bytes):
+        html = decode(html, encoding)
+    html = html.replace("\x00", "")
+    try:
+        return Selector(text=html or "<html></html>")
+    except Exception:  # lxml refuses some pathological documents
+        return Selector(text="<html></html>")
+
+
+class Page:
+    """The selector, its URL and what is derived from them once."""
+
+    def __init__(self, sel: Selector, url: str, profile=None):
+        self.sel = sel
+        self.root = sel.root
+        self.url = url
+        self.profile = profile
+
+    def picked(self, name: str):
+        """The first element the profile's `name` selector picks, or None."""
+        found = self.profile.select(self.sel, name) if self.profile is not None else []
+        node = found[0].root if found else None
+        return None if isinstance(node, str) else node
+
+    def picked_text(self, name: str) -> str | None:
+        """The text (or content/datetime value) the profile's `name` selector picks, or None."""
+        found = self.profile.select(self.sel, name) if self.profile is not None else []
+        if not found:
+            return None
+        node = found[0].root
+        if not isinstance(node, str):
+            node = node.get("datetime") or node.get("content") or " ".join(node.itertext())
+        return clean(node) or None
+
+    @cached_property
+    def base_url(self) -> str:
+        base = self.root.xpath("//base/@href")
+        return self.join(self.url, base[0]) or self.url if base else self.url
+
+    def absolute(self, href: str | None) -> str | None:
+        """`href` made absolute against the page (and its <base>); None for non-web links."""
+        if not href:
+            return None
+        href = href.strip()
+        if not href or href.startswith(("javascript:", "#", "data:", "about:", "vbscript:")):
+            return None
+        return self.join(self.base_url, href)
+
+    @staticmethod
+    def join(base: str, href: str) -> str | None:
+        """urljoin, but None for what it cannot join (e.g. a broken IPv6 host)."""
+        try:
+            return urljoin(base, href.strip())
+        except ValueError:
+            return None
+
+    def meta(self, *keys: str) -> str | None:
+        """First non-empty <meta> content whose name/property/itemprop is one of `keys` (lower-case)."""
+        found = self._meta_index
+        for key in keys:
+            if found.get(key):
+                return found[key]
+        return None
+
+    @cached_property
+    def _meta_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for el in self.root.iter("meta"):
+            content = clean(el.get("content"))
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+            if key and content:
+                index.setdefault(key.strip().lower(), content)
+        return index
+
+    @cached_property
+    def jsonld(self) -> list[dict]:
+        """Every JSON-LD object on the page, @graph members and nested lists flattened."""
+        objects: list[dict] = []
+        for raw in self.sel.xpath('//script[contains(@type, "ld+json")]/text()').getall():
+            try:
+                data = json.loads(raw, strict=False)
+            except ValueError:
+                continue
+            _flatten(data, objects)
+        return objects
+
+    def jsonld_of_type(self, types: frozenset[str] | set[str]) -> list[dict]:
+        return [o for o in self.jsonld if ld_types(o) & types]
+
+
+def ld_types(obj: dict) -> set[str]:
+    """The lower-cased @type names of a JSON-LD object."""
+    t = obj.get("@type")
+    names = t if isinstance(t, list) else [t]
+    return {n.rsplit("/", 1)[-1].lower() for n in names if isinstance(n, str)}
+
+
+def _flatten(data, out: list[dict]) -> None:
+    if isinstance(data, list):
+        for d in data:
+            _flatten(d, out)
+    elif isinstance(data, dict):
+        out.append(data)
+        if "@graph" in data:
+            _flatten(data["@graph"], out)

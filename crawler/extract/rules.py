@@ -1,0 +1,212 @@
+"""What the extractors look for, as data: one table per concern.
+
+A new site family should be a row added here (plus a fixture and a test),
+not a change to the logic that applies the tables. Matching of words is
+case-insensitive unless a table says otherwise.
+"""
+
+# --- breadcrumbs -----------------------------------------------------------
+
+# Containers that hold a visible trail, most specific first (CSS).
+BREADCRUMB_CONTAINERS = (
+    "nav[aria-label*=breadcrumb i]",
+    "[aria-label*=breadcrumb i]",
+    "#breadcrumbs",
+    "#breadcrumb",
+    "ol.breadcrumb",
+    ".breadcrumbs",
+    ".breadcrumb",
+    ".crumbs",
+    ".crumb",
+    ".bread-crumb",
+    ".location",
+    ".position",
+)
+
+# Labels that introduce a text trail; the label itself is not a crumb.
+BREADCRUMB_LABELS = (
+    "当前位置",
+    "您的位置",
+    "你的位置",
+    "您现在的位置是",
+    "您现在的位置",
+    "你现在的位置",
+    "现在的位置",
+    "所在位置",
+    "当前页面",
+    "You are here",
+    "You're here",
+)
+
+# Separators shown between crumbs. The unambiguous ones split anywhere; the
+# ambiguous ones ("/", "-", "|") only when surrounded by spaces, so a crumb
+# like "CI/CD" or "Node-RED" stays whole.
+BREADCRUMB_SEPARATORS = (">", "»", "›", "→", "＞", "≫", "〉", "》", "/", "-", "|", "·", "::")
+BREADCRUMB_SEPARATORS_ANYWHERE = (">", "»", "›", "→", "＞", "≫", "〉")
+
+# --- related articles --------------------------------------------------------
+
+# Headings that introduce an in-article related-article block.
+RELATED_HEADINGS = (
+    "相关文章",
+    "相关推荐",
+    "相关阅读",
+    "相关内容",
+    "相关资讯",
+    "相关新闻",
+    "猜你喜欢",
+    "延伸阅读",
+    "推荐阅读",
+    "扩展阅读",
+    "你可能感兴趣",
+    "您可能感兴趣",
+    "Related posts",
+    "Related articles",
+    "Related stories",
+    "Related content",
+    "Related reading",
+    "Related",
+    "You may also like",
+    "You might also like",
+    "Read next",
+    "Further reading",
+    "See also",
+)
+
+# Longest text a heading may have (after stripping a trailing colon) to count.
+HEADING_MAX_CHARS = 40
+
+# --- body ------------------------------------------------------------------
+
+# Content containers by priority: the first row with a candidate that has
+# enough text and few links wins; within a row the best score wins (CSS).
+BODY_CONTAINERS = (
+    "[itemprop=articleBody]",
+    ".article-content, .article_content, .articleContent, #article-content, #article_content",
+    ".post-content, .post_content, .postContent, .post-body, .postBody",
+    ".entry-content, .entry_content, .entry-body",
+    ".article-body, .article_body, .articleBody, .story-body, .story-content",
+    ".content-body, .content_body, .news-content, .news_content, .detail-content, .rich_media_content",
+    ".markdown-body, .post-text, .blog-content, .blog-post-body",
+    "article",
+    "[role=main], main",
+    "#content, .content, #main-content, .main-content",
+    ".post, .entry, .article, #article",
+)
+
+# Enough text for a body candidate / for a page to read as an article, in
+# "units": one CJK character, or 2.5 per other word (so 120 CJK ~ 50 words:
+# a short news item is still an article).
+BODY_MIN_UNITS = 50
+ARTICLE_MIN_UNITS = 120
+WORD_UNITS = 2.5
+# Share of a candidate's text inside links above which it is navigation.
+BODY_MAX_LINK_DENSITY = 0.5
+ARTICLE_MAX_LINK_DENSITY = 0.3
+# Share of a candidate's text inside linked list items above which it is a listing.
+LISTING_MIN_LINKED_ITEMS = 0.5
+
+# Elements dropped with their content wherever they appear in the body.
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "frame", "object", "embed",
+    "applet", "button", "input", "select", "textarea", "svg", "canvas",
+    "nav", "aside", "footer", "link", "meta", "base", "title", "dialog",
+)
+
+# A class or id token is boilerplate when one of its words (split on - and _)
+# is in BOILERPLATE_WORDS and every word after it is in BOILERPLATE_SUFFIXES:
+# "post-tags", "share-buttons", "comment-list" but not "tag-python" (a
+# WordPress article class). Never applied inside <pre> (syntax highlighters
+# use classes like "hljs-comment") nor to the chosen body element itself.
+BOILERPLATE_WORDS = frozenset((
+    "share", "sharing", "social", "sns", "comment", "comments", "commentlist", "respond",
+    "tags", "tag", "tagcloud", "keywords", "prev", "next", "prevnext", "pager",
+    "pagination", "postnav", "breadcrumb", "breadcrumbs", "crumbs", "related",
+    "copyright", "advert", "advertisement", "ads", "ad", "sidebar", "widget",
+    "subscribe", "newsletter", "byline", "meta", "toolbar", "recommend",
+))
+BOILERPLATE_SUFFIXES = frozenset((
+    "bar", "box", "list", "links", "link", "buttons", "button", "btns", "icons", "wrap",
+    "wrapper", "area", "container", "section", "block", "widget", "module", "panel",
+    "inner", "outer", "tools", "nav", "navigation", "posts", "articles", "items",
+    "entries", "info", "line", "slot", "banner", "form", "title", "content", "body", "text",
+))
+# ...unless the marked element holds more than this share of the body's text
+# (page builders wrap whole articles in "elementor-widget-wrap" and the like).
+BOILERPLATE_MAX_SHARE = 0.5
+
+# A block inside the body made mostly of links (more-stories lists, tag
+# clouds, in-body navigation) is boilerplate: at least this many links
+# carrying more than this share of the block's text.
+LINK_BLOCK_TAGS = ("div", "section", "ul", "ol", "table", "p")
+LINK_BLOCK_MIN_LINKS = 3
+LINK_BLOCK_MIN_DENSITY = 0.6
+
+# Short blocks starting like this are boilerplate (prev/next, tags, copyright).
+BOILERPLATE_TEXT_PREFIXES = (
+    "上一篇", "下一篇", "上一页", "下一页", "标签：", "标签:", "关键词：", "关键词:", "关键字：",
+    "Tags:", "Tagged:", "Posted in", "Filed under", "Previous post", "Next post",
+    "Share this", "分享到", "版权所有", "版权声明", "转载请注明", "本文链接", "Copyright", "©",
+)
+BOILERPLATE_TEXT_MAX_CHARS = 120
+
+# --- sanitized HTML ------------------------------------------------------------
+
+SANITIZE_TAGS = frozenset((
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "section",
+    "article", "header", "figure", "figcaption", "blockquote", "pre", "code", "kbd",
+    "samp", "var", "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead",
+    "tbody", "tfoot", "tr", "th", "td", "colgroup", "col", "a", "img", "em", "strong",
+    "b", "i", "u", "s", "del", "ins", "sub", "sup", "mark", "small", "q", "cite",
+    "abbr", "time",
+))
+SANITIZE_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "pre": {"class"},
+    "code": {"class"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+}
+SANITIZE_DROP_CONTENT = frozenset(DROP_TAGS) - SANITIZE_TAGS
+URL_SCHEMES = frozenset(("http", "https", "mailto"))
+
+# class="language-x" / "lang-x" / "highlight-x" on <pre> or <code> names the language.
+CODE_LANGUAGE_PREFIXES = ("language-", "lang-", "highlight-source-", "highlight-")
+
+# --- title ---------------------------------------------------------------
+
+# "<title>Post - Site</title>": the separators before a site-name suffix.
+TITLE_SUFFIX_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", "｜", "|", "_", " · ")
+TITLE_SUFFIX_MAX_CHARS = 40
+
+# --- dates, author, language ------------------------------------------------
+
+ARTICLE_TYPES = frozenset((
+    "article", "newsarticle", "blogposting", "techarticle", "scholarlyarticle",
+    "report", "analysisnewsarticle", "reportagenewsarticle", "socialmediaposting",
+    "liveblogposting", "opinionnewsarticle", "posting",
+))
+
+# <meta> keys (name, property or itemprop, lower-cased) carrying the publication date.
+DATE_META_KEYS = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+    "publication_date", "sailthru.date", "parsely-pub-date", "dc.date.issued",
+    "dc.date.created", "dc.date", "dcterms.created", "dcterms.issued", "date",
+    "article.published", "weibo:article:create_at",
+)
+AUTHOR_META_KEYS = ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")
+
+# Labels before a date or author in the article's meta line.
+DATE_TEXT_LABELS = (
+    "发布时间", "发布日期", "发表时间", "发表日期", "发表于", "发布于", "时间", "日期",
+    "Published on", "Published", "Posted on", "Posted", "Date",
+)
+AUTHOR_TEXT_LABELS = ("作者", "文/", "撰文", "By ", "Author", "Written by")
+
+# A CJK share of letters above this makes an unlabeled page Chinese.
+CJK_LANGUAGE_SHARE = 0.3

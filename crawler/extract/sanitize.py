@@ -1,0 +1,31 @@
+"""body_html: the pruned body serialized and passed through nh3's allowlist.
+
+nh3 parses as a browser does, so a newline right after <pre> would be eaten;
+doubling it first keeps <pre> text byte-exact (the HTML serialization rule
+html5ever's serializer leaves out).
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import nh3
+
+from .rules import SANITIZE_ATTRIBUTES, SANITIZE_DROP_CONTENT, SANITIZE_TAGS, URL_SCHEMES
+
+_PRE_NEWLINE = re.compile(r"(<pre\b[^>]*>)\n")
+# nh3.clean rather than nh3.Cleaner (0.3+): the same options, 0.02 ms slower, any nh3 >= 0.2.17.
+_OPTIONS = dict(
+    tags=set(SANITIZE_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in SANITIZE_ATTRIBUTES.items()},
+    clean_content_tags=set(SANITIZE_DROP_CONTENT),
+    url_schemes=set(URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitize(tree) -> str:
+    """The allowlisted HTML of `tree` (its root element included, attributes stripped)."""
+    html = lxml.html.tostring(tree, encoding="unicode", method="html")
+    return nh3.clean(_PRE_NEWLINE.sub("\\1\n\n", html), **_OPTIONS).strip()

@@ -1,0 +1,76 @@
+"""Text measures and the plain-text rendering of a body tree.
+
+The measures ("units", CJK share) let one threshold serve Chinese and
+English alike: one Han character counts as one unit, a Latin word as
+WORD_UNITS, since a word carries about as much as 2-3 characters.
+"""
+from __future__ import annotations
+
+import re
+
+from .rules import WORD_UNITS
+
+_WS = re.compile(r"\s+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div",
+    "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "tfoot", "thead", "tr", "ul", "br",
+))
+_CELL = "\ue000"  # marks a table-cell boundary while whitespace is collapsed
+
+
+def clean(s: str | None) -> str:
+    """Whitespace collapsed and stripped ('' for None)."""
+    return _WS.sub(" ", s).strip() if s else ""
+
+
+def units(s: str) -> float:
+    """How much text `s` holds, comparable across Chinese and Latin scripts."""
+    return len(_HAN.findall(s)) + WORD_UNITS * len(_LATIN_WORD.findall(s))
+
+
+def han_share(s: str) -> tuple[int, int]:
+    """(Han characters, Latin letters) in `s`."""
+    return len(_HAN.findall(s)), len(_LATIN_LETTER.findall(s))
+
+
+def plain_text(root) -> str:
+    """Text of a tree: one line per block element, table cells tab-separated, <pre> verbatim."""
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = _WS.sub(" ", "".join(buf)).replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL)
+        line = line.strip(f" {_CELL}").replace(_CELL, "\t")
+        if line:
+            lines.append(line)
+        buf.clear()
+
+    def walk(node) -> None:
+        tag = node.tag
+        if tag == "pre":
+            flush()
+            lines.append(node.text_content())
+        elif isinstance(tag, str):
+            block = tag in BLOCK_TAGS
+            if block:
+                flush()
+            if node.text:
+                buf.append(node.text)
+            for child in node:
+                walk(child)
+            if tag in ("td", "th"):
+                buf.append(_CELL)
+            if block:
+                flush()
+        if node.tail:
+            buf.append(node.tail)
+
+    walk(root)
+    flush()
+    return "\n".join(lines)
