@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Crawl throughput of the full pipeline, as a ratio against a lean Scrapy spider run beside it.
+
+    .venv/bin/python benchmarks/crawl_bench.py [--pages 2000] [--site-generator PATH] [--runs 1]
+
+Generates a site (the shared benchmark generator when it is there, else the
+project's demo site), serves it on 127.0.0.1 with nginx when installed (else
+Python's threaded server, which then competes for the same cores), and runs
+`archive crawl` on it; then, when the lean baseline spider exists beside the
+shared benchmark, runs it on the same site. Prints pages/s (articles stored
+per second of process wall time, start-up included), CPU seconds and peak
+RSS of each, and the ratio ours/lean. Nothing leaves 127.0.0.1.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_site(generator: Path | None, pages: int, out: Path, base: str) -> None:
+    if generator and generator.exists():
+        subprocess.run([sys.executable, str(generator), "--pages", str(pages), "--out", str(out),
+                        "--seed", "1", "--base-url", base], check=True)
+    else:
+        from crawler.demosite.generate import build_site as build_demo
+        build_demo(out, pages=pages, base_url=base)
+
+
+@contextlib.contextmanager
+def static_server(root: Path, port: int, work: Path):
+    """nginx (1 worker, no access log) when installed, as the peers were measured; else Python's."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if not nginx:
+        from crawler.demosite.server import serve_directory
+        with serve_directory(root, port=port) as base:
+            yield base, "python http.server"
+        return
+    conf = work / "nginx.conf"
+    conf.write_text(f"""worker_processes 1; daemon off; pid {work}/nginx.pid; error_log {work}/nginx.err;
+events {{ worker_connections 1024; }}
+http {{ access_log off; include /etc/nginx/mime.types; sendfile on; keepalive_requests 100000;
+  client_body_temp_path {work}/t1; proxy_temp_path {work}/t2; fastcgi_temp_path {work}/t3;
+  uwsgi_temp_path {work}/t4; scgi_temp_path {work}/t5;
+  server {{ listen 127.0.0.1:{port}; root {root}; }} }}
+""")
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work)])
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.1):
+                break
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", "nginx"
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def timed(cmd: list[str], cwd: Path) -> dict:
+    """Run a command; wall time, CPU seconds and peak RSS of that process alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr_tail = []
+    for line in proc.stderr:
+        stderr_tail = (stderr_tail + [line])[-20:]
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.stderr.write(b"".join(stderr_tail).decode(errors="replace"))
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+
+
+def count(db: Path, sql: str) -> int:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
+    ap.add_argument("--lean", type=Path, default=SHARED_BENCH / "peers" / "lean_spider.py")
+    ap.add_argument("--runs", type=int, default=1, help="repeat both crawls and report each")
+    a = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="crawl-bench-") as tmp:
+        work = Path(tmp)
+        port = free_port()
+        site = work / "site"
+        build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")
+        with static_server(site, port, work) as (base, server):
+            print(f"site: {a.pages} articles, served by {server} at {base}")
+            for run in range(1, a.runs + 1):
+                db = work / f"ours-{run}.db"
+                ours = timed([sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(db)], REPO)
+                ours["pages"] = count(db, "select count(*) from articles")
+                line = (f"run {run}: ours {ours['pages'] / ours['wall']:.1f} pages/s "
+                        f"({ours['pages']} articles in {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s, "
+                        f"peak RSS {ours['rss_mb']:.0f} MB)")
+                if a.lean.exists():
+                    lean_db = work / f"lean-{run}.db"
+                    lean = timed([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),
+                                  "--extract", "parsel", "--log-level", "WARNING"], work)
+                    lean["pages"] = count(lean_db, "select count(*) from pages")
+                    ratio = (ours["pages"] / ours["wall"]) / (lean["pages"] / lean["wall"])
+                    line += (f"; lean {lean['pages'] / lean['wall']:.1f} pages/s ({lean['pages']} in "
+                             f"{lean['wall']:.1f} s, CPU {lean['cpu']:.1f} s, peak RSS {lean['rss_mb']:.0f} MB)"
+                             f"; ratio ours/lean {ratio:.2f}")
+                print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

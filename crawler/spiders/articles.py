@@ -1,0 +1,141 @@
+"""The `articles` spider: discover article pages and hand each one, extracted, to the pipelines.
+
+Discovery, in the order a site usually offers it: the sitemaps named in
+robots.txt (and /sitemap.xml), the start pages and the paginated listings
+they link to, and the related-article blocks inside articles. Which pages
+are articles is the site profile's call when it has URL patterns, else
+`crawler.extract.page_kind`'s. Listings are followed, never archived.
+Every request that fails ends as a `FailureItem`, so the archive says why.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.extract import extract_from_selector, page_kind
+from crawler.failures import classify_failure
+from crawler.items import ArticleItem, FailureItem
+from crawler.profile import SiteProfile, load_profile
+
+KEPT_HEADERS = ("content-type", "etag", "last-modified")
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class ArticlesSpider(scrapy.Spider):
+    name = "articles"
+
+    def __init__(self, start_urls: str | list[str] = (), site: str | None = None, **kwargs):
+        """`start_urls`: a list, or a comma-separated string (`-a start_urls=A,B`);
+        `site`: a path to a site profile TOML file."""
+        super().__init__(**kwargs)
+        self.profile = load_profile(site) if site else None
+        if isinstance(start_urls, str):
+            start_urls = [u for u in start_urls.split(",") if u]
+        self.start_urls = list(start_urls) or list(self.profile.start_urls if self.profile else ())
+        if not self.start_urls:
+            raise ValueError("nothing to crawl: give start URLs or a site profile with start_urls")
+        domains = self.profile.allowed_domains if self.profile else ()
+        self.allowed_domains = list(domains) or sorted({urlsplit(u).hostname for u in self.start_urls})
+        self.site = self.profile.name if self.profile else urlsplit(self.start_urls[0]).netloc
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        kwargs.setdefault("site", crawler.settings.get("ARCHIVE_SITE_PROFILE"))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.profile:
+            # A profile's limits apply unless the command line set its own.
+            for setting, value in (("CLOSESPIDER_PAGECOUNT", spider.profile.max_pages),
+                                   ("DEPTH_LIMIT", spider.profile.depth)):
+                if value and not crawler.settings.getint(setting):
+                    crawler.settings.set(setting, value, priority="spider")
+        return spider
+
+    async def start(self):
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
+        for root in sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.start_urls}):
+            for path in ("/robots.txt", "/sitemap.xml"):
+                # Probes: a site without a sitemap is normal, not a failure.
+                yield scrapy.Request(root + path, callback=self.parse_sitemap, priority=10)
+
+    # -- discovery ---------------------------------------------------------
+    def parse_sitemap(self, response):
+        """Follow the sitemaps robots.txt names, sitemap indexes, and every page a urlset lists."""
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+                yield scrapy.Request(url, callback=self.parse_sitemap, priority=10)
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # not XML at all: lxml raises several types
+            self.logger.info("not a sitemap: %s", response.url)
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                yield scrapy.Request(loc, callback=self.parse_sitemap, priority=10)
+            else:
+                yield from self.follow([loc])
+
+    def follow(self, urls):
+        """Requests for the http(s) URLs the profile does not skip; Scrapy drops offsite and seen ones."""
+        for url in urls:
+            if url and urlsplit(url).scheme in ("http", "https") and not (
+                    self.profile and self.profile.skips(url)):
+                yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+
+    # -- pages -------------------------------------------------------------
+    def parse(self, response):
+        if not isinstance(response, TextResponse):
+            yield self.failure(response.url, "not_html", response.status,
+                               f"content type {response.headers.get('Content-Type', b'').decode(errors='replace')!r}",
+                               len(response.body), response.meta)
+            return
+        sel = response.selector
+        kind = page_kind(sel, response.url, self.profile)
+        if kind != "article":
+            links = (urljoin(response.url, href) for href in sel.xpath("//a/@href").getall())
+            yield from self.follow(links)
+            return
+        try:
+            item = extract_from_selector(sel, response.url, self.profile)
+        except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
+            self.logger.exception("extraction failed: %s", response.url)
+            yield self.failure(response.url, "extract_error", response.status, repr(exc),
+                               len(response.body), response.meta)
+            return
+        yield ArticleItem(
+            **item,
+            site=self.site,
+            http_status=response.status,
+            encoding=response.encoding,
+            headers={h: response.headers.get(h).decode("latin-1")
+                     for h in KEPT_HEADERS if response.headers.get(h)},
+            raw_html=response.body,
+            fetched_at=utc_now(),
+        )
+        yield from self.follow(r["url"] for r in item["related"])
+        yield from self.follow(c["url"] for c in item["breadcrumbs"])
+
+    # -- failures ----------------------------------------------------------
+    def failed(self, failure):
+        request = failure.request
+        reason, status, message, size = classify_failure(failure)
+        yield self.failure(request.url, reason, status, message, size, request.meta)
+
+    def failure(self, url, reason, status, message, size, meta) -> FailureItem:
+        return FailureItem(url=url, reason=reason, http_status=status, error=message, bytes=size,
+                           attempts=meta.get("retry_times", 0) + 1, failed_at=utc_now())

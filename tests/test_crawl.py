@@ -1,0 +1,80 @@
+"""End to end: `archive crawl` against real local sites, then SQL over the archive it wrote."""
+from __future__ import annotations
+
+import json
+
+from conftest import run_archive
+
+
+def articles_by_path(db, base):
+    return {row["url"][len(base):]: row for row in db["articles"].rows}
+
+
+def crawl(base, db_path, *extra):
+    result = run_archive("crawl", base + "/", "--db", str(db_path), *extra)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def test_crawl_archives_articles_with_trail_related_and_clean_body(minisite, tmp_path, read_db):
+    run = crawl(minisite, tmp_path / "x.db")
+    db = read_db(tmp_path / "x.db")
+    articles = articles_by_path(db, minisite)
+    assert sorted(articles) == ["/a/1001.html", "/a/1002.html", "/a/1003.html"]  # listings not archived
+
+    first = articles["/a/1001.html"]
+    assert first["title"] == "用 SQLite 做爬虫存档的五个细节"
+    assert first["section"] == "news"
+    assert first["canonical_url"] == "http://qingning.example/a/1001.html"
+    assert first["published_at"].startswith("2025-04-12")
+    assert first["language"] == "zh"
+    crumbs = [(c["position"], c["name"], c["url"]) for c in
+              db["breadcrumbs"].rows_where("article_id = ?", [first["id"]], order_by="position")]
+    assert crumbs == [(0, "首页", minisite + "/"), (1, "news", minisite + "/"), (2, "正文", None)]
+    related = list(db["related_links"].rows_where("article_id = ?", [first["id"]], order_by="position"))
+    assert [r["url"] for r in related] == [minisite + "/a/1002.html", minisite + "/a/1003.html"]
+    assert [r["target_id"] for r in related] == [articles["/a/1002.html"]["id"], articles["/a/1003.html"]["id"]]
+    assert related[1]["title"] == "国标编码网页的解码问题"
+    assert related[1]["snippet"].startswith("老网站常常用 GBK 编码")
+    body = first["body_text"]
+    assert "WAL 模式还让批量写入更快" in body and "去重的依据" in body
+    for boilerplate in ("侧边栏公告", "Copyright", "最新文章", "相关文章", "当前位置", "stats"):
+        assert boilerplate not in body
+    assert 'table.insert(row, pk="id")  # 一个事务' in first["body_markdown"]
+    assert "<table>" in first["body_html"] and "<script" not in first["body_html"]
+
+    english = articles["/a/1002.html"]
+    assert english["language"] == "en"
+    assert english["section"] == "Tutorials"
+    assert '    - "a <b> & c"\n' in english["body_text"]
+
+    gbk = articles["/a/1003.html"]
+    assert gbk["title"] == "国标编码网页的解码问题"
+    assert "“镕”和“喆”" in gbk["body_text"]
+    assert db["raw_pages"].get(gbk["id"])["encoding"].lower() in ("gb18030", "gbk")
+
+    assert run["status"] == "finished"
+    assert (run["new"], run["changed"], run["unchanged"], run["failed"]) == (3, 0, 0, 2)
+
+
+def test_404_and_500_are_recorded_and_not_fatal(minisite, tmp_path, read_db):
+    crawl(minisite, tmp_path / "x.db")
+    db = read_db(tmp_path / "x.db")
+    failures = {row["url"][len(minisite):]: row for row in db["failures"].rows}
+    assert failures["/a/missing.html"]["reason"] == "http_status"
+    assert failures["/a/missing.html"]["http_status"] == 404
+    assert failures["/a/error.html"]["http_status"] == 500
+    assert failures["/a/error.html"]["attempts"] == 3  # retried twice first
+
+
+def test_recrawl_adds_no_rows_and_counts_unchanged(minisite, tmp_path, read_db):
+    crawl(minisite, tmp_path / "x.db")
+    second = crawl(minisite, tmp_path / "x.db")
+    db = read_db(tmp_path / "x.db")
+    assert db["articles"].count == 3
+    assert db["breadcrumbs"].count == 9
+    assert db["related_links"].count == 4
+    assert db["failures"].count == 2
+    assert db["crawl_runs"].count == 2
+    assert (second["new"], second["changed"], second["unchanged"], second["failed"]) == (0, 0, 3, 2)
+    assert {row["times_failed"] for row in db["failures"].rows} == {2}
