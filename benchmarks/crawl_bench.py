@@ -103,6 +103,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="crawl-bench-") as tmp:
         work = Path(tmp)
+        work.chmod(0o755)  # nginx workers run as an unprivileged user
         port = free_port()
         site = work / "site"
         build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")

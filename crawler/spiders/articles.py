@@ -45,6 +45,10 @@ class ArticlesSpider(scrapy.Spider):
         domains = self.profile.allowed_domains if self.profile else ()
         self.allowed_domains = list(domains) or sorted({urlsplit(u).hostname for u in self.start_urls})
         self.site = self.profile.name if self.profile else urlsplit(self.start_urls[0]).netloc
+        # URLs this process already asked for. Scrapy's dupefilter (swappable,
+        # shared under scrapy-redis) stays the authority; this only spares
+        # building a Request it would drop: a page links ~20 already-seen URLs.
+        self.requested: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -93,8 +97,10 @@ class ArticlesSpider(scrapy.Spider):
     def follow(self, urls):
         """Requests for the http(s) URLs the profile does not skip; Scrapy drops offsite and seen ones."""
         for url in urls:
-            if url and urlsplit(url).scheme in ("http", "https") and not (
-                    self.profile and self.profile.skips(url)):
+            if not url or url in self.requested:
+                continue
+            self.requested.add(url)
+            if urlsplit(url).scheme in ("http", "https") and not (self.profile and self.profile.skips(url)):
                 yield scrapy.Request(url, callback=self.parse, errback=self.failed)
 
     # -- pages -------------------------------------------------------------
