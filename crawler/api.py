@@ -43,7 +43,7 @@ def crawl(urls=(), site=None, db="archive.db", max_pages=0, depth=0, settings=No
     """
     if site:
         load_profile(site)  # a bad profile fails here, before anything starts
-    process = CrawlerProcess(crawl_settings(db, site, max_pages, depth, settings), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(db, site, max_pages, depth, settings))
     crawler = process.create_crawler(ArticlesSpider)
     process.crawl(crawler, start_urls=list(urls))
     process.start()

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from conftest import run_archive
 
@@ -78,3 +81,22 @@ def test_recrawl_adds_no_rows_and_counts_unchanged(minisite, tmp_path, read_db):
     assert db["crawl_runs"].count == 2
     assert (second["new"], second["changed"], second["unchanged"], second["failed"]) == (0, 0, 3, 2)
     assert {row["times_failed"] for row in db["failures"].rows} == {2}
+
+
+def test_scrapy_crawl_articles_is_the_same_spider(minisite, tmp_path, read_db):
+    repo = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "articles", "-a", f"start_urls={minisite}/",
+         "-s", f"ARCHIVE_DB={tmp_path / 'x.db'}"],
+        cwd=repo, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = read_db(tmp_path / "x.db")
+    assert db["articles"].count == 3
+    assert next(db["crawl_runs"].rows)["status"] == "finished"
+
+
+def test_max_pages_stops_the_crawl_and_still_counts_as_finished(minisite, tmp_path, read_db):
+    run = crawl(minisite, tmp_path / "x.db", "--max-pages", "2")
+    assert run["status"] == "closespider_pagecount"
+    db = read_db(tmp_path / "x.db")
+    assert db["articles"].count < 3

@@ -74,7 +74,7 @@ class ArticlesSpider(scrapy.Spider):
     def parse_sitemap(self, response):
         """Follow the sitemaps robots.txt names, sitemap indexes, and every page a urlset lists."""
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, priority=10)
             return
         body = response.body
