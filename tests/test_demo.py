@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import serve_directory
 
 from conftest import run_archive
+
+SITES = Path(__file__).resolve().parents[1] / "sites"
 
 BOILERPLATE = ("最新文章", "Latest posts", "广告位", "版权所有", "相关文章", "当前位置", "siteStats")
 
@@ -42,3 +45,17 @@ def test_demo_crawl_archives_every_article_with_trail_and_related(tmp_path, read
     assert db.execute("select count(*) from related_links where target_id is null").fetchone()[0] == 0
     run = json.loads(result.stdout)
     assert run["new"] == len(expected) and run["failed"] == 0
+
+
+def test_demo_crawl_with_its_site_profile(tmp_path, read_db):
+    root = tmp_path / "site"
+    root.mkdir()
+    with serve_directory(root) as base:
+        manifest = build_site(root, pages=20, base_url=base)
+        result = run_archive("crawl", base + "/", "--site", str(SITES / "demo.toml"),
+                             "--db", str(tmp_path / "demo.db"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = read_db(tmp_path / "demo.db")
+    titles = {row["url"][len(base):]: row["title"] for row in db["articles"].rows}
+    assert titles == {a["path"]: a["title"] for a in manifest["articles"]}
+    assert {row["site"] for row in db["articles"].rows} == {"demo"}
