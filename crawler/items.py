@@ -46,3 +46,14 @@ class FailureItem(scrapy.Item):
     bytes = scrapy.Field()          # response size when there was one
     attempts = scrapy.Field()       # requests made for it in this run (retries included)
     failed_at = scrapy.Field()      # ISO 8601 UTC
+
+
+class NotModifiedItem(scrapy.Item):
+    """An archived article that answered 304 Not Modified: only its last_seen moves."""
+
+    url = scrapy.Field()
+    fetched_at = scrapy.Field()     # ISO 8601 UTC
+
+
+# Items that only say what became of a URL: no content to extract or hash.
+URL_OUTCOME_ITEMS = (FailureItem, NotModifiedItem)

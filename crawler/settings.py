@@ -38,3 +38,12 @@ ITEM_PIPELINES = {
 ARCHIVE_DB = "archive.db"
 ARCHIVE_BATCH_SIZE = 200        # items written per transaction
 ARCHIVE_SITE_PROFILE = None     # path of a sites/NAME.toml, or None
+
+# Incremental runs (crawler/middlewares/incremental.py): a known article is
+# fetched again only when it is due, and then conditionally (ETag /
+# Last-Modified). A site profile's `recrawl_after` wins over this default.
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.incremental.IncrementalMiddleware": 100,
+}
+ARCHIVE_INCREMENTAL = True
+ARCHIVE_RECRAWL_AFTER = "7d"    # 30m, 12h, 7d, 2w; 0 = every run, conditionally

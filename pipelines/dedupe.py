@@ -16,7 +16,7 @@ import hashlib
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.items import FailureItem
+from crawler.items import URL_OUTCOME_ITEMS
 
 
 def content_hash(title: str | None, body_text: str | None) -> str:
@@ -30,7 +30,7 @@ class DedupePipeline:
 
     Redirects and link spellings that normalize alike are the usual cause:
     Scrapy's request dupefilter sees the URLs before redirects and before our
-    normalization, this sees them after. Failures pass through untouched.
+    normalization, this sees them after. Failures and 304s pass through untouched.
     """
 
     def __init__(self, stats=None):
@@ -42,7 +42,7 @@ class DedupePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item):
-        if isinstance(item, FailureItem):
+        if isinstance(item, URL_OUTCOME_ITEMS):
             return item
         adapter = ItemAdapter(item)
         url = adapter["url"]

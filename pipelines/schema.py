@@ -81,7 +81,26 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, unique=unique)
 
 
-MIGRATIONS = [_create_v1]
+def _add_revisions(db: sqlite_utils.Database) -> None:
+    """Old content of articles that changed, with a diff to the content that replaced it."""
+    db["revisions"].create({
+        "id": int, "article_id": int, "title": str, "body_text": str, "body_markdown": str,
+        "content_hash": str, "first_seen": str, "last_seen": str, "replaced_at": str,
+        "cause": str, "run_id": int, "diff": str,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")])
+    db["revisions"].create_index(["article_id", "replaced_at"])
+
+
+def _add_gone_and_run_counts(db: sqlite_utils.Database) -> None:
+    """When an article went away (404/410), and what incremental runs count and how long they took."""
+    db["articles"].add_column("gone_at", str)
+    for column in ("not_modified", "gone", "skipped"):
+        db["crawl_runs"].add_column(column, int)
+    db["crawl_runs"].add_column("duration", float)
+    db["articles"].create_index(["status"])
+
+
+MIGRATIONS = [_create_v1, _add_revisions, _add_gone_and_run_counts]
 
 
 def open_archive(path) -> sqlite_utils.Database:
@@ -91,9 +110,21 @@ def open_archive(path) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=10000")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for step, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.atomic():
-            migrate(db)
-            db.execute(f"PRAGMA user_version={step}")
+    migrate(db)
     return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Run the migrations this archive has not had yet, each in its own transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for step, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            migration(db)
+            db.execute(f"PRAGMA user_version={step}")
+
+
+def archive_columns() -> dict[str, list[str]]:
+    """Every table and its columns once all migrations ran: what the docs must describe."""
+    db = sqlite_utils.Database(memory=True)
+    migrate(db)
+    return {table.name: [c.name for c in table.columns] for table in db.tables}

@@ -6,6 +6,9 @@ they link to, and the related-article blocks inside articles. Which pages
 are articles is the site profile's call when it has URL patterns, else
 `crawler.extract.page_kind`'s. Listings are followed, never archived.
 Every request that fails ends as a `FailureItem`, so the archive says why.
+Archived articles that are not due are never requested (see
+crawler/middlewares/incremental.py); one that answers 304 becomes a
+`NotModifiedItem`, and its (empty) page is not followed.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.extract import extract_from_selector, page_kind
 from crawler.failures import classify_failure
-from crawler.items import ArticleItem, FailureItem
+from crawler.items import ArticleItem, FailureItem, NotModifiedItem
 from crawler.profile import SiteProfile, load_profile
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
@@ -60,6 +63,9 @@ class ArticlesSpider(scrapy.Spider):
                                    ("DEPTH_LIMIT", spider.profile.depth)):
                 if value and not crawler.settings.getint(setting):
                     crawler.settings.set(setting, value, priority="spider")
+            if spider.profile.recrawl_after is not None:  # a command-line -s still wins
+                crawler.settings.set("ARCHIVE_RECRAWL_AFTER", spider.profile.recrawl_after.total_seconds(),
+                                     priority="spider")
         return spider
 
     async def start(self):
@@ -92,19 +98,27 @@ class ArticlesSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(loc, callback=self.parse_sitemap, priority=10)
             else:
-                yield from self.follow([loc])
+                yield from self.follow([loc], lastmod=entry.get("lastmod"))
 
-    def follow(self, urls):
-        """Requests for the http(s) URLs the profile does not skip; Scrapy drops offsite and seen ones."""
+    def follow(self, urls, lastmod: str | None = None):
+        """Requests for the http(s) URLs the profile does not skip; Scrapy drops offsite and seen ones.
+
+        A sitemap's `lastmod` rides in the request's meta for the incremental
+        middleware; it may make due a page that a link without one did not.
+        """
+        meta = {"lastmod": lastmod} if lastmod else None
         for url in urls:
-            if not url or url in self.requested:
+            if not url or (url in self.requested and not meta):
                 continue
             self.requested.add(url)
             if urlsplit(url).scheme in ("http", "https") and not (self.profile and self.profile.skips(url)):
-                yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+                yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
 
     # -- pages -------------------------------------------------------------
     def parse(self, response):
+        if response.status == 304:
+            yield NotModifiedItem(url=response.url, fetched_at=utc_now())
+            return
         if not isinstance(response, TextResponse):
             yield self.failure(response.url, "not_html", response.status,
                                f"content type {response.headers.get('Content-Type', b'').decode(errors='replace')!r}",
