@@ -88,6 +88,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         self.recrawl_after = recrawl_after
         self.due_before = datetime.now(timezone.utc) - recrawl_after * (1 - DUE_SLACK)
         self.stats = crawler.stats
+        self.skipped: set[str] = set()  # a page is linked from listings and the sitemap alike
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -100,11 +101,15 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         return cls(crawler, known, recrawl_after)
 
     def get_processed_request(self, request, response):
-        known = self.known.get(normalize_url(request.url))
+        url = normalize_url(request.url)
+        known = self.known.get(url)
         if known is None:
             return request
-        if not self.is_due(known, parse_time(request.meta.get("lastmod"))):
-            self.stats.inc_value("incremental/skipped")
+        due = self.is_due(known, parse_time(request.meta.get("lastmod")))
+        # a link may skip a page that the sitemap's lastmod then makes due
+        (self.skipped.discard if due else self.skipped.add)(url)
+        self.stats.set_value("incremental/skipped", len(self.skipped))
+        if not due:
             return None
         self.stats.inc_value("incremental/conditional")
         if known.etag:
