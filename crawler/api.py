@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 import zlib
 from contextlib import closing
@@ -71,10 +72,10 @@ def crawl(urls=(), site=None, db="archive.db", max_pages=0, depth=0, settings=No
 
 
 def run_log_path(log_dir, db) -> Path:
-    """A new log file for one run: LOG_DIR/ARCHIVE-YYYYMMDDTHHMMSSZ.log."""
+    """A new log file for one run: LOG_DIR/ARCHIVE-YYYYMMDDTHHMMSSZ-PID.log."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     Path(log_dir).mkdir(parents=True, exist_ok=True)
-    return Path(log_dir) / f"{Path(db).stem}-{stamp}.log"
+    return Path(log_dir) / f"{Path(db).stem}-{stamp}-{os.getpid()}.log"
 
 
 def run_row(db, run_id) -> dict:
