@@ -150,7 +150,7 @@ class ArchiveWriter:
     def add_article(self, item: Mapping, *, reextracted: bool = False) -> None:
         """Queue an ArticleItem-shaped mapping (see crawler/items.py); `reextracted`:
         from stored raw HTML, not from a fetch."""
-        self._articles[item["url"]] = _pending_article(item, None if reextracted else self.run_id)
+        self._articles[item["url"]] = _pending_article(item, self.run_id, reextracted)
         self._flush_when_full()
 
     def add_not_modified(self, item: Mapping) -> None:
@@ -270,13 +270,12 @@ class ArchiveWriter:
         return rows
 
 
-def _pending_article(item: Mapping, run_id: int | None) -> dict:
+def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = False) -> dict:
     """Rows of one article, built when it arrives (raw HTML compressed once).
 
-    `run_id` None: re-extracted from the stored raw HTML, not fetched; the
-    row leaves last_seen and run_id alone and dates a content change now.
+    A re-extracted article was not fetched: its row leaves last_seen,
+    run_id and the raw page alone, and dates a content change now.
     """
-    reextracted = run_id is None
     fetched_at = item.get("fetched_at") or utc_now()
     raw_html = None if reextracted else item.get("raw_html")
     if isinstance(raw_html, str):
