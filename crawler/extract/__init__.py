@@ -72,7 +72,7 @@ def _fill(item: dict, page: Page) -> None:
     item.update(title=title, breadcrumbs=crumbs, section=section_of(crumbs, title, page.url))
     item["related"], related_els = find_related(page)
     item["canonical_url"] = find_canonical(page)
-    body = find_body(page)
+    body, _ = find_body(page)
     if body is None:
         body = trafilatura_body(page)
     if body is not None:

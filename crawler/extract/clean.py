@@ -51,7 +51,8 @@ def clean_body(page: Page, body, drop=()) -> object:
 def _boilerplate(tree) -> list:
     """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate."""
     found = []
-    most = len(tree.text_content()) * BOILERPLATE_MAX_SHARE
+    code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
+    most = (len(tree.text_content()) - code) * BOILERPLATE_MAX_SHARE
     stack = list(tree)[::-1]
     while stack:
         el = stack.pop()

@@ -88,11 +88,23 @@ BODY_CONTAINERS = (
     ".article-body, .article_body, .articleBody, .story-body, .story-content",
     ".content-body, .content_body, .news-content, .news_content, .detail-content, .rich_media_content",
     ".markdown-body, .post-text, .blog-content, .blog-post-body",
+)
+# Generic wrappers, tried when no specific container fits: they often hold
+# comments, share bars or teasers too, so the body found in one is checked
+# against trafilatura's (see crawler.extract.body_choice).
+BODY_WRAPPERS = (
     "article",
     "[role=main], main",
     "#content, .content, #main-content, .main-content",
     ".post, .entry, .article, #article",
 )
+
+# Paragraph-like elements whose text (links left out) credits their parent
+# and grandparent; elements whose own loose text (between <br>s) counts as a
+# paragraph of their own; the least text that counts.
+BODY_PARAGRAPHS = ("p", "pre", "blockquote", "h2", "h3", "h4", "td", "dd")
+BODY_TEXT_HOLDERS = ("div", "section", "article", "font", "center")
+BODY_PARAGRAPH_MIN_UNITS = 5
 
 # Enough text for a body candidate / for a page to read as an article, in
 # "units": one CJK character, or 2.5 per other word (so 120 CJK ~ 50 words:
@@ -124,6 +136,9 @@ BOILERPLATE_WORDS = frozenset((
     "pagination", "postnav", "breadcrumb", "breadcrumbs", "crumbs", "related",
     "copyright", "advert", "advertisement", "ads", "ad", "sidebar", "widget",
     "subscribe", "newsletter", "byline", "meta", "toolbar", "recommend",
+    "footer", "cookie", "cookies", "consent", "privacy", "gdpr", "popup", "modal", "promo",
+    "caption", "credit", "credits", "gallery", "slideshow", "carousel", "lightbox", "citation",
+    "mostread", "trending", "popular", "readmore", "author",
 ))
 BOILERPLATE_SUFFIXES = frozenset((
     "bar", "box", "list", "links", "link", "buttons", "button", "btns", "icons", "wrap",
