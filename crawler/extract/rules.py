@@ -165,6 +165,32 @@ BOILERPLATE_TEXT_PREFIXES = (
 )
 BOILERPLATE_TEXT_MAX_CHARS = 120
 
+# Whole short lines that are page furniture, not article text (case-insensitive).
+BOILERPLATE_LINES = (
+    "Advertisement", "Advertisements", "Sponsored", "Sponsored content", "Subscribe", "Subscribe now",
+    "Sign up", "Highlights", "Share", "Share this", "Share this article", "Close", "Caption",
+    "Back to Gallery", "Read more", "Continue reading", "Show comments", "Load comments",
+    "广告", "分享", "分享到", "点击查看", "返回顶部", "打印本页", "关闭窗口", "打印", "关闭",
+)
+
+# Headings after which the rest of the body is page furniture (teasers,
+# site-wide lists), cut when they sit in the body's last part: the related
+# headings above plus these. Rows ending in a space match as prefixes.
+BODY_END_HEADINGS = (
+    "Latest", "Latest news", "Latest stories", "Popular", "Most popular", "Most read", "Most viewed",
+    "Trending", "Trending now", "Recommended", "Recommended for you", "Top stories", "Editor's picks",
+    "More stories", "More news", "Recent posts", "Don't miss", "What to read next",
+    "More from ", "More in ", "More on ", "Most read in ",
+    "最新文章", "热门文章", "热门推荐", "热点推荐", "精彩推荐", "最新资讯", "热门资讯", "排行榜", "点击排行",
+    "更多精彩", "今日推荐",
+)
+# ...when at most this share of the body's text follows the heading.
+BODY_END_MAX_SHARE = 0.35
+
+# A line of at least this many units reads as a sentence when our body and
+# trafilatura's are compared (crawler.extract.choice).
+CHOICE_LONG_LINE_UNITS = 30
+
 # --- sanitized HTML ------------------------------------------------------------
 
 SANITIZE_TAGS = frozenset((
