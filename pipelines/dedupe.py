@@ -8,11 +8,11 @@ item's fingerprint up in the archive (`pipelines/clusters.py`) and points
 `duplicate_of` at the cluster's original, so analysts see every URL.
 
 Why MinHash over word/character shingles and not SimHash: measured on the
-shared 2,000-page benchmark site (`benchmarks/fingerprint_choice.py`), true
-reposts keep an estimated Jaccard >= 0.75 while the closest unrelated
-article stays under 0.2; trafilatura's 64-bit SimHash puts some unrelated
-articles (same vocabulary) at Hamming distance 0 while some reposts sit 10
-bits apart, so no threshold separates them. MinHash also gives banded LSH
+shared 2,000-page benchmark site (`benchmarks/fingerprint_choice.py`), every
+true pair keeps an estimated Jaccard >= 0.80 while no other pair passes
+0.21; with trafilatura's 64-bit SimHash, 311,049 unrelated pairs (same
+vocabulary, same sentence patterns) are as close as the least similar
+repost, so no threshold separates them. MinHash also gives banded LSH
 (`bucket_keys`), which the archive indexes so a lookup never reads bodies.
 """
 from __future__ import annotations
@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
@@ -148,7 +149,9 @@ class FingerprintScheme:
     parameter and seeds the bucket keys, so after a change old buckets never
     match new ones until `archive dedupe --rebuild` recomputes them.
     `threshold` is the estimated Jaccard at which two bodies are one cluster;
-    datasketch's MinHashLSH picks the bands for it.
+    the bands are the ones datasketch's MinHashLSH picks for it (its
+    `_optimal_param`, called directly because MinHashLSH refuses one band,
+    which thresholds near 1 need).
     """
 
     threshold: float = 0.5
@@ -162,9 +165,9 @@ class FingerprintScheme:
     def __post_init__(self):
         if not 0 < self.threshold <= 1:
             raise ValueError(f"DEDUPE_THRESHOLD must be in (0, 1], got {self.threshold}")
-        lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
-        object.__setattr__(self, "bands", lsh.b)
-        object.__setattr__(self, "rows", lsh.r)
+        bands, rows = _optimal_param(self.threshold, self.num_perm, 0.5, 0.5)
+        object.__setattr__(self, "bands", bands)
+        object.__setattr__(self, "rows", rows)
 
     @classmethod
     def from_settings(cls, settings) -> FingerprintScheme:
