@@ -38,3 +38,11 @@ ITEM_PIPELINES = {
 ARCHIVE_DB = "archive.db"
 ARCHIVE_BATCH_SIZE = 200        # items written per transaction
 ARCHIVE_SITE_PROFILE = None     # path of a sites/NAME.toml, or None
+
+# Near-duplicate clusters (pipelines/dedupe.py, pipelines/clusters.py). After
+# changing any of these, run `archive dedupe --rebuild` so the stored
+# fingerprints and clusters follow.
+DEDUPE_THRESHOLD = 0.5          # estimated Jaccard of body shingles at which two articles are copies
+DEDUPE_SHINGLE_SIZE = 5         # tokens per shingle: CJK characters or words
+DEDUPE_NUM_PERM = 128           # MinHash permutations (signature = 4 bytes each)
+DEDUPE_MIN_SHINGLES = 10        # shorter bodies are matched by their exact hash only
