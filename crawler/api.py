@@ -6,6 +6,7 @@
     print(api.schedule("1h", site="sites/demo.toml"))
     api.serve("archive.db", port=8001)
     api.extract("page.html")
+    api.dedupe("archive.db", rebuild=True)
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from crawler.profile import load_profile
 from crawler.runlock import run_lock
 from crawler.schedule import crontab_line
 from crawler.spiders.articles import ArticlesSpider
-from pipelines.dedupe import DedupePipeline
+from pipelines.dedupe import DedupePipeline, FingerprintScheme
 from pipelines.normalize import NormalizePipeline
 from pipelines.schema import open_archive
 from pipelines.store import ArchiveWriter, close_interrupted_runs
@@ -98,10 +99,11 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
     """
     only = load_profile(site) if site else None
     profiles = {only.name: only} if only else _profiles_by_name(Path("sites"))
-    stages = (NormalizePipeline(), DedupePipeline())
+    scheme = FingerprintScheme.from_settings(crawl_settings(db))
+    stages = (NormalizePipeline(), DedupePipeline(scheme=scheme))
     report = {"articles": 0, "changed": 0, "unchanged": 0, "failed": 0}
     with run_lock(db), closing(open_archive(db)) as archive:
-        writer = ArchiveWriter(archive, batch_size)
+        writer = ArchiveWriter(archive, batch_size, scheme=scheme)
         where, params = ("where site = ?", [only.name]) if only else ("", [])
         ids = [row[0] for row in archive.execute(f"select id from articles {where} order by id", params)]
         for start in range(0, len(ids), batch_size):
@@ -153,6 +155,22 @@ def extract(source: str, site=None) -> dict:
             return extract_article(response.read(), response.url, profile, encoding=charset)
     path = Path(source)
     return extract_article(path.read_bytes(), path.resolve().as_uri(), profile)
+
+
+def dedupe(db="archive.db", rebuild=False, settings=None) -> dict:
+    """Fingerprint and cluster the archived articles that have no fingerprint yet
+    (all of them with `rebuild`, e.g. after changing DEDUPE_THRESHOLD); reads
+    the stored bodies, no network. Returns how many were fingerprinted and
+    how many articles are copies."""
+    path = Path(db)
+    if not path.is_file():
+        raise FileNotFoundError(f"no archive at {path}")
+    scheme = FingerprintScheme.from_settings(crawl_settings(db, overrides=settings))
+    archive = open_archive(path)
+    try:
+        return ArchiveWriter(archive, scheme=scheme).recluster(rebuild=rebuild)
+    finally:
+        archive.close()
 
 
 def demo(pages=200, port=8001, out="demo-site", db="archive.db") -> dict:

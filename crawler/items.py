@@ -34,6 +34,7 @@ class ArticleItem(scrapy.Item):
 
     # from the dedupe pipeline
     content_hash = scrapy.Field()   # sha256 hex of the normalized title + body_text
+    fingerprint = scrapy.Field()    # MinHash of body_text as bytes (see pipelines/dedupe.py), None if too short
 
 
 class FailureItem(scrapy.Item):

@@ -47,3 +47,11 @@ SPIDER_MIDDLEWARES = {
 }
 ARCHIVE_INCREMENTAL = True
 ARCHIVE_RECRAWL_AFTER = "7d"    # 30m, 12h, 7d, 2w; 0 = every run, conditionally
+
+# Near-duplicate clusters (pipelines/dedupe.py, pipelines/clusters.py). After
+# changing any of these, run `archive dedupe --rebuild` so the stored
+# fingerprints and clusters follow.
+DEDUPE_THRESHOLD = 0.5          # estimated Jaccard of body shingles at which two articles are copies
+DEDUPE_SHINGLE_SIZE = 5         # tokens per shingle: CJK characters or words
+DEDUPE_NUM_PERM = 128           # MinHash permutations (signature = 4 bytes each)
+DEDUPE_MIN_SHINGLES = 10        # shorter bodies are matched by their exact hash only

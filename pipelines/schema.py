@@ -13,6 +13,7 @@ TABLES = {
             "id": int, "started_at": str, "finished_at": str, "status": str,
             "site": str, "start_urls": str, "fetched": int, "new": int,
             "changed": int, "unchanged": int, "failed": int, "settings": str,
+            "not_modified": int, "gone": int, "skipped": int, "duration": float,
         },
         pk="id",
     ),
@@ -22,9 +23,9 @@ TABLES = {
             "title": str, "section": str, "published_at": str,
             "date_source": str, "author": str, "language": str,
             "body_text": str, "body_html": str, "body_markdown": str,
-            "content_hash": str, "duplicate_of": int, "first_seen": str,
+            "content_hash": str, "duplicate_of": int, "similarity": float, "first_seen": str,
             "last_seen": str, "last_changed": str, "status": str,
-            "run_id": int,
+            "run_id": int, "gone_at": str,
         },
         pk="id",
         not_null={"url"},
@@ -39,7 +40,7 @@ TABLES = {
     "related_links": dict(
         columns={
             "article_id": int, "position": int, "title": str, "url": str,
-            "snippet": str, "target_id": int,
+            "snippet": str, "target_id": int, "snippet_mismatch": int,
         },
         pk=("article_id", "position"),
         foreign_keys=[("article_id", "articles", "id"),
@@ -52,6 +53,25 @@ TABLES = {
         },
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
+    ),
+    "fingerprints": dict(
+        columns={"article_id": int, "scheme": str, "minhash": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
+    "fingerprint_buckets": dict(
+        columns={"bucket": int, "article_id": int},
+        pk=("bucket", "article_id"),
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
+    "revisions": dict(
+        columns={
+            "id": int, "article_id": int, "title": str, "body_text": str, "body_markdown": str,
+            "content_hash": str, "first_seen": str, "last_seen": str, "replaced_at": str,
+            "cause": str, "run_id": int, "diff": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
     ),
     "failures": dict(
         columns={
@@ -71,36 +91,94 @@ INDEXES = [
     ("related_links", ["url"], False),
     ("related_links", ["target_id"], False),
     ("failures", ["reason"], False),
+    ("articles", ["duplicate_of"], False),
+    ("articles", ["status"], False),
+    ("revisions", ["article_id", "replaced_at"], False),
 ]
+
+# Read-only views over the tables above, part of the same contract.
+VIEWS = {
+    # Every article in a cluster of copies, next to its cluster's original.
+    "duplicate_clusters": """
+        SELECT coalesce(a.duplicate_of, a.id) AS original_id, a.id AS article_id,
+               a.duplicate_of IS NULL AS is_original, a.site, a.url, a.title,
+               a.published_at, a.first_seen, a.similarity
+        FROM articles AS a
+        WHERE a.duplicate_of IS NOT NULL
+           OR EXISTS (SELECT 1 FROM articles AS c WHERE c.duplicate_of = a.id)""",
+    # How often each archived article is recommended by others' related blocks.
+    "related_in_degree": """
+        SELECT l.target_id AS article_id, t.title, t.site, t.url,
+               count(*) AS links_in, count(DISTINCT l.article_id) AS linking_articles,
+               count(DISTINCT s.site) AS linking_sites,
+               coalesce(sum(l.snippet_mismatch), 0) AS mismatched_snippets
+        FROM related_links AS l
+        JOIN articles AS t ON t.id = l.target_id
+        JOIN articles AS s ON s.id = l.article_id
+        GROUP BY l.target_id""",
+    # How many related entries each article shows, and how many are archived.
+    "related_out_degree": """
+        SELECT l.article_id, a.title, a.site, a.url, count(*) AS links_out,
+               count(l.target_id) AS archived_targets,
+               coalesce(sum(l.snippet_mismatch), 0) AS mismatched_snippets
+        FROM related_links AS l
+        JOIN articles AS a ON a.id = l.article_id
+        GROUP BY l.article_id""",
+    # Related entries that point into a cluster of copies (at the original or a copy).
+    "related_into_clusters": """
+        SELECT l.article_id, l.position, l.url, l.target_id,
+               coalesce(t.duplicate_of, t.id) AS original_id,
+               t.duplicate_of IS NULL AS target_is_original, t.similarity AS target_similarity
+        FROM related_links AS l
+        JOIN articles AS t ON t.id = l.target_id
+        WHERE t.duplicate_of IS NOT NULL
+           OR EXISTS (SELECT 1 FROM articles AS c WHERE c.duplicate_of = t.id)""",
+}
+
+
+def _create_indexes(db: sqlite_utils.Database) -> None:
+    for table, columns, unique in INDEXES:
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
 
 
 def _create_v1(db: sqlite_utils.Database) -> None:
+    """A fresh archive gets the current tables at once (later steps then add nothing)."""
     for name, spec in TABLES.items():
         db[name].create(**spec)
-    for table, columns, unique in INDEXES:
-        db[table].create_index(columns, unique=unique)
+    _create_indexes(db)
 
 
-def _add_revisions(db: sqlite_utils.Database) -> None:
-    """Old content of articles that changed, with a diff to the content that replaced it."""
-    db["revisions"].create({
-        "id": int, "article_id": int, "title": str, "body_text": str, "body_markdown": str,
-        "content_hash": str, "first_seen": str, "last_seen": str, "replaced_at": str,
-        "cause": str, "run_id": int, "diff": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")])
-    db["revisions"].create_index(["article_id", "replaced_at"])
+def _add_missing(db: sqlite_utils.Database) -> None:
+    """Create the tables, columns and indexes of TABLES/INDEXES an older archive lacks."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(**spec)
+            continue
+        for column, kind in spec["columns"].items():
+            if column not in table.columns_dict:
+                table.add_column(column, kind)
+    _create_indexes(db)
 
 
-def _add_gone_and_run_counts(db: sqlite_utils.Database) -> None:
-    """When an article went away (404/410), and what incremental runs count and how long they took."""
-    db["articles"].add_column("gone_at", str)
-    for column in ("not_modified", "gone", "skipped"):
-        db["crawl_runs"].add_column(column, int)
-    db["crawl_runs"].add_column("duration", float)
-    db["articles"].create_index(["status"])
+def _add_clusters(db: sqlite_utils.Database) -> None:
+    """Near-duplicate clusters and the related-article graph: fingerprints and
+    their LSH buckets, articles.similarity, related_links.snippet_mismatch,
+    the views. Copies an older archive already has (exact, lowest id first)
+    get similarity 1.0 until `archive dedupe` reclusters them."""
+    _add_missing(db)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+    db.execute("UPDATE articles SET similarity = 1.0 WHERE duplicate_of IS NOT NULL AND similarity IS NULL")
 
 
-MIGRATIONS = [_create_v1, _add_revisions, _add_gone_and_run_counts]
+def _add_revisions_and_gone(db: sqlite_utils.Database) -> None:
+    """Incremental runs: the revisions table (old content and a diff), articles.gone_at,
+    and crawl_runs' not_modified, gone, skipped and duration."""
+    _add_missing(db)
+
+
+MIGRATIONS = [_create_v1, _add_clusters, _add_revisions_and_gone]
 
 
 def open_archive(path) -> sqlite_utils.Database:
@@ -121,10 +199,3 @@ def migrate(db: sqlite_utils.Database) -> None:
         with db.atomic():
             migration(db)
             db.execute(f"PRAGMA user_version={step}")
-
-
-def archive_columns() -> dict[str, list[str]]:
-    """Every table and its columns once all migrations ran: what the docs must describe."""
-    db = sqlite_utils.Database(memory=True)
-    migrate(db)
-    return {table.name: [c.name for c in table.columns] for table in db.tables}

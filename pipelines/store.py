@@ -24,8 +24,11 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FailureItem, NotModifiedItem
+from pipelines.clusters import Clusters
+from pipelines.dedupe import FingerprintScheme
 from pipelines.revisions import KEPT_COLUMNS, revision_row
 from pipelines.schema import open_archive
+from pipelines.snippets import snippet_mismatch
 
 # Item fields copied as they are into `articles` columns.
 ARTICLE_COLUMNS = (
@@ -41,7 +44,8 @@ RUN_SETTINGS = (
     "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_ENABLED",
     "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_TIMES", "DEPTH_LIMIT",
     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT",
-    "JOBDIR", "ARCHIVE_INCREMENTAL", "ARCHIVE_RECRAWL_AFTER", "LOG_FILE",
+    "JOBDIR", "DEDUPE_THRESHOLD", "DEDUPE_SHINGLE_SIZE", "DEDUPE_NUM_PERM", "DEDUPE_MIN_SHINGLES",
+    "ARCHIVE_INCREMENTAL", "ARCHIVE_RECRAWL_AFTER", "LOG_FILE",
 )
 
 # crawl_runs columns counting what this run wrote.
@@ -63,17 +67,10 @@ ON CONFLICT(url) DO UPDATE SET
     times_failed = failures.times_failed + 1
 """
 
-# The lowest id with this content is the original; every other row with the
-# same content points at it. Rewritten only where it differs.
-_POINT_DUPLICATES = """
-UPDATE articles
-SET duplicate_of = NULLIF((SELECT min(id) FROM articles WHERE content_hash = :h), id)
-WHERE content_hash = :h
-  AND duplicate_of IS NOT NULLIF((SELECT min(id) FROM articles WHERE content_hash = :h), id)
-"""
-
-# Related links that were waiting for this URL to be archived.
-_RESOLVE_LINKS = "UPDATE related_links SET target_id = :id WHERE url = :url AND target_id IS NULL"
+# Related links to this URL: waiting for it to be archived, or to be rechecked after it changed.
+_LINKS_TO = "SELECT article_id, position, snippet FROM related_links WHERE url = ?"
+_RESOLVE_LINK = ("UPDATE related_links SET target_id = ?, snippet_mismatch = ? "
+                 "WHERE article_id = ? AND position = ?")
 
 # A 304 confirms the archived content: the article was seen, nothing else moves.
 _NOT_MODIFIED = """
@@ -111,11 +108,16 @@ class ArchiveWriter:
     one, and a URL archived in a batch loses its failures row even if it
     also failed in that batch. Re-extracted articles (`archive reparse`)
     write only when their content changed, and never move last_seen.
+    Each new or changed article joins its cluster of copies (see
+    `pipelines/clusters.py`) in the same transaction.
     """
 
-    def __init__(self, db: sqlite_utils.Database, batch_size: int = 200):
+    def __init__(self, db: sqlite_utils.Database, batch_size: int = 200,
+                 scheme: FingerprintScheme | None = None):
         self.db = db
         self.batch_size = max(1, int(batch_size))
+        self.scheme = scheme or FingerprintScheme()
+        self.clusters = Clusters(db, self.scheme)
         self.run_id: int | None = None
         self.counts = dict.fromkeys(COUNTS, 0)
         self._articles: dict[str, dict] = {}
@@ -150,7 +152,10 @@ class ArchiveWriter:
     def add_article(self, item: Mapping, *, reextracted: bool = False) -> None:
         """Queue an ArticleItem-shaped mapping (see crawler/items.py); `reextracted`:
         from stored raw HTML, not from a fetch."""
-        self._articles[item["url"]] = _pending_article(item, self.run_id, reextracted)
+        pending = _pending_article(item, self.run_id, reextracted)
+        if pending["fingerprint"] is _MISSING:  # not through DedupePipeline (tests, tools)
+            pending["fingerprint"] = self.scheme.signature(pending["row"]["body_text"])
+        self._articles[item["url"]] = pending
         self._flush_when_full()
 
     def add_not_modified(self, item: Mapping) -> None:
@@ -227,12 +232,13 @@ class ArchiveWriter:
         table.upsert_all([{"id": id_, "url": a["row"]["url"], "last_seen": a["row"]["last_seen"],
                            "run_id": self.run_id, "status": "ok", "gone_at": None}
                           for id_, a in unchanged if not a["reextracted"]], pk="id")
-        self._replace_children([(new_ids[a["row"]["url"]], a) for a in new] + changed,
-                               clear=[id_ for id_, _ in changed])
-        hashes = {a["row"]["content_hash"] for a in new} | {a["row"]["content_hash"] for _, a in changed}
-        hashes |= {known[a["row"]["url"]][1] for _, a in changed}   # groups a changed page left
-        self.db.conn.executemany(_POINT_DUPLICATES, [{"h": h} for h in hashes if h is not None])
-        self.db.conn.executemany(_RESOLVE_LINKS, [{"id": id_, "url": url} for url, id_ in new_ids.items()])
+        written = [(new_ids[a["row"]["url"]], a) for a in new] + changed
+        self._replace_children(written, clear=[id_ for id_, _ in changed])
+        for id_, _ in changed:
+            self.clusters.leave(id_)
+        for id_, a in written:
+            self.clusters.place(id_, a["row"]["content_hash"], a["fingerprint"])
+            self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
         self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
 
@@ -250,17 +256,49 @@ class ArchiveWriter:
         """Breadcrumbs, related links and raw page of the articles just written."""
         for table in ("breadcrumbs", "related_links"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", [(i,) for i in clear])
-        targets = dict(self._select_in(
-            "SELECT url, id FROM articles WHERE url IN ({})",
-            list({link["url"] for _, a in written for link in a["related"] if link["url"]})))
+        targets = {url: (id_, body) for url, id_, body in self._select_in(
+            "SELECT url, id, body_text FROM articles WHERE url IN ({})",
+            list({link["url"] for _, a in written for link in a["related"] if link["url"]}))}
         self.db["breadcrumbs"].insert_all(
             {"article_id": id_, "position": pos, **crumb}
             for id_, a in written for pos, crumb in enumerate(a["breadcrumbs"]))
         self.db["related_links"].insert_all(
-            {"article_id": id_, "position": pos, **link, "target_id": targets.get(link["url"])}
+            {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
             for id_, a in written for pos, link in enumerate(a["related"]))
         self.db["raw_pages"].insert_all(
             ({"article_id": id_, **a["raw"]} for id_, a in written if not a["reextracted"]), replace=True)
+
+    def _resolve_links_to(self, id_: int, url: str, body_text: str | None) -> None:
+        """Point the links waiting for this article at it, and check their snippets against its body."""
+        self.db.conn.executemany(_RESOLVE_LINK, [
+            (id_, snippet_mismatch(snippet, body_text), article_id, position)
+            for article_id, position, snippet in self.db.execute(_LINKS_TO, [url]).fetchall()])
+
+    # -- maintenance (the `archive dedupe` command) --------------------------
+
+    def recluster(self, rebuild: bool = False, chunk: int = 500) -> dict[str, int]:
+        """Fingerprint and cluster every article that has no fingerprint yet,
+        `chunk` articles per transaction, reading bodies from the archive (no
+        network). `rebuild` first forgets every fingerprint and cluster, as
+        after a change of threshold or shingling."""
+        if rebuild:
+            with self.db.atomic():
+                self.clusters.forget_all()
+        placed, last_id = 0, 0
+        while True:
+            batch = self.db.execute(
+                """SELECT id, content_hash, body_text FROM articles AS a
+                   WHERE id > ? AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.article_id = a.id)
+                   ORDER BY id LIMIT ?""", [last_id, chunk]).fetchall()
+            if not batch:
+                break
+            with self.db.atomic():
+                for id_, content_hash_, body_text in batch:
+                    self.clusters.place(id_, content_hash_, self.scheme.signature(body_text))
+            placed += len(batch)
+            last_id = batch[-1][0]
+        clustered = self.db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+        return {"fingerprinted": placed, "copies": clustered}
 
     def _select_in(self, sql: str, values: list) -> list[tuple]:
         rows = []
@@ -268,6 +306,16 @@ class ArchiveWriter:
             chunk = values[start:start + _IN_CHUNK]
             rows += self.db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
         return rows
+
+
+_MISSING = object()
+
+
+def _link_target(link: Mapping, target: tuple[int, str | None] | None) -> dict:
+    """target_id and snippet_mismatch of a related link whose target may already be archived."""
+    if target is None:
+        return {"target_id": None, "snippet_mismatch": None}
+    return {"target_id": target[0], "snippet_mismatch": snippet_mismatch(link["snippet"], target[1])}
 
 
 def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = False) -> dict:
@@ -285,6 +333,7 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
     return {
         "reextracted": reextracted,
         "row": {**{c: item.get(c) for c in ARTICLE_COLUMNS}, "status": "ok", "gone_at": None, **seen},
+        "fingerprint": item["fingerprint"] if "fingerprint" in item else _MISSING,
         "breadcrumbs": [{"name": c.get("name"), "url": c.get("url")} for c in item.get("breadcrumbs") or ()],
         "related": [{"title": r.get("title"), "url": r.get("url"), "snippet": r.get("snippet")}
                     for r in item.get("related") or ()],
@@ -305,11 +354,13 @@ class StorePipeline:
     fires after the pipelines have closed (stats are still readable).
     """
 
-    def __init__(self, crawler, path: str, batch_size: int, run_settings: dict):
+    def __init__(self, crawler, path: str, batch_size: int, run_settings: dict,
+                 scheme: FingerprintScheme | None = None):
         self.crawler = crawler
         self.path = path
         self.batch_size = batch_size
         self.run_settings = run_settings
+        self.scheme = scheme
         self.writer: ArchiveWriter | None = None
 
     @classmethod
@@ -319,13 +370,14 @@ class StorePipeline:
         if not path:
             raise NotConfigured("ARCHIVE_DB is not set")
         pipeline = cls(crawler, path, settings.getint("ARCHIVE_BATCH_SIZE", 200),
-                       {name: settings.get(name) for name in RUN_SETTINGS})
+                       {name: settings.get(name) for name in RUN_SETTINGS},
+                       FingerprintScheme.from_settings(settings))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.writer = ArchiveWriter(open_archive(self.path), self.batch_size)
+        self.writer = ArchiveWriter(open_archive(self.path), self.batch_size, self.scheme)
         self.writer.start_run(site=getattr(spider, "site", None),
                               start_urls=getattr(spider, "start_urls", ()),
                               settings=self.run_settings)
