@@ -101,7 +101,8 @@ def main() -> int:
             first = timed(crawl, REPO)
             run1 = last_run(db)
             articles = query(db, "SELECT count(*) FROM articles")[0][0]
-            print(f"1. first run:        {first['wall']:6.2f} s  ({run1['new']} new, {run1['fetched']} responses)")
+            print(f"1. first run:        {first['wall']:6.2f} s  (CPU {first['cpu']:.1f} s; {run1['new']} new, "
+                  f"{run1['fetched']} responses)")
 
             ignore = ("last_seen", "run_id")
             before, before_ignoring = fingerprint(db), fingerprint(db, ignore)
@@ -118,7 +119,8 @@ def main() -> int:
             assert run3["not_modified"] == articles and run3["changed"] + run3["unchanged"] == 0, run3
             assert fingerprint(db, ignore) == before_ignoring, "a 304 moved more than last_seen"
             print(f"3. re-run, all due:  {conditional['wall']:6.2f} s  = {conditional['wall'] / first['wall']:.1%} "
-                  f"of the first ({run3['not_modified']} answered 304 Not Modified, 0 article bodies)")
+                  f"of the first (CPU {conditional['cpu']:.1f} s; {run3['not_modified']} answered 304 Not Modified, "
+                  "0 article bodies)")
 
             urls = [u for u, in query(db, "SELECT url FROM articles")]
             chosen = change_pages(site, base, urls, a.changed)

@@ -13,6 +13,10 @@ ROBOTSTXT_OBEY = True
 # Politeness that adapts: AutoThrottle slows down for slow sites and stays out
 # of the way of fast ones (a local mirror is crawled at full speed).
 AUTOTHROTTLE_ENABLED = True
+EXTENSIONS = {  # the same, but a 304 may lower the delay as a 200 does (crawler/throttle.py)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.AutoThrottle": 0,
+}
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
 CONCURRENT_REQUESTS = 32

@@ -142,3 +142,22 @@ def test_content_diff_is_unified_with_the_title_first():
     diff = content_diff({"title": "旧", "body_markdown": "一\n二"}, {"title": "新", "body_markdown": "一\n三"})
     assert diff.splitlines()[:2] == ["--- before", "+++ after"]
     assert {"-# 旧", "+# 新", "-二", "+三", " 一"} <= set(diff.splitlines())
+
+
+def test_autothrottle_lets_a_304_lower_the_delay_as_a_200_does():
+    from scrapy.core.downloader import Slot
+    from scrapy.extensions.throttle import AutoThrottle as ScrapyAutoThrottle
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.throttle import AutoThrottle
+
+    settings = {"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_TARGET_CONCURRENCY": 8.0}
+    delays = {}
+    for throttle_class in (ScrapyAutoThrottle, AutoThrottle):
+        throttle = throttle_class.from_crawler(get_crawler(settings_dict=settings))
+        throttle.mindelay, throttle.maxdelay = 0.0, 60.0
+        slot = Slot(concurrency=8, delay=0.5, jitter=0)
+        throttle._adjust_delay(slot, 0.01, Response("http://127.0.0.1/a.html", status=304))
+        delays[throttle_class] = slot.delay
+    assert delays[ScrapyAutoThrottle] == 0.5 and delays[AutoThrottle] < 0.3
