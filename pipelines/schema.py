@@ -81,7 +81,29 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, unique=unique)
 
 
-MIGRATIONS = [_create_v1]
+def _add_encoding_source(db: sqlite_utils.Database) -> None:
+    """raw_pages.encoding_source: how the charset in `encoding` was decided."""
+    db["raw_pages"].add_column("encoding_source", str)
+
+
+def _add_failure_seconds(db: sqlite_utils.Database) -> None:
+    """failures.seconds: time a failing URL cost the run, retries and pauses included."""
+    db["failures"].add_column("seconds", float)
+
+
+MIGRATIONS = [_create_v1, _add_encoding_source, _add_failure_seconds]
+
+
+def archive_columns() -> dict[str, list[str]]:
+    """Every table's columns as all the migrations leave them: the contract the docs describe."""
+    db = open_archive(":memory:")
+    try:
+        virtual = [row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        return {name: list(db[name].columns_dict) for name in db.table_names()
+                if not any(name == v or name.startswith(v + "_") for v in virtual)}  # FTS indexes are not the contract
+    finally:
+        db.close()
 
 
 def open_archive(path) -> sqlite_utils.Database:

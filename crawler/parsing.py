@@ -1,0 +1,43 @@
+"""Markup -> parsel Selector that keeps the whole page, however broken the markup.
+
+lxml (libxml2) is fast but stops at the first `</body>` or `</html>`: a
+page with a stray or repeated closing tag loses everything after it, which
+a browser still shows. Such pages, and only those, are parsed the HTML5
+way (html5lib, as a browser does; about 35 times slower than lxml) and
+handed to lxml re-serialized, so extractors see the same element classes
+either way. NUL bytes, which lxml refuses, are dropped first.
+"""
+from __future__ import annotations
+
+import re
+
+import html5lib
+import lxml.etree
+from parsel import Selector
+
+_END_TAG = re.compile(r"</(?:body|html)\s*>", re.I)
+# What may follow the end of a document without being content.
+_AFTER_END_IGNORABLE = re.compile(r"</(?:body|html)\s*>|<!--.*?-->|\s+", re.I | re.S)
+
+
+def content_after_end(text: str) -> bool:
+    """Is there markup or text after the first </body> or </html>?"""
+    end = _END_TAG.search(text)
+    return end is not None and bool(_AFTER_END_IGNORABLE.sub("", text[end.end():]))
+
+
+def html5_normalized(text: str) -> str:
+    """The document as an HTML5 parser builds it, serialized: one body, one end."""
+    tree = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
+    return lxml.etree.tostring(tree, method="html", encoding="unicode")
+
+
+def html_selector(text: str) -> Selector:
+    """A Selector over the whole page (never raises)."""
+    text = text.replace("\x00", "")
+    try:
+        if content_after_end(text):
+            text = html5_normalized(text)
+        return Selector(text=text or "<html></html>", type="html")
+    except Exception:  # lxml refuses some pathological documents
+        return Selector(text="<html></html>", type="html")
