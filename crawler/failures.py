@@ -62,7 +62,7 @@ class Refused(IgnoreRequest):
 FAILURE_REASONS = (
     (HttpError, None, "http_status"),
     ((DownloadTimeoutError, net.TimeoutError, net.TCPTimedOutError), None, "timeout"),
-    (DownloadCancelledError, "max size", "too_large"),
+    (DownloadCancelledError, None, "too_large"),  # Scrapy cancels a download only over DOWNLOAD_MAXSIZE
     (ResponseDataLossError, None, "truncated"),
     ((CannotResolveHostError, net.DNSLookupError), None, "dns"),
     ((DownloadConnectionRefusedError, DownloadFailedError, net.ConnectionRefusedError,
@@ -110,7 +110,8 @@ def from_failure(failure) -> FailureItem:
     request, exc = failure.request, failure.value
     reason = reason_of(exc)
     chain = request.meta.get("redirect_urls", [])
-    message = f"HTTP {exc.response.status}" if reason == "http_status" else f"{type(exc).__name__}: {exc}"
+    message = (f"HTTP {exc.response.status}" if reason == "http_status"
+               else f"{type(exc).__name__}: {exc or REASONS[reason]}")
     if chain:
         message += f" (after redirects to {request.url})"
     if request.meta.get("retry_refused"):

@@ -6,6 +6,11 @@ a browser still shows. Such pages, and only those, are parsed the HTML5
 way (html5lib, as a browser does; about 35 times slower than lxml) and
 handed to lxml re-serialized, so extractors see the same element classes
 either way. NUL bytes, which lxml refuses, are dropped first.
+
+libxml2 also does not know HTML5's void elements (<wbr>, <source>,
+<embed>, <track>, <keygen>): it nests everything after one inside it, so a
+<wbr> in a sentence, or an <embed> that cleaning removes, would take the
+rest of the article along. They are closed explicitly before lxml parses.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from parsel import Selector
 _END_TAG = re.compile(r"</(?:body|html)\s*>", re.I)
 # What may follow the end of a document without being content.
 _AFTER_END_IGNORABLE = re.compile(r"</(?:body|html)\s*>|<!--.*?-->|\s+", re.I | re.S)
+# A start tag of an HTML5 void element libxml2 does not know (quoted attribute values may hold ">").
+_HTML5_VOID = re.compile(r"<(wbr|source|embed|track|keygen)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>", re.I)
 
 
 def content_after_end(text: str) -> bool:
@@ -32,12 +39,18 @@ def html5_normalized(text: str) -> str:
     return lxml.etree.tostring(tree, method="html", encoding="unicode")
 
 
+def close_html5_voids(text: str) -> str:
+    return _HTML5_VOID.sub(r"<\1\2></\1>", text)
+
+
 def html_selector(text: str) -> Selector:
     """A Selector over the whole page (never raises)."""
     text = text.replace("\x00", "")
     try:
         if content_after_end(text):
             text = html5_normalized(text)
+        else:
+            text = close_html5_voids(text)
         return Selector(text=text or "<html></html>", type="html")
     except Exception:  # lxml refuses some pathological documents
         return Selector(text="<html></html>", type="html")
