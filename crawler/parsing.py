@@ -5,7 +5,9 @@ page with a stray or repeated closing tag loses everything after it, which
 a browser still shows. Such pages, and only those, are parsed the HTML5
 way (html5lib, as a browser does; about 35 times slower than lxml) and
 handed to lxml re-serialized, so extractors see the same element classes
-either way. NUL bytes, which lxml refuses, are dropped first.
+either way. NUL and the other control characters XML forbids are dropped
+first: lxml parses them but refuses them later (setting an attribute that
+holds one raises), which would break extraction part way.
 
 libxml2 also does not know HTML5's void elements (<wbr>, <source>,
 <embed>, <track>, <keygen>): it nests everything after one inside it, so a
@@ -15,11 +17,14 @@ rest of the article along. They are closed explicitly before lxml parses.
 from __future__ import annotations
 
 import re
+import warnings
 
 import html5lib
 import lxml.etree
 from parsel import Selector
 
+# Characters XML 1.0 forbids (C0 controls but tab, newline, return; U+FFFE, U+FFFF), mapped to nothing.
+_NOT_XML = dict.fromkeys([*(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)), 0xFFFE, 0xFFFF])
 _END_TAG = re.compile(r"</(?:body|html)\s*>", re.I)
 # What may follow the end of a document without being content.
 _AFTER_END_IGNORABLE = re.compile(r"</(?:body|html)\s*>|<!--.*?-->|\s+", re.I | re.S)
@@ -35,7 +40,9 @@ def content_after_end(text: str) -> bool:
 
 def html5_normalized(text: str) -> str:
     """The document as an HTML5 parser builds it, serialized: one body, one end."""
-    tree = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
+    with warnings.catch_warnings():   # html5lib warns for every odd attribute name it renames
+        warnings.simplefilter("ignore", html5lib.constants.DataLossWarning)
+        tree = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
     return lxml.etree.tostring(tree, method="html", encoding="unicode")
 
 
@@ -45,7 +52,7 @@ def close_html5_voids(text: str) -> str:
 
 def html_selector(text: str) -> Selector:
     """A Selector over the whole page (never raises)."""
-    text = text.replace("\x00", "")
+    text = text.translate(_NOT_XML)
     try:
         if content_after_end(text):
             text = html5_normalized(text)

@@ -295,6 +295,25 @@ NOT_LINKED = {r"/robots\.txt", r"/ok/moved\.html", r"/ok/refreshed\.html", r"/re
 FAULTS = {ENTRY_EXAMPLES.get(pattern, pattern.replace("\\", "")): (expected, what)
           for pattern, _, expected, what in ROUTES if pattern not in NOT_LINKED}
 
+
+
+def outcome(path: str, articles, failures: dict) -> str:
+    """What an archive says about entry URL `path`, in FAULTS' terms.
+
+    `articles`: the archived paths; `failures`: path -> row (a dict with `reason`).
+    """
+    expected = FAULTS[path][0]
+    if expected.startswith("article at "):
+        return expected if expected.split(" at ")[1] in articles else f"missing ({failures.get(path)})"
+    if expected == "trap_limit":
+        trap = "/".join(path.split("/")[:3])      # /trap/calendar, /trap/page, ...
+        return "trap_limit" if any(p.startswith(trap) and f["reason"] == "trap_limit"
+                                   for p, f in failures.items()) else "no trap_limit row"
+    if path in articles:
+        return "article"
+    return failures[path]["reason"] if path in failures else "nowhere"
+
+
 INDEX = listing("故障站点", [*FAULTS, OFFSITE + "/elsewhere.html"])
 _ROUTES = [(re.compile(pattern), handler) for pattern, handler, _, _ in ROUTES]
 

@@ -13,7 +13,7 @@ import zlib
 import pytest
 
 from conftest import run_archive
-from faultsite import FAULTS, LAST_EN, LAST_ZH, serve_faults
+from faultsite import FAULTS, LAST_EN, LAST_ZH, outcome, serve_faults
 
 FAST = {"DOWNLOAD_TIMEOUT": 2, "RETRY_TIME_BUDGET": 4, "RETRY_BACKOFF_BASE": 0.2,
         "TRAP_MAX_LISTING_HOPS": 8, "AUTOTHROTTLE_ENABLED": False}
@@ -34,20 +34,6 @@ def crawled(tmp_path_factory):
     failures = {row["url"][len(base):]: row for row in db["failures"].rows}
     yield site, json.loads(result.stdout), articles, failures
     db.close()
-
-
-def outcome(path: str, articles: dict, failures: dict) -> str:
-    """What the archive says about an entry URL, in FAULTS' terms."""
-    expected = FAULTS[path][0]
-    if expected.startswith("article at "):
-        return expected if expected.split(" at ")[1] in articles else f"missing ({failures.get(path)})"
-    if expected == "trap_limit":
-        trap = "/".join(path.split("/")[:3])      # /trap/calendar, /trap/page, ...
-        return "trap_limit" if any(p.startswith(trap) and f["reason"] == "trap_limit"
-                                   for p, f in failures.items()) else "no trap_limit row"
-    if path in articles:
-        return "article"
-    return failures[path]["reason"] if path in failures else "nowhere"
 
 
 @pytest.mark.parametrize("path", sorted(FAULTS))
