@@ -50,7 +50,8 @@ class Refused(IgnoreRequest):
     """A request or response the crawler turned down on purpose; `reason` is its code."""
 
     def __init__(self, reason: str, message: str, response=None):
-        assert reason in REASONS, reason
+        if reason not in REASONS:
+            raise ValueError(f"unknown failure reason {reason!r}")
         super().__init__(message)
         self.reason = reason
         self.response = response

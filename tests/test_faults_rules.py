@@ -51,7 +51,7 @@ def test_every_reason_code_is_documented():
     issue_codes = {"http_status", "timeout", "too_large", "not_html", "empty", "robots", "offsite",
                    "redirect_loop", "truncated", "trap_limit", "decode_error", "extract_error"}
     assert issue_codes <= set(REASONS)
-    with pytest.raises(AssertionError):
+    with pytest.raises(ValueError):
         Refused("no_such_reason", "x")
 
 

@@ -59,13 +59,6 @@ def refusal(response) -> Refused | None:
 class ContentCheckMiddleware:
     """Spider middleware: refuses page responses that are empty or not HTML."""
 
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
     def process_spider_input(self, response, spider=None):
         callback = response.request.callback if response.request is not None else None
         if callback is not None and getattr(callback, "__name__", None) != "parse":

@@ -90,10 +90,6 @@ def decide_encoding(body: bytes, content_type: str | None) -> tuple[str, str]:
 class EncodingMiddleware:
     """Downloader middleware: HTML responses decoded by evidence (see the module docstring)."""
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls()
-
     def process_response(self, request, response, spider=None):
         if not isinstance(response, HtmlResponse):
             return response
