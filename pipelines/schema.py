@@ -48,7 +48,7 @@ TABLES = {
     "raw_pages": dict(
         columns={
             "article_id": int, "fetched_at": str, "http_status": int,
-            "encoding": str, "headers": str, "html_zlib": bytes,
+            "encoding": str, "encoding_source": str, "headers": str, "html_zlib": bytes,
         },
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
@@ -67,7 +67,7 @@ TABLES = {
         columns={
             "url": str, "reason": str, "http_status": int, "error": str,
             "bytes": int, "attempts": int, "times_failed": int,
-            "first_failed": str, "last_failed": str, "run_id": int,
+            "first_failed": str, "last_failed": str, "seconds": float, "run_id": int,
         },
         pk="url",
         foreign_keys=[("run_id", "crawl_runs", "id")],
@@ -124,23 +124,10 @@ VIEWS = {
 }
 
 
-def _create_indexes(db: sqlite_utils.Database) -> None:
-    for table, columns, unique in INDEXES:
-        db[table].create_index(columns, unique=unique, if_not_exists=True)
-
-
-def _create_v1(db: sqlite_utils.Database) -> None:
-    """A fresh archive gets the current tables at once (later steps then add nothing)."""
-    for name, spec in TABLES.items():
-        db[name].create(**spec)
-    _create_indexes(db)
-
-
-def _add_clusters(db: sqlite_utils.Database) -> None:
-    """Near-duplicate clusters and the related-article graph: fingerprints and
-    their LSH buckets, articles.similarity, related_links.snippet_mismatch,
-    the views. Copies an older archive already has (exact, lowest id first)
-    get similarity 1.0 until `archive dedupe` reclusters them."""
+def _add_tables_and_columns(db: sqlite_utils.Database) -> None:
+    """Create what TABLES, INDEXES and VIEWS name and the archive lacks: a
+    fresh archive gets the current schema at once, an older one its new
+    tables and columns (later steps then find nothing missing)."""
     for name, spec in TABLES.items():
         table = db[name]
         if not table.exists():
@@ -149,13 +136,39 @@ def _add_clusters(db: sqlite_utils.Database) -> None:
         for column, kind in spec["columns"].items():
             if column not in table.columns_dict:
                 table.add_column(column, kind)
-    _create_indexes(db)
+    for table, columns, unique in INDEXES:
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+
+
+def _add_clusters(db: sqlite_utils.Database) -> None:
+    """Near-duplicate clusters and the related-article graph: fingerprints and
+    their LSH buckets, articles.similarity, related_links.snippet_mismatch,
+    the views. Copies an older archive already has (exact, lowest id first)
+    get similarity 1.0 until `archive dedupe` reclusters them."""
+    _add_tables_and_columns(db)
     db.execute("UPDATE articles SET similarity = 1.0 WHERE duplicate_of IS NOT NULL AND similarity IS NULL")
 
 
-MIGRATIONS = [_create_v1, _add_clusters]
+# One step per schema version; `PRAGMA user_version` counts the steps applied.
+MIGRATIONS = [
+    _add_tables_and_columns,  # 1: articles, breadcrumbs, related_links, crawl_runs, failures, raw_pages
+    _add_clusters,            # 2: fingerprints, fingerprint_buckets, similarity, snippet_mismatch, views
+    _add_tables_and_columns,  # 3: raw_pages.encoding_source, failures.seconds
+]
+
+
+def archive_columns() -> dict[str, list[str]]:
+    """Every table's columns as all the migrations leave them: the contract the docs describe."""
+    db = open_archive(":memory:")
+    try:
+        virtual = [row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        return {name: list(db[name].columns_dict) for name in db.table_names()
+                if not any(name == v or name.startswith(v + "_") for v in virtual)}  # FTS indexes are not the contract
+    finally:
+        db.close()
 
 
 def open_archive(path) -> sqlite_utils.Database:
