@@ -49,7 +49,7 @@ TABLES = {
     "raw_pages": dict(
         columns={
             "article_id": int, "fetched_at": str, "http_status": int,
-            "encoding": str, "headers": str, "html_zlib": bytes,
+            "encoding": str, "encoding_source": str, "headers": str, "html_zlib": bytes,
         },
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
@@ -77,7 +77,7 @@ TABLES = {
         columns={
             "url": str, "reason": str, "http_status": int, "error": str,
             "bytes": int, "attempts": int, "times_failed": int,
-            "first_failed": str, "last_failed": str, "run_id": int,
+            "first_failed": str, "last_failed": str, "seconds": float, "run_id": int,
         },
         pk="url",
         foreign_keys=[("run_id", "crawl_runs", "id")],
@@ -136,20 +136,10 @@ VIEWS = {
 }
 
 
-def _create_indexes(db: sqlite_utils.Database) -> None:
-    for table, columns, unique in INDEXES:
-        db[table].create_index(columns, unique=unique, if_not_exists=True)
-
-
-def _create_v1(db: sqlite_utils.Database) -> None:
-    """A fresh archive gets the current tables at once (later steps then add nothing)."""
-    for name, spec in TABLES.items():
-        db[name].create(**spec)
-    _create_indexes(db)
-
-
-def _add_missing(db: sqlite_utils.Database) -> None:
-    """Create the tables, columns and indexes of TABLES/INDEXES an older archive lacks."""
+def _add_tables_and_columns(db: sqlite_utils.Database) -> None:
+    """Create what TABLES, INDEXES and VIEWS name and the archive lacks: a
+    fresh archive gets the current schema at once, an older one its new
+    tables and columns (later steps then find nothing missing)."""
     for name, spec in TABLES.items():
         table = db[name]
         if not table.exists():
@@ -158,7 +148,10 @@ def _add_missing(db: sqlite_utils.Database) -> None:
         for column, kind in spec["columns"].items():
             if column not in table.columns_dict:
                 table.add_column(column, kind)
-    _create_indexes(db)
+    for table, columns, unique in INDEXES:
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
 
 
 def _add_clusters(db: sqlite_utils.Database) -> None:
@@ -166,19 +159,29 @@ def _add_clusters(db: sqlite_utils.Database) -> None:
     their LSH buckets, articles.similarity, related_links.snippet_mismatch,
     the views. Copies an older archive already has (exact, lowest id first)
     get similarity 1.0 until `archive dedupe` reclusters them."""
-    _add_missing(db)
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
+    _add_tables_and_columns(db)
     db.execute("UPDATE articles SET similarity = 1.0 WHERE duplicate_of IS NOT NULL AND similarity IS NULL")
 
 
-def _add_revisions_and_gone(db: sqlite_utils.Database) -> None:
-    """Incremental runs: the revisions table (old content and a diff), articles.gone_at,
-    and crawl_runs' not_modified, gone, skipped and duration."""
-    _add_missing(db)
+# One step per schema version; `PRAGMA user_version` counts the steps applied.
+MIGRATIONS = [
+    _add_tables_and_columns,  # 1: articles, breadcrumbs, related_links, crawl_runs, failures, raw_pages
+    _add_clusters,            # 2: fingerprints, fingerprint_buckets, similarity, snippet_mismatch, views
+    _add_tables_and_columns,  # 3: raw_pages.encoding_source, failures.seconds
+    _add_tables_and_columns,  # 4: revisions, articles.gone_at, crawl_runs.not_modified/gone/skipped/duration
+]
 
 
-MIGRATIONS = [_create_v1, _add_clusters, _add_revisions_and_gone]
+def archive_columns() -> dict[str, list[str]]:
+    """Every table's columns as all the migrations leave them: the contract the docs describe."""
+    db = open_archive(":memory:")
+    try:
+        virtual = [row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        return {name: list(db[name].columns_dict) for name in db.table_names()
+                if not any(name == v or name.startswith(v + "_") for v in virtual)}  # FTS indexes are not the contract
+    finally:
+        db.close()
 
 
 def open_archive(path) -> sqlite_utils.Database:
@@ -188,14 +191,9 @@ def open_archive(path) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=10000")
-    migrate(db)
-    return db
-
-
-def migrate(db: sqlite_utils.Database) -> None:
-    """Run the migrations this archive has not had yet, each in its own transaction."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    for step, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+    for step, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
         with db.atomic():
-            migration(db)
+            migrate(db)
             db.execute(f"PRAGMA user_version={step}")
+    return db

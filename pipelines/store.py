@@ -56,13 +56,14 @@ GONE_STATUSES = (404, 410)
 
 # Upsert of a failure: counts repeats, keeps when it first failed.
 _UPSERT_FAILURE = """
-INSERT INTO failures (url, reason, http_status, error, bytes, attempts,
+INSERT INTO failures (url, reason, http_status, error, bytes, attempts, seconds,
                       times_failed, first_failed, last_failed, run_id)
-VALUES (:url, :reason, :http_status, :error, :bytes, :attempts,
+VALUES (:url, :reason, :http_status, :error, :bytes, :attempts, :seconds,
         1, :failed_at, :failed_at, :run_id)
 ON CONFLICT(url) DO UPDATE SET
     reason = excluded.reason, http_status = excluded.http_status,
     error = excluded.error, bytes = excluded.bytes, attempts = excluded.attempts,
+    seconds = excluded.seconds,
     last_failed = excluded.last_failed, run_id = excluded.run_id,
     times_failed = failures.times_failed + 1
 """
@@ -168,7 +169,7 @@ class ArchiveWriter:
         self._failures.append({
             "url": item["url"], "reason": item.get("reason"),
             "http_status": item.get("http_status"), "error": item.get("error"),
-            "bytes": item.get("bytes"), "attempts": item.get("attempts"),
+            "bytes": item.get("bytes"), "attempts": item.get("attempts"), "seconds": item.get("seconds"),
             "failed_at": item.get("failed_at") or utc_now(),
         })
         self._flush_when_full()
@@ -339,7 +340,7 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
                     for r in item.get("related") or ()],
         "raw": {
             "fetched_at": fetched_at, "http_status": item.get("http_status"),
-            "encoding": item.get("encoding"),
+            "encoding": item.get("encoding"), "encoding_source": item.get("encoding_source"),
             "headers": json.dumps(item.get("headers") or {}, ensure_ascii=False, default=str),
             "html_zlib": None if raw_html is None else zlib.compress(raw_html),
         },
