@@ -7,6 +7,8 @@ records how many have run, so an old archive is upgraded in place on open.
 """
 import sqlite_utils
 
+from pipelines import search
+
 TABLES = {
     "crawl_runs": dict(
         columns={
@@ -81,7 +83,13 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, unique=unique)
 
 
-MIGRATIONS = [_create_v1]
+def _add_search(db: sqlite_utils.Database) -> None:
+    """Full-text search over title and body (see pipelines/search.py), filled from existing articles."""
+    search.create_index(db.conn)
+    search.reindex_all(db.conn)
+
+
+MIGRATIONS = [_create_v1, _add_search]
 
 
 def open_archive(path) -> sqlite_utils.Database:

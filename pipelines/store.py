@@ -23,6 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FailureItem
+from pipelines import search
 from pipelines.schema import open_archive
 
 # Item fields copied as they are into `articles` columns.
@@ -184,6 +185,8 @@ class ArchiveWriter:
                            "run_id": self.run_id, "status": "ok"} for id_, a in unchanged], pk="id")
         self._replace_children([(new_ids[a["row"]["url"]], a) for a in new] + changed,
                                clear=[id_ for id_, _ in changed])
+        search.index_articles(self.db.conn, [(new_ids[a["row"]["url"]], a["row"]) for a in new]
+                              + [(id_, a["row"]) for id_, a in changed])
         hashes = {a["row"]["content_hash"] for a in new} | {a["row"]["content_hash"] for _, a in changed}
         hashes |= {known[a["row"]["url"]][1] for _, a in changed}   # groups a changed page left
         self.db.conn.executemany(_POINT_DUPLICATES, [{"h": h} for h in hashes if h is not None])
