@@ -5,10 +5,11 @@ Datasette keys a database's metadata by the file's stem, and
 re-keys it to the archive being served and Datasette reads the result on
 stdin (`--metadata -`): any archive name gets the data dictionary, and no
 temporary file is left behind. The archive is served in normal (not
-immutable) mode, because a crawl may be appending to it. The plugins in
-`datasette/plugins/` (search functions, the article reading page, the month
-facet, read-only guard) and the templates in `datasette/templates/` are
-loaded from the repository; none of them writes.
+immutable) mode, because a crawl may be appending to it, and only with
+the project's own read-only plugins and templates (`datasette/plugins`:
+search functions, the article reading page, the month facet, hidden long
+columns, the read-only guard, an article's cluster of copies;
+`datasette/templates`), so nothing can write to it through Datasette.
 """
 from __future__ import annotations
 
@@ -50,8 +51,7 @@ def datasette_args(db_path, host="127.0.0.1", port=8001) -> list[str]:
     """The command that serves `db_path`; feed it `metadata_for(db_path)` as JSON on stdin."""
     args = [sys.executable, "-m", "datasette", "serve", str(db_path),
             "--host", host, "--port", str(port), "--metadata", "-",
-            "--plugins-dir", str(DATASETTE_DIR / "plugins"),
-            "--template-dir", str(DATASETTE_DIR / "templates")]
+            "--plugins-dir", str(DATASETTE_DIR / "plugins"), "--template-dir", str(DATASETTE_DIR / "templates")]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
     return args

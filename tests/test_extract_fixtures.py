@@ -31,7 +31,8 @@ def case(request):
 
 
 def test_the_required_fixtures_exist():
-    assert {"anatomy_zh", "anatomy_zh_bare", "wordpress_en", "jsonld_zh", "gbk_zh"} <= set(CASES)
+    families = {"anatomy_zh", "aggregator_zh", "forum_zh", "gbk_zh", "jsonld_zh", "wordpress_en", "hugo_en", "news_en"}
+    assert families <= set(CASES)
 
 
 def test_fields(case):

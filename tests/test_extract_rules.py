@@ -152,7 +152,7 @@ def test_related_block_inside_the_body_is_removed_from_it():
 
 # --- body --------------------------------------------------------------------
 
-@pytest.mark.parametrize("css", [c.strip() for row in rules.BODY_CONTAINERS for c in row.split(",")])
+@pytest.mark.parametrize("css", [c.strip() for row in (*rules.BODY_CONTAINERS, *rules.BODY_WRAPPERS) for c in row.split(",")])
 def test_body_container(css):
     html = page('<div class="top"><a href="/">站点</a><a href="/a/">栏目</a></div>'
                 f'<div class="layout">{element_for(css, PROSE)}{SIDEBAR}</div>')
@@ -184,6 +184,38 @@ def test_boilerplate_classes_are_not_applied_inside_pre():
 def test_boilerplate_text_prefix(prefix):
     got = article(inner=f"<p>{prefix} 某某 2024 BOILER</p>")
     assert "BOILER" not in got["body_text"]
+
+
+@pytest.mark.parametrize("line", rules.BOILERPLATE_LINES)
+def test_boilerplate_line(line):
+    got = article(inner=f"<p>{line}</p><p>正文里提到“{line}”这个词，不是页面装饰，应当保留。</p>")
+    assert got["body_text"].count(line) == 1
+
+
+@pytest.mark.parametrize("heading", rules.BODY_END_HEADINGS)
+def test_body_end_heading_cuts_the_teasers_after_it(heading):
+    teasers = f'<h3>{heading}{"Elsewhere" if heading.endswith(" ") else ""}</h3>' \
+              '<div><p><a href="/t/1.html">TEASER one</a> a line of teaser text</p></div>'
+    got = article(inner=teasers)
+    assert "TEASER" not in got["body_text"] and "夜间报表的生成时间" in got["body_text"]
+
+
+def test_body_end_heading_early_in_the_body_cuts_nothing():
+    got = article(inner="<h3>Latest</h3><p>TAIL " + "正文继续写下去，这一段比前面的都长。" * 30 + "</p>")
+    assert "TAIL" in got["body_text"]
+
+
+def test_bold_lead_in_is_not_an_end_heading():
+    got = article(inner="<p><b>Related:</b> KEPT an aside written into the article itself</p>")
+    assert "KEPT" in got["body_text"]
+
+
+def test_body_densest_block_counts_loose_text_between_line_breaks():
+    posts = "<br>".join("论坛帖子里的一行文字，没有段落标签，只用换行分开，内容却是正文。" for _ in range(8))
+    html = page(f'<table><tr><td class="menu"><a href="/a">首页</a> <a href="/b">版块</a></td></tr>'
+                f'<tr><td><div class="x">{posts}</div></td></tr></table>{SIDEBAR}')
+    got = extract_article(html, URL)
+    assert got["body_text"].count("论坛帖子") == 8 and "侧栏" not in got["body_text"]
 
 
 @pytest.mark.parametrize("tag", [t for t in rules.DROP_TAGS if t not in ("input", "link", "meta", "base", "frame", "embed")])

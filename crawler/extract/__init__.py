@@ -15,6 +15,7 @@ import logging
 from parsel import Selector
 
 from .body import find_body, trafilatura_body
+from .choice import TRUSTED, prefer_other
 from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
 from .kind import kind_of
@@ -72,15 +73,21 @@ def _fill(item: dict, page: Page) -> None:
     item.update(title=title, breadcrumbs=crumbs, section=section_of(crumbs, title, page.url))
     item["related"], related_els = find_related(page)
     item["canonical_url"] = find_canonical(page)
-    body = find_body(page)
-    if body is None:
-        body = trafilatura_body(page)
-    if body is not None:
-        tree = clean_body(page, body, (trail, title_el, *related_els))
-        item["body_text"] = plain_text(tree) or None
-        if item["body_text"]:
-            item["body_html"] = sanitize(tree)
-            item["body_markdown"] = to_markdown(tree)
+    body, how = find_body(page)
+    drop = (trail, title_el, *related_els)
+    tree = clean_body(page, body, drop) if body is not None else None
+    text = plain_text(tree) if tree is not None else ""
+    if how not in TRUSTED:
+        other = trafilatura_body(page)
+        if other is not None:
+            other_tree = clean_body(page, other)
+            other_text = plain_text(other_tree)
+            if prefer_other(text, other_text):
+                tree, text = other_tree, other_text
+    if text:
+        item["body_text"] = text
+        item["body_html"] = sanitize(tree)
+        item["body_markdown"] = to_markdown(tree)
     line = meta_line(title_el, body)
     item["published_at"], item["date_source"] = find_published(page, line)
     item["author"] = find_author(page, line)

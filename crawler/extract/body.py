@@ -1,10 +1,13 @@
-"""Where the article body is: profile selector, content containers, densest block, trafilatura.
+"""Where the article body is: profile selector, content containers, generic wrappers, densest block.
 
-The rule table (rules.BODY_CONTAINERS) is tried row by row, so a specific
-container (.entry-content) beats a generic wrapper (main, #content) that
-also holds comments and widgets. When no row fits, the block holding the
-most paragraph text is taken; trafilatura, which costs about as much as
-everything else together, only runs when even that finds nothing.
+The container table (rules.BODY_CONTAINERS, most specific first) is tried
+row by row, so `.entry-content` beats a wrapper that also holds comments;
+then the generic wrappers (rules.BODY_WRAPPERS: <article>, <main>, #content).
+When none fits, the densest block wins: every paragraph credits its text
+(links left out) to its parent and, at half weight, its grandparent, as
+readability does, and text written straight into a <div> between <br>s
+(old portals, forums) counts as a paragraph. find_body says how it found
+the body, so a guess (wrapper, densest) can be checked against trafilatura.
 """
 from __future__ import annotations
 
@@ -16,26 +19,43 @@ import trafilatura
 
 from .clean import marked
 from .page import Page, css
-from .rules import BODY_CONTAINERS, BODY_MAX_LINK_DENSITY, BODY_MIN_UNITS
-from .text import units
+from .rules import (
+    BODY_CONTAINERS,
+    BODY_MAX_LINK_DENSITY,
+    BODY_MIN_UNITS,
+    BODY_PARAGRAPH_MIN_UNITS,
+    BODY_PARAGRAPHS,
+    BODY_TEXT_HOLDERS,
+    BODY_WRAPPERS,
+)
+from .text import BLOCK_TAGS, units
 
 log = logging.getLogger(__name__)
 
 _NEAR_ANCESTORS = 3
-_PARAGRAPHS = ("p", "pre", "blockquote", "li", "h2", "h3", "td")
+_RANKED = 8
+_PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
+_HOLDERS = frozenset(BODY_TEXT_HOLDERS)
+_SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
 
 def find_body(page: Page):
-    """The body element in the page tree, or None when nothing qualifies."""
+    """(body element, how it was found) in the page tree; (None, None) when nothing qualifies.
+
+    How: "profile" (the site's selector), "container" (a specific content
+    container), "wrapper" (a generic one such as <main>) or "densest".
+    """
     picked = page.picked("body")
     if picked is not None:
-        return picked
-    for row in BODY_CONTAINERS:
-        scored = [(s, el) for el in css(row)(page.root) if not _in_boilerplate(el)
-                  for s in [score(el)] if qualifies(s)]
-        if scored:
-            return max(scored, key=lambda t: t[0][0] * (1 - t[0][1]))[1]
-    return densest_block(page)
+        return picked, "profile"
+    for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
+        for row in rows:
+            scored = [(s, el) for el in css(row)(page.root) if not _in_boilerplate(el)
+                      for s in [score(el)] if qualifies(s)]
+            if scored:
+                return max(scored, key=lambda t: t[0][0] * (1 - t[0][1]))[1], how
+    block = densest_block(page.root)
+    return (block, "densest") if block is not None else (None, None)
 
 
 def _in_boilerplate(el) -> bool:
@@ -60,32 +80,62 @@ def qualifies(s: tuple[float, float]) -> bool:
     return s[0] >= BODY_MIN_UNITS and s[1] <= BODY_MAX_LINK_DENSITY
 
 
-def densest_block(page: Page):
-    """The element whose paragraphs hold the most text (half credit to the grandparent)."""
-    totals: dict = {}
-    for p in page.root.iter(*_PARAGRAPHS):
-        if p.find(".//a") is not None and p.tag in ("li", "td"):
-            continue  # navigation and link lists
-        u = units(p.text_content())
-        parent = p.getparent()
-        if parent is None or u < 5:
+def _own_text(el) -> str:
+    """Text written straight into `el` (its text and its inline children's), not its blocks'."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in _SKIP and child.tag != "a":
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _credit(root) -> dict:
+    """Readability's paragraph credit: each paragraph's text (links left out) to its parent, half to the grandparent.
+
+    A text holder (<div>, <td>...) without block children is a paragraph;
+    with block children, its loose text between them (<br>-separated
+    posts on old portals and forums) is a paragraph of its own.
+    """
+    credit: dict = {}
+    for el in root.iter(*_PARAGRAPHS, *_HOLDERS):
+        tag = el.tag
+        if tag in _PARAGRAPHS:
+            u = units(el.text_content()) - sum(units(a.text_content()) for a in el.iter("a"))
+            target = el.getparent()
+        elif any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            u, target = units(_own_text(el)), el
+        else:
+            u = units(_own_text(el))
+            target = el.getparent()
+        if u < BODY_PARAGRAPH_MIN_UNITS or target is None:
             continue
-        totals[parent] = totals.get(parent, 0) + u
-        grand = parent.getparent()
+        credit[target] = credit.get(target, 0) + u
+        grand = target.getparent()
         if grand is not None:
-            totals[grand] = totals.get(grand, 0) + u / 2
-    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
-    for el, _ in ranked[:3]:
-        if qualifies(score(el)):
-            return el
-    return None
+            credit[grand] = credit.get(grand, 0) + u / 2
+    return credit
+
+
+def densest_block(root):
+    """The element with the most paragraph credit, discounted by its link density."""
+    ranked = sorted(_credit(root).items(), key=lambda kv: -kv[1])[:_RANKED]
+    best, best_value = None, 0.0
+    for el, total in ranked:
+        if _in_boilerplate(el):
+            continue
+        s = score(el)
+        value = total * (1 - s[1])
+        if qualifies(s) and value > best_value:
+            best, best_value = el, value
+    return best
 
 
 def trafilatura_body(page: Page):
-    """trafilatura's main content as an HTML tree (a <body>), or None."""
+    """trafilatura's main content (favor_precision: measured best on both benchmarks) as a <body> tree, or None."""
     try:
         html = trafilatura.extract(
-            copy.deepcopy(page.root), url=page.url, output_format="html", include_formatting=True,
+            copy.deepcopy(page.root), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
             include_tables=True, include_images=True, include_links=True, with_metadata=False,
         )
     except Exception:  # trafilatura has raised on odd trees; it is only a fallback

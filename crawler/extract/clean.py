@@ -15,7 +15,12 @@ from .rules import (
     BOILERPLATE_TEXT_MAX_CHARS,
     BOILERPLATE_TEXT_PREFIXES,
     BOILERPLATE_MAX_SHARE,
+    BOILERPLATE_LINES,
     BOILERPLATE_WORDS,
+    BODY_END_HEADINGS,
+    BODY_END_MAX_SHARE,
+    HEADING_MAX_CHARS,
+    RELATED_HEADINGS,
     CODE_LANGUAGE_PREFIXES,
     DROP_TAGS,
     LINK_BLOCK_MIN_DENSITY,
@@ -28,6 +33,12 @@ _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[-_]")
+_LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
+_END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADINGS) if not h.endswith(" "))
+_END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
+_HEADING_LIKE = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "li", "dt")
+_INLINE = frozenset(("span", "strong", "b"))
+_TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 
 
@@ -40,6 +51,7 @@ def clean_body(page: Page, body, drop=()) -> object:
     if drop:
         doomed = [c for o, c in zip(body.iter(), tree.iter()) if o in drop and o is not body]
     doomed += _boilerplate(tree)
+    doomed += _tail_after_end_heading(tree, set(doomed))
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -51,7 +63,8 @@ def clean_body(page: Page, body, drop=()) -> object:
 def _boilerplate(tree) -> list:
     """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate."""
     found = []
-    most = len(tree.text_content()) * BOILERPLATE_MAX_SHARE
+    code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
+    most = (len(tree.text_content()) - code) * BOILERPLATE_MAX_SHARE
     stack = list(tree)[::-1]
     while stack:
         el = stack.pop()
@@ -62,6 +75,33 @@ def _boilerplate(tree) -> list:
         elif tag != "pre":
             stack.extend(reversed(el))
     return found
+
+
+def _tail_after_end_heading(tree, doomed: set) -> list:
+    """A "Most read" / "You may also like" heading late in the body, and everything after it."""
+    total = len(tree.text_content())
+    for el in tree.iter(*_HEADING_LIKE):
+        text = el.text_content().strip(_TRIM).casefold()
+        if not text or len(text) > HEADING_MAX_CHARS or not (
+                " ".join(text.split()) in _END_EXACT or text.startswith(_END_PREFIXES)):
+            continue
+        if any(a in doomed for a in el.iterancestors()) or el in doomed:
+            continue
+        block = el
+        while block.getparent() is not None and block.getparent() is not tree \
+                and block.getparent().text_content().strip(_TRIM).casefold() == text:
+            block = block.getparent()
+        if block.tag in _INLINE:
+            continue  # a bold lead-in inside a paragraph ("<b>Related:</b> an article title")
+        after = [block, *block.itersiblings()]
+        for anc in block.iterancestors():
+            if anc is tree:
+                break
+            after += list(anc.itersiblings())
+        after = [a for a in after if isinstance(a.tag, str)]
+        if sum(len(a.text_content()) for a in after) <= total * BODY_END_MAX_SHARE:
+            return after
+    return []
 
 
 def marked(el) -> bool:
@@ -91,6 +131,8 @@ def _boilerplate_text(el) -> bool:
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
         return False
     text = el.text_content().strip()
+    if text.strip(_TRIM).casefold() in _LINES:
+        return True
     return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.startswith(BOILERPLATE_TEXT_PREFIXES)
 
 

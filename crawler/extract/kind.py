@@ -19,7 +19,7 @@ def kind_of(page: Page) -> str:
         return "article" if verdict else "listing"
     if page.jsonld_of_type(ARTICLE_TYPES) or (page.meta("og:type") or "").lower() == "article":
         return "article"
-    body = find_body(page)
+    body, _ = find_body(page)
     if body is None:
         return "listing"
     amount, link_density = score(body)

@@ -15,6 +15,8 @@ from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 from w3lib.encoding import html_to_unicode
 
+from crawler.parsing import html_selector
+
 from .text import clean
 
 
@@ -61,11 +63,7 @@ def parse(html: str | bytes, encoding: str | None = None) -> Selector:
     """A parsel Selector for any input, however broken (never raises)."""
     if isinstance(html, bytes):
         html = decode(html, encoding)
-    html = html.replace("\x00", "")
-    try:
-        return Selector(text=html or "<html></html>")
-    except Exception:  # lxml refuses some pathological documents
-        return Selector(text="<html></html>")
+    return html_selector(html)
 
 
 class Page:

@@ -88,11 +88,23 @@ BODY_CONTAINERS = (
     ".article-body, .article_body, .articleBody, .story-body, .story-content",
     ".content-body, .content_body, .news-content, .news_content, .detail-content, .rich_media_content",
     ".markdown-body, .post-text, .blog-content, .blog-post-body",
+)
+# Generic wrappers, tried when no specific container fits: they often hold
+# comments, share bars or teasers too, so the body found in one is checked
+# against trafilatura's (see crawler.extract.body_choice).
+BODY_WRAPPERS = (
     "article",
     "[role=main], main",
     "#content, .content, #main-content, .main-content",
     ".post, .entry, .article, #article",
 )
+
+# Paragraph-like elements whose text (links left out) credits their parent
+# and grandparent; elements whose own loose text (between <br>s) counts as a
+# paragraph of their own; the least text that counts.
+BODY_PARAGRAPHS = ("p", "pre", "blockquote", "h2", "h3", "h4", "td", "dd")
+BODY_TEXT_HOLDERS = ("div", "section", "article", "font", "center")
+BODY_PARAGRAPH_MIN_UNITS = 5
 
 # Enough text for a body candidate / for a page to read as an article, in
 # "units": one CJK character, or 2.5 per other word (so 120 CJK ~ 50 words:
@@ -124,6 +136,9 @@ BOILERPLATE_WORDS = frozenset((
     "pagination", "postnav", "breadcrumb", "breadcrumbs", "crumbs", "related",
     "copyright", "advert", "advertisement", "ads", "ad", "sidebar", "widget",
     "subscribe", "newsletter", "byline", "meta", "toolbar", "recommend",
+    "footer", "cookie", "cookies", "consent", "privacy", "gdpr", "popup", "modal", "promo",
+    "caption", "credit", "credits", "gallery", "slideshow", "carousel", "lightbox", "citation",
+    "mostread", "trending", "popular", "readmore", "author",
 ))
 BOILERPLATE_SUFFIXES = frozenset((
     "bar", "box", "list", "links", "link", "buttons", "button", "btns", "icons", "wrap",
@@ -149,6 +164,32 @@ BOILERPLATE_TEXT_PREFIXES = (
     "Share this", "分享到", "版权所有", "版权声明", "转载请注明", "本文链接", "Copyright", "©",
 )
 BOILERPLATE_TEXT_MAX_CHARS = 120
+
+# Whole short lines that are page furniture, not article text (case-insensitive).
+BOILERPLATE_LINES = (
+    "Advertisement", "Advertisements", "Sponsored", "Sponsored content", "Subscribe", "Subscribe now",
+    "Sign up", "Highlights", "Share", "Share this", "Share this article", "Close", "Caption",
+    "Back to Gallery", "Read more", "Continue reading", "Show comments", "Load comments",
+    "广告", "分享", "分享到", "点击查看", "返回顶部", "打印本页", "关闭窗口", "打印", "关闭",
+)
+
+# Headings after which the rest of the body is page furniture (teasers,
+# site-wide lists), cut when they sit in the body's last part: the related
+# headings above plus these. Rows ending in a space match as prefixes.
+BODY_END_HEADINGS = (
+    "Latest", "Latest news", "Latest stories", "Popular", "Most popular", "Most read", "Most viewed",
+    "Trending", "Trending now", "Recommended", "Recommended for you", "Top stories", "Editor's picks",
+    "More stories", "More news", "Recent posts", "Don't miss", "What to read next",
+    "More from ", "More in ", "More on ", "Most read in ",
+    "最新文章", "热门文章", "热门推荐", "热点推荐", "精彩推荐", "最新资讯", "热门资讯", "排行榜", "点击排行",
+    "更多精彩", "今日推荐",
+)
+# ...when at most this share of the body's text follows the heading.
+BODY_END_MAX_SHARE = 0.35
+
+# A line of at least this many units reads as a sentence when our body and
+# trafilatura's are compared (crawler.extract.choice).
+CHOICE_LONG_LINE_UNITS = 30
 
 # --- sanitized HTML ------------------------------------------------------------
 

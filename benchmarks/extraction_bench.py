@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Extraction quality and speed: the fixture set, and the shared body benchmarks beside trafilatura.
+
+    .venv/bin/python benchmarks/extraction_bench.py [--bench ../shared/bench] [--datasets aeb,cwced] [--skip-datasets]
+
+Fixture set (tests/fixtures/pages, one page per template family, expected
+item as JSON): share of pages whose breadcrumb trail matches exactly,
+related-link URL precision/recall (and links invented on pages without a
+block), <pre> blocks kept byte-exact, boilerplate lines leaked into the body.
+
+Datasets (optional; ../shared/bench beside the repository): body F1 scored
+by the benchmark's own extraction_eval.py, and pages/s of in-process calls,
+for extract_article and for trafilatura (plain and favor_precision) in the
+same run, so the figures compare as ratios on a shared, busy machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import lxml.html
+import trafilatura
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+PAGES = REPO / "tests" / "fixtures" / "pages"
+
+from crawler.extract import extract_article  # noqa: E402
+from crawler.extract.page import parse  # noqa: E402
+
+
+def fixture_figures() -> dict:
+    trail_ok = trail_n = 0
+    tp = fp = fn = invented = 0
+    pre_ok = pre_n = leaks = 0
+    for spec_path in sorted(PAGES.glob("*.json")):
+        spec = json.loads(spec_path.read_text("utf-8"))
+        if spec.get("kind") != "article":
+            continue
+        raw = spec_path.with_suffix(".html").read_bytes()
+        got = extract_article(raw, spec["url"])
+        want = spec["expect"]
+        if "breadcrumbs" in want:
+            trail_n += 1
+            trail_ok += got["breadcrumbs"] == want["breadcrumbs"]
+        if "related" in want:
+            w = {r["url"] for r in want["related"]}
+            g = {r["url"] for r in got["related"]}
+            tp, fp, fn = tp + len(w & g), fp + len(g - w), fn + len(w - g)
+            invented += len(g) if not w else 0
+        body = spec.get("body", {})
+        leaks += sum(t in (got["body_text"] or "") for t in body.get("excludes", ()))
+        if body.get("pre_selector"):
+            source = [el.root.text_content() for el in parse(raw).css(body["pre_selector"])]
+            kept = [p.text_content() for p in
+                    lxml.html.fragment_fromstring(got["body_html"] or "<div></div>", create_parent="div").iter("pre")]
+            pre_n += len(source)
+            pre_ok += sum(s in kept for s in source)
+    return {
+        "pages with a trail": trail_n, "trail exact": trail_ok / trail_n if trail_n else 1.0,
+        "related precision": tp / (tp + fp) if tp + fp else 1.0,
+        "related recall": tp / (tp + fn) if tp + fn else 1.0,
+        "links invented on pages without a block": invented,
+        "pre blocks": pre_n, "pre byte-exact": pre_ok / pre_n if pre_n else 1.0,
+        "boilerplate strings leaked": leaks,
+    }
+
+
+def ours(html: str, url: str) -> str:
+    return extract_article(html, url or "http://localhost/")["body_text"] or ""
+
+
+def trafilatura_plain(html: str, url: str) -> str:
+    return trafilatura.extract(html, include_comments=False) or ""
+
+
+def trafilatura_precision(html: str, url: str) -> str:
+    return trafilatura.extract(html, include_comments=False, favor_precision=True) or ""
+
+
+DATASETS = {
+    "aeb": ("article-extraction-benchmark", "aeb"),
+    "cwced": ("chinese-web-content-extraction", "cjk"),
+}
+
+
+def dataset_figures(bench: Path, names: list[str]) -> list[tuple]:
+    if not (bench / "extraction_eval.py").exists():
+        print(f"(no extraction_eval.py in {bench}: datasets skipped)")
+        return []
+    sys.path.insert(0, str(bench))
+    import extraction_eval as ev
+
+    rows = []
+    for name in names:
+        folder, tokenizer = DATASETS[name]
+        root = bench / folder
+        if not root.exists():
+            print(f"(dataset {folder} missing: skipped)")
+            continue
+        pages = ev.LOADERS[ev.detect_format(root)](root)
+        tokenize = ev.TOKENIZERS[tokenizer]
+        for label, func in (("article-archive", ours), ("trafilatura", trafilatura_plain),
+                            ("trafilatura favor_precision", trafilatura_precision)):
+            func(pages[0].html, pages[0].url)  # warm-up, as the benchmark does
+            spent, scores = 0.0, []
+            for page in pages:
+                html = page.html
+                start = time.perf_counter()
+                out = func(html, page.url)
+                spent += time.perf_counter() - start
+                scores.append(ev.score_page(page.truth, out, tokenize))
+            m = ev.corpus_metrics(scores)
+            rows.append((folder, label, m["f1"], m["precision"], m["recall"], len(pages) / spent))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--datasets", default="aeb,cwced", help="comma-separated: aeb, cwced")
+    ap.add_argument("--skip-datasets", action="store_true")
+    ap.add_argument("--bench", type=Path, default=SHARED_BENCH, help="the shared benchmark folder")
+    args = ap.parse_args()
+    print("Fixture set (tests/fixtures/pages):")
+    for key, value in fixture_figures().items():
+        print(f"  {key:42} {value:.3f}" if isinstance(value, float) else f"  {key:42} {value}")
+    if args.skip_datasets:
+        return
+    rows = dataset_figures(args.bench, [n.strip() for n in args.datasets.split(",") if n.strip()])
+    if rows:
+        print(f"\n{'dataset':32} {'extractor':28} {'F1':>6} {'P':>6} {'R':>6} {'pages/s':>8} {'speed ratio':>11}")
+        base = {}
+        for folder, label, f1, p, r, speed in rows:
+            base.setdefault(folder, speed)  # ours first: ratio = this extractor / ours
+        for folder, label, f1, p, r, speed in rows:
+            print(f"{folder:32} {label:28} {f1:6.3f} {p:6.3f} {r:6.3f} {speed:8.1f} {speed / base[folder]:11.2f}")
+
+
+if __name__ == "__main__":
+    main()

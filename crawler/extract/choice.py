@@ -1,0 +1,31 @@
+"""When our body came from a generic wrapper or the densest block, check it against trafilatura's.
+
+Both are cleaned the same way; the one whose text sits more in full
+sentences (lines of at least CHOICE_LONG_LINE_UNITS) wins, so a wrapper
+that dragged in a menu or a teaser list loses to trafilatura's tighter
+pick, and a trafilatura result that is a menu dump loses to ours. Specific
+containers and profile selectors are trusted without the check, which
+keeps trafilatura (the costliest step) off most pages of a known layout.
+"""
+from __future__ import annotations
+
+from .rules import CHOICE_LONG_LINE_UNITS
+from .text import units
+
+TRUSTED = frozenset(("profile", "container"))
+
+
+def prose_share(text: str) -> float:
+    """Share of the text's units in lines long enough to be sentences."""
+    sizes = [units(line) for line in text.split("\n")]
+    total = sum(sizes)
+    return sum(s for s in sizes if s >= CHOICE_LONG_LINE_UNITS) / total if total else 0.0
+
+
+def prefer_other(ours: str, other: str) -> bool:
+    """True when `other` (trafilatura's text) reads more like an article body than `ours`."""
+    if not other:
+        return False
+    if not ours:
+        return True
+    return prose_share(other) > prose_share(ours)
