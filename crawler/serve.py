@@ -14,6 +14,7 @@ columns, the read-only guard, an article's cluster of copies;
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,14 @@ def serve(db_path, host="127.0.0.1", port=8001) -> int:
     path = prepare_archive(db_path)
     print(f"Serving {path} at http://{host}:{port}/{path.stem} (Ctrl-C to stop)", flush=True)
     metadata = json.dumps(metadata_for(path))  # ASCII: safe whatever the locale
+    # SIGTERM (kill, systemd, a test stopping us) ends Datasette too: the exception
+    # it raises makes subprocess.run kill its child, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return subprocess.run(datasette_args(path, host, port), input=metadata, text=True).returncode
     except KeyboardInterrupt:
         return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

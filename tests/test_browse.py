@@ -84,7 +84,7 @@ def archive(tmp_path_factory):
                 assert proc.poll() is None and time.monotonic() < deadline, log.read()
                 time.sleep(0.1)
         yield {"base": base, "db": base + "/reading", "path": path}
-    finally:
+    finally:  # archive serve stops its Datasette on SIGTERM (checked below)
         proc.terminate()
         try:
             proc.wait(5)
@@ -92,6 +92,8 @@ def archive(tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+        with pytest.raises(OSError):   # the Datasette it ran is gone with it
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
 
 
 @pytest.fixture(scope="module")
