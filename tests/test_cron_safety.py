@@ -34,8 +34,10 @@ def slow_site():
 
 
 def start_crawl(site, db_path, *extra) -> subprocess.Popen:
+    """`archive crawl` in a process group of its own (it and its page-analysis workers)."""
     return subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", site.base + "/", "--db", str(db_path),
-                             *SLOW, *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             *SLOW, *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
 
 
 def test_second_run_exits_at_once_with_its_own_status(tmp_path, minisite):
@@ -107,7 +109,7 @@ def test_kill_9_at_random_moments_then_one_run_equals_an_uninterrupted_crawl(tmp
             time.sleep(0.02)
             archived = article_count(killed)
         time.sleep(rng.uniform(0, 0.3))
-        os.kill(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers, as a service manager kills it
         proc.communicate()
         archived = article_count(killed)
     with open_archive(killed) as db:
@@ -157,7 +159,7 @@ def test_datasette_and_sqlite_readers_never_see_an_error_during_a_crawl(tmp_path
         assert len(set(seen)) > 2 and seen == sorted(seen)   # reads overlapped the writes, and saw them grow
     finally:
         if crawl and crawl.poll() is None:
-            crawl.kill()
+            os.killpg(crawl.pid, signal.SIGKILL)
             crawl.wait()
         datasette.terminate()
         datasette.wait(10)

@@ -13,17 +13,16 @@ one that answers 304 becomes a `NotModifiedItem`, its empty page not followed.
 """
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.extract import extract_from_selector, page_kind
 from crawler.failures import failure_item, from_failure, utc_now
 from crawler.items import ArticleItem, NotModifiedItem
-from crawler.parsing import html_selector
 from crawler.profile import SiteProfile, load_profile
+from crawler.workers import PageAnalyser
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
 
@@ -48,6 +47,8 @@ class ArticlesSpider(scrapy.Spider):
         # shared under scrapy-redis) stays the authority; this only spares
         # building a Request it would drop: a page links ~20 already-seen URLs.
         self.requested: set[str] = set()
+        # In process until from_crawler sets up the configured worker pool.
+        self.analyser = PageAnalyser(0, self.profile)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -62,6 +63,7 @@ class ArticlesSpider(scrapy.Spider):
             if spider.profile.recrawl_after is not None:  # a command-line -s still wins
                 crawler.settings.set("ARCHIVE_RECRAWL_AFTER", spider.profile.recrawl_after.total_seconds(),
                                      priority="spider")
+        spider.analyser = PageAnalyser.from_crawler(crawler, spider.profile)
         return spider
 
     async def start(self):
@@ -117,24 +119,23 @@ class ArticlesSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     # -- pages -------------------------------------------------------------
-    def parse(self, response):
+    async def parse(self, response):
         """An HTML page (crawler.middlewares.content lets nothing else through): archive it or follow it;
         or an archived article's 304 Not Modified."""
         if response.status == 304:
             yield NotModifiedItem(url=response.url, fetched_at=utc_now())
             return
-        sel = html_selector(response.text)
-        kind = response.meta["page_kind"] = page_kind(sel, response.url, self.profile)
-        if kind != "article":
-            links = (urljoin(response.url, href) for href in sel.xpath("//a/@href").getall())
-            yield from self.follow(links)
+        page = await self.analyser.analyse(response.text, response.url)
+        response.meta["page_kind"] = page.kind
+        if page.kind != "article":
+            for request in self.follow(page.links):
+                yield request
             return
-        try:
-            item = extract_from_selector(sel, response.url, self.profile)
-        except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
-            self.logger.exception("extraction failed: %s", response.url)
-            yield failure_item(response.url, "extract_error", repr(exc), response=response)
+        if page.error:
+            self.logger.error("extraction failed: %s: %s", response.url, page.error)
+            yield failure_item(response.url, "extract_error", page.error, response=response)
             return
+        item = page.item
         if not item["body_text"]:   # never a half-stored article
             yield failure_item(response.url, "extract_error", "an article page without article text",
                                response=response)
@@ -150,8 +151,8 @@ class ArticlesSpider(scrapy.Spider):
             raw_html=response.body,
             fetched_at=utc_now(),
         )
-        yield from self.follow(r["url"] for r in item["related"])
-        yield from self.follow(c["url"] for c in item["breadcrumbs"])
+        for request in self.follow([r["url"] for r in item["related"]] + [c["url"] for c in item["breadcrumbs"]]):
+            yield request
 
     # -- failures ----------------------------------------------------------
     def failed(self, failure):
