@@ -11,14 +11,13 @@ the body, so a guess (wrapper, densest) can be checked against trafilatura.
 """
 from __future__ import annotations
 
-import copy
 import logging
 
 import lxml.html
 import trafilatura
 
 from .clean import marked
-from .page import Page, css
+from .page import Page
 from .rules import (
     BODY_CONTAINERS,
     BODY_MAX_LINK_DENSITY,
@@ -50,7 +49,7 @@ def find_body(page: Page):
         return picked, "profile"
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
-            scored = [(s, el) for el in css(row)(page.root) if not _in_boilerplate(el)
+            scored = [(s, el) for el in page.select(row) if not _in_boilerplate(el)
                       for s in [score(el)] if qualifies(s)]
             if scored:
                 return max(scored, key=lambda t: t[0][0] * (1 - t[0][1]))[1], how
@@ -135,7 +134,7 @@ def trafilatura_body(page: Page):
     """trafilatura's main content (favor_precision: measured best on both benchmarks) as a <body> tree, or None."""
     try:
         html = trafilatura.extract(
-            copy.deepcopy(page.root), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
+            page.root, url=page.url, favor_precision=True, output_format="html", include_formatting=True,
             include_tables=True, include_images=True, include_links=True, with_metadata=False,
         )
     except Exception:  # trafilatura has raised on odd trees; it is only a fallback

@@ -124,7 +124,7 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
             found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
             if found:
                 return found, "time"
-    found = _labeled_date(line) or _labeled_date(page.root.text_content()[:_PAGE_TEXT_LIMIT]) or _search_date(line)
+    found = _labeled_date(line) or _labeled_date(page.text[:_PAGE_TEXT_LIMIT]) or _search_date(line)
     if found:
         return found, "text"
     found = _htmldate(page)

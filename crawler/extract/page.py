@@ -10,6 +10,7 @@ import json
 from functools import cached_property, lru_cache
 from urllib.parse import urljoin
 
+import cssselect
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
@@ -31,6 +32,31 @@ def xpath(query: str) -> etree.XPath:
 def css(query: str) -> etree.XPath:
     """A CSS selector from the rule tables, translated and compiled once."""
     return etree.XPath(_CSS.css_to_xpath(query))
+
+
+def _anchor(tree) -> tuple[str, str] | None:
+    """The class or id a simple selector requires; None when it has neither, or combinators."""
+    while tree is not None:
+        if isinstance(tree, cssselect.parser.Class):
+            return "class", tree.class_name
+        if isinstance(tree, cssselect.parser.Hash):
+            return "id", tree.id
+        if isinstance(tree, cssselect.parser.CombinedSelector):
+            return None
+        tree = getattr(tree, "selector", None)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _index_plan(query: str) -> tuple | None:
+    """((anchor, test of one element), ...) per selector of `query`; None when one lacks an anchor."""
+    plan = []
+    for selector in cssselect.parse(query):
+        anchor = _anchor(selector.parsed_tree)
+        if anchor is None:
+            return None
+        plan.append((anchor, etree.XPath(_CSS.selector_to_xpath(selector, prefix="self::"))))
+    return tuple(plan)
 
 
 def _sniff(body: bytes) -> str | None:
@@ -92,6 +118,41 @@ class Page:
         if not isinstance(node, str):
             node = node.get("datetime") or node.get("content") or " ".join(node.itertext())
         return clean(node) or None
+
+    def select(self, query: str) -> list:
+        """Elements matching a CSS rule from the tables, in document order.
+
+        Class and id selectors are answered from an index of the page built
+        in one pass: as XPath, each class name costs a scan of the whole
+        tree, and the tables name dozens (~8 ms a page).
+        """
+        plan = _index_plan(query)
+        if plan is None:
+            return css(query)(self.root)
+        found: dict[int, object] = {}
+        for key, test in plan:
+            for pos, el in self._class_id_index.get(key, ()):
+                if pos not in found and test(el):
+                    found[pos] = el
+        return [found[pos] for pos in sorted(found)]
+
+    @cached_property
+    def _class_id_index(self) -> dict[tuple[str, str], list]:
+        """("class", token) / ("id", value) -> [(document position, element)]."""
+        index: dict[tuple[str, str], list] = {}
+        for pos, el in enumerate(self.root.iter(etree.Element)):
+            classes, id_ = el.get("class"), el.get("id")
+            if classes:
+                for token in classes.split():
+                    index.setdefault(("class", token), []).append((pos, el))
+            if id_:
+                index.setdefault(("id", id_), []).append((pos, el))
+        return index
+
+    @cached_property
+    def text(self) -> str:
+        """All the page's text, scripts included: a cheap check before a costly search for a word."""
+        return self.root.text_content()
 
     @cached_property
     def base_url(self) -> str:
