@@ -161,6 +161,21 @@ def test_body_container(css):
     assert "侧栏里的文章标题" not in got["body_text"]
 
 
+def test_first_qualifying_container_is_the_body_on_a_page_of_several_posts():
+    later = "<p>" + "归档页上后面一篇更长的文章，不是这一页自己的正文。" * 20 + "</p>"
+    html = page(f'<div class="post-body">{PROSE}</div><div class="post-body">{later}</div>{SIDEBAR}')
+    got = extract_article(html, URL)
+    assert "夜间报表的生成时间" in got["body_text"] and "归档页上后面" not in got["body_text"]
+
+
+@pytest.mark.parametrize("tag", rules.BODY_CONTAINER_PARAGRAPHS)
+def test_container_class_on_each_paragraph_stands_for_their_parent(tag):
+    paragraphs = "".join(f'<{tag} class="post-text">{p}</{tag}>' for p in re.findall(r"<p>(.*?)</p>", PROSE))
+    got = extract_article(page(f'<div class="x">{paragraphs}</div>{SIDEBAR}'), URL)
+    assert "夜间报表的生成时间" in got["body_text"] and "Splitting the logs" in got["body_text"]
+    assert "下一步打算" in got["body_text"] and "侧栏" not in got["body_text"]
+
+
 def test_body_without_known_container_uses_the_densest_block():
     html = page(f'<div class="x1"><div class="x2">{PROSE}</div></div>{SIDEBAR}')
     got = extract_article(html, URL)

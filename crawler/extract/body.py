@@ -1,8 +1,9 @@
 """Where the article body is: profile selector, content containers, generic wrappers, densest block.
 
 The container table (rules.BODY_CONTAINERS, most specific first) is tried
-row by row, so `.entry-content` beats a wrapper that also holds comments;
-then the generic wrappers (rules.BODY_WRAPPERS: <article>, <main>, #content).
+row by row, so `.entry-content` beats a wrapper that also holds comments
+(within a row the first that qualifies: on a blog archive or a thread
+the first post is the page's own); then the generic wrappers (rules.BODY_WRAPPERS: <article>, <main>, #content).
 When none fits, the densest block wins: every paragraph credits its text
 (links left out) to its parent and, at half weight, its grandparent, as
 readability does, and text written straight into a <div> between <br>s
@@ -19,6 +20,7 @@ import trafilatura
 from .clean import marked
 from .page import Page
 from .rules import (
+    BODY_CONTAINER_PARAGRAPHS,
     BODY_CONTAINERS,
     BODY_MAX_LINK_DENSITY,
     BODY_MIN_UNITS,
@@ -35,6 +37,7 @@ _NEAR_ANCESTORS = 3
 _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
+_PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
 
@@ -49,12 +52,21 @@ def find_body(page: Page):
         return picked, "profile"
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
-            scored = [(s, el) for el in page.select(row) if not _in_boilerplate(el)
-                      for s in [score(el)] if qualifies(s)]
-            if scored:
-                return max(scored, key=lambda t: t[0][0] * (1 - t[0][1]))[1], how
+            for el in _containers(page.select(row)):
+                if not _in_boilerplate(el) and qualifies(score(el)):
+                    return el, how
     block = densest_block(page.root)
     return (block, "densest") if block is not None else (None, None)
+
+
+def _containers(matched: list) -> dict:
+    """The matched elements in document order, a paragraph standing for its parent (a class set per paragraph).
+
+    The first that qualifies is the body: on a page of several posts (a
+    blog archive, a thread) the first is the page's own.
+    """
+    return dict.fromkeys(el.getparent() if el.tag in _PER_PARAGRAPH and el.getparent() is not None else el
+                         for el in matched)
 
 
 def _in_boilerplate(el) -> bool:

@@ -79,7 +79,7 @@ HEADING_MAX_CHARS = 40
 # --- body ------------------------------------------------------------------
 
 # Content containers by priority: the first row with a candidate that has
-# enough text and few links wins; within a row the best score wins (CSS).
+# enough text and few links wins; within a row the first in the page (CSS).
 BODY_CONTAINERS = (
     "[itemprop=articleBody]",
     ".article-content, .article_content, .articleContent, #article-content, #article_content",
@@ -89,6 +89,9 @@ BODY_CONTAINERS = (
     ".content-body, .content_body, .news-content, .news_content, .detail-content, .rich_media_content",
     ".markdown-body, .post-text, .blog-content, .blog-post-body",
 )
+# A container class found on these tags marks each paragraph, not the body:
+# the paragraph's parent stands for the container.
+BODY_CONTAINER_PARAGRAPHS = ("p",)
 # Generic wrappers, tried when no specific container fits: they often hold
 # comments, share bars or teasers too, so the body found in one is checked
 # against trafilatura's (see crawler.extract.body_choice).
