@@ -9,9 +9,10 @@ import re
 
 import pytest
 
-from crawler.extract import extract_article, page_kind, rules
+from crawler.extract import choice, extract_article, page_kind, rules
 from crawler.extract.meta import iso_date
 from crawler.extract.page import parse
+from crawler.extract.text import units
 
 URL = "http://site.example.cn/news/7.html"
 PROSE = (
@@ -390,3 +391,23 @@ def test_json_ld_article_type(kind):
     html = page("<p>短</p>", head=ld)
     assert page_kind(parse(html), URL) == "article"
     assert extract_article(html, URL)["title"] == "声明的标题"
+
+
+# --- body choice ---------------------------------------------------------------
+
+SENTENCE = "归档库每天追加新文章，旧文章的修订也要保留下来，方便日后对比内容的变化。"
+
+
+@pytest.mark.parametrize("how", ["profile", "container"])
+def test_trusted_rules_need_no_second_opinion(how):
+    assert choice.settled(how, "首页\n栏目")
+
+
+@pytest.mark.parametrize("how", ["wrapper", "densest"])
+def test_a_guessed_body_of_prose_needs_no_second_opinion(how):
+    prose = "\n".join([SENTENCE] * 20)
+    share = rules.CHOICE_SETTLED_PROSE_SHARE
+    menu_lines = int(units(prose) * (1 - share) / share / units("首页"))  # just under the share's allowance
+    assert choice.settled(how, prose + "\n首页" * menu_lines)
+    assert not choice.settled(how, prose + "\n首页" * (menu_lines + 2))
+    assert not choice.settled(how, "")
