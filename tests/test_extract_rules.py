@@ -197,8 +197,9 @@ def test_boilerplate_classes_are_not_applied_inside_pre():
 
 
 @pytest.mark.parametrize("prefix", rules.BOILERPLATE_TEXT_PREFIXES)
-def test_boilerplate_text_prefix(prefix):
-    got = article(inner=f"<p>{prefix} 某某 2024 BOILER</p>")
+@pytest.mark.parametrize("form", ["{} 某某 2024 BOILER", "（ {} 某某 BOILER ）", "【{}某某 BOILER】"])
+def test_boilerplate_text_prefix(prefix, form):
+    got = article(inner=f"<p>{form.format(prefix)}</p><p>{form.format(prefix.upper())}</p>")
     assert "BOILER" not in got["body_text"]
 
 

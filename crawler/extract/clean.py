@@ -33,6 +33,8 @@ _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[-_]")
+_PREFIXES = tuple(p.casefold() for p in BOILERPLATE_TEXT_PREFIXES)
+_LEAD = " \t\r\n\u00a0\u3000(（[【"  # "（ 责任编辑：… ）", "【编辑:…】"
 _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
 _END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADINGS) if not h.endswith(" "))
 _END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
@@ -133,7 +135,7 @@ def _boilerplate_text(el) -> bool:
     text = el.text_content().strip()
     if text.strip(_TRIM).casefold() in _LINES:
         return True
-    return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.startswith(BOILERPLATE_TEXT_PREFIXES)
+    return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.lstrip(_LEAD).casefold().startswith(_PREFIXES)
 
 
 def _fix(page: Page, el) -> None:

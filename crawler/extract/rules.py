@@ -54,6 +54,9 @@ RELATED_HEADINGS = (
     "相关内容",
     "相关资讯",
     "相关新闻",
+    "相关报道",
+    "相关链接",
+    "相关专题",
     "猜你喜欢",
     "延伸阅读",
     "推荐阅读",
@@ -165,6 +168,7 @@ BOILERPLATE_TEXT_PREFIXES = (
     "上一篇", "下一篇", "上一页", "下一页", "标签：", "标签:", "关键词：", "关键词:", "关键字：",
     "Tags:", "Tagged:", "Posted in", "Filed under", "Previous post", "Next post",
     "Share this", "分享到", "版权所有", "版权声明", "转载请注明", "本文链接", "Copyright", "©",
+    "责任编辑", "编辑：", "编辑:", "发送给朋友", "打印本文", "打印本页", "关闭窗口", "返回页首", "返回顶部",
 )
 BOILERPLATE_TEXT_MAX_CHARS = 120
 
@@ -174,6 +178,7 @@ BOILERPLATE_LINES = (
     "Sign up", "Highlights", "Share", "Share this", "Share this article", "Close", "Caption",
     "Back to Gallery", "Read more", "Continue reading", "Show comments", "Load comments",
     "广告", "分享", "分享到", "点击查看", "返回顶部", "打印本页", "关闭窗口", "打印", "关闭",
+    "展开全文", "阅读全文", "发表评论", "查看评论", "我来说两句", "收藏本文", "发送给朋友", "打印本文", "返回页首",
 )
 
 # Headings after which the rest of the body is page furniture (teasers,
@@ -185,7 +190,7 @@ BODY_END_HEADINGS = (
     "More stories", "More news", "Recent posts", "Don't miss", "What to read next",
     "More from ", "More in ", "More on ", "Most read in ",
     "最新文章", "热门文章", "热门推荐", "热点推荐", "精彩推荐", "最新资讯", "热门资讯", "排行榜", "点击排行",
-    "更多精彩", "今日推荐",
+    "更多精彩", "今日推荐", "热门评论", "最新评论", "网友评论", "相关评论", "评论列表",
 )
 # ...when at most this share of the body's text follows the heading.
 BODY_END_MAX_SHARE = 0.35
