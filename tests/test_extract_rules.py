@@ -203,6 +203,20 @@ def test_boilerplate_text_prefix(prefix, form):
     assert "BOILER" not in got["body_text"]
 
 
+@pytest.mark.parametrize("label", rules.META_LINE_LABELS)
+def test_meta_line_in_the_body_is_boilerplate(label):
+    got = article(inner=f"<p>2022.01.20 16:31 {label}：BOILER 某报客户端</p>"
+                        f"<p>2022年1月20日，{label}一事写进了正文。KEPT</p>"
+                        f"<p>On March 5, 2024 the team met. {label} notes were kept. KEPT-TOO</p>")
+    assert "BOILER" not in got["body_text"] and "KEPT" in got["body_text"] and "KEPT-TOO" in got["body_text"]
+
+
+@pytest.mark.parametrize("label", rules.BREADCRUMB_LABELS)
+def test_a_trail_too_short_to_parse_is_boilerplate_in_the_body(label):
+    got = article(inner=f"<p>{label}：BOILER</p>")
+    assert "BOILER" not in got["body_text"]
+
+
 @pytest.mark.parametrize("line", rules.BOILERPLATE_LINES)
 def test_boilerplate_line(line):
     got = article(inner=f"<p>{line}</p><p>正文里提到“{line}”这个词，不是页面装饰，应当保留。</p>")

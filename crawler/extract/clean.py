@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 
+from .meta import has_date
 from .page import Page
 from .rules import (
     BOILERPLATE_SUFFIXES,
@@ -17,6 +18,7 @@ from .rules import (
     BOILERPLATE_MAX_SHARE,
     BOILERPLATE_LINES,
     BOILERPLATE_WORDS,
+    BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
     BODY_END_MAX_SHARE,
     HEADING_MAX_CHARS,
@@ -26,6 +28,8 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
     LINK_BLOCK_TAGS,
+    META_LINE_LABELS,
+    META_LINE_MAX_CHARS,
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
@@ -33,8 +37,10 @@ _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[-_]")
-_PREFIXES = tuple(p.casefold() for p in BOILERPLATE_TEXT_PREFIXES)
+_PREFIXES = tuple(p.casefold() for p in (*BOILERPLATE_TEXT_PREFIXES, *BREADCRUMB_LABELS))  # a trail too short to parse
 _LEAD = " \t\r\n\u00a0\u3000(（[【"  # "（ 责任编辑：… ）", "【编辑:…】"
+_META_LABEL = re.compile("|".join(re.escape(x) for x in META_LINE_LABELS), re.I)
+_SENTENCE_END = re.compile(r"[。！？]|[a-z][.!?]\s+[A-Z]")
 _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
 _END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADINGS) if not h.endswith(" "))
 _END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
@@ -134,6 +140,8 @@ def _boilerplate_text(el) -> bool:
         return False
     text = el.text_content().strip()
     if text.strip(_TRIM).casefold() in _LINES:
+        return True
+    if len(text) <= META_LINE_MAX_CHARS and _META_LABEL.search(text) and not _SENTENCE_END.search(text) and has_date(text):
         return True
     return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.lstrip(_LEAD).casefold().startswith(_PREFIXES)
 

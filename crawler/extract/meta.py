@@ -81,6 +81,11 @@ def _search_date(text: str, at: int | None = None) -> str | None:
     return None
 
 
+def has_date(text: str) -> bool:
+    """True when `text` shows a full date in one of the forms _search_date reads."""
+    return any(p.search(text) for p in (_NUMERIC, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR))
+
+
 def _rfc2822(value: str) -> str | None:
     try:
         return parsedate_to_datetime(value).isoformat()

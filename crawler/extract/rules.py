@@ -172,6 +172,12 @@ BOILERPLATE_TEXT_PREFIXES = (
 )
 BOILERPLATE_TEXT_MAX_CHARS = 120
 
+# A short line holding a date and one of these labels, and no sentence (a
+# 。 or a ". " between words), is the article's meta line (date, source,
+# editor, views), not article text.
+META_LINE_LABELS = ("来源", "作者", "编辑", "发布", "发表", "更新", "阅读", "浏览", "点击", "Posted", "Published", "Updated", "By ")
+META_LINE_MAX_CHARS = 80
+
 # Whole short lines that are page furniture, not article text (case-insensitive).
 BOILERPLATE_LINES = (
     "Advertisement", "Advertisements", "Sponsored", "Sponsored content", "Subscribe", "Subscribe now",
