@@ -1,16 +1,21 @@
 """HTML -> the extracted fields of an ArticleItem.
 
-    extract_article(html, url, profile=None, *, encoding=None) -> dict
-    extract_from_selector(sel, url, profile=None) -> dict
+    extract_article(html, url, profile=None, *, encoding=None, now=None) -> dict
+    extract_from_selector(sel, url, profile=None, *, now=None) -> dict
     page_kind(sel, url, profile=None) -> "article" | "listing"
 
 The spider passes response.selector so a page is parsed once. Every field is
 None (or [] for breadcrumbs/related) when the page does not have it; broken
 input never raises: a failure is logged and the fields found so far are kept.
+`now` is when the page was fetched (default: the current UTC time): dates
+the page writes relative to its reader ("3小时前", "昨天", "3月5日") are
+resolved against it, here and not in the normalize pipeline, so that every
+caller (spider, `archive extract`) gets published_at as ISO 8601.
 """
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from parsel import Selector
 
@@ -37,22 +42,23 @@ FIELDS = (
 )
 
 
-def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str | None = None) -> dict:
+def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str | None = None,
+                    now: datetime | None = None) -> dict:
     """Decode (bytes: BOM, `encoding` from the HTTP header, <meta charset>), parse, extract."""
     try:
         sel = parse(html, encoding)
     except Exception:
         log.warning("could not parse %s", url, exc_info=True)
         sel = parse("")
-    return extract_from_selector(sel, url, profile)
+    return extract_from_selector(sel, url, profile, now=now)
 
 
-def extract_from_selector(sel: Selector, url: str, profile=None) -> dict:
+def extract_from_selector(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> dict:
     """The item fields extraction fills, from an already parsed page."""
     item = dict.fromkeys(FIELDS)
     item.update(url=url, breadcrumbs=[], related=[])
     try:
-        _fill(item, Page(sel, url, profile))
+        _fill(item, Page(sel, url, profile, now))
     except Exception:
         log.warning("extraction failed part way on %s", url, exc_info=True)
     return item

@@ -7,6 +7,7 @@ title, breadcrumbs, dates and page kind alike.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from urllib.parse import urljoin
 
@@ -94,14 +95,20 @@ def parse(html: str | bytes, encoding: str | None = None) -> Selector:
         return Selector(text="<html></html>")
 
 
-class Page:
-    """The selector, its URL and what is derived from them once."""
+def _aware(now: datetime) -> datetime:
+    """A naive time is taken as UTC."""
+    return now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
 
-    def __init__(self, sel: Selector, url: str, profile=None):
+
+class Page:
+    """The selector, its URL, the time it was read (for "3小时前") and what is derived from them once."""
+
+    def __init__(self, sel: Selector, url: str, profile=None, now: datetime | None = None):
         self.sel = sel
         self.root = sel.root
         self.url = url
         self.profile = profile
+        self.now = _aware(now) if now is not None else datetime.now(timezone.utc)
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""

@@ -264,6 +264,23 @@ DATE_TEXT_LABELS = (
     "发布时间", "发布日期", "发表时间", "发表日期", "发表于", "发布于", "时间", "日期",
     "Published on", "Published", "Posted on", "Posted", "Date",
 )
+# Dates written relative to the reader ("3小时前", "2 days ago"), resolved
+# against the crawl time: unit word -> seconds. A count of days or more
+# gives a date; a smaller unit gives an instant (UTC offset included).
+RELATIVE_DATE_UNITS = {
+    "秒": 1, "秒钟": 1, "分钟": 60, "小时": 3600, "个小时": 3600, "天": 86400,
+    "周": 604800, "星期": 604800, "个星期": 604800,
+    "second": 1, "seconds": 1, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "hour": 3600, "hours": 3600, "day": 86400, "days": 86400, "week": 604800, "weeks": 604800,
+}
+RELATIVE_DATE_SUFFIXES = ("之前", "前", "以前", "ago")
+# Words naming a day by its distance from today, optionally followed by a
+# time ("昨天 14:30"); None marks "just now" (the crawl time itself).
+RELATIVE_DAY_WORDS = {
+    "刚刚": None, "刚才": None, "just now": None,
+    "今天": 0, "今日": 0, "today": 0, "昨天": 1, "昨日": 1, "yesterday": 1, "前天": 2,
+}
+
 AUTHOR_TEXT_LABELS = ("作者", "文/", "撰文", "By ", "Author", "Written by")
 
 # A CJK share of letters above this makes an unlabeled page Chinese.

@@ -116,8 +116,9 @@ class ArticlesSpider(scrapy.Spider):
             links = (urljoin(response.url, href) for href in sel.xpath("//a/@href").getall())
             yield from self.follow(links)
             return
+        fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
         try:
-            item = extract_from_selector(sel, response.url, self.profile)
+            item = extract_from_selector(sel, response.url, self.profile, now=fetched_at)
         except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
             self.logger.exception("extraction failed: %s", response.url)
             yield self.failure(response.url, "extract_error", response.status, repr(exc),
@@ -131,7 +132,7 @@ class ArticlesSpider(scrapy.Spider):
             headers={h: response.headers.get(h).decode("latin-1")
                      for h in KEPT_HEADERS if response.headers.get(h)},
             raw_html=response.body,
-            fetched_at=utc_now(),
+            fetched_at=fetched_at.isoformat(timespec="seconds"),
         )
         yield from self.follow(r["url"] for r in item["related"])
         yield from self.follow(c["url"] for c in item["breadcrumbs"])
