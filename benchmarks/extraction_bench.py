@@ -6,7 +6,8 @@
 Fixture set (tests/fixtures/pages, one page per template family, expected
 item as JSON): share of pages whose breadcrumb trail matches exactly,
 related-link URL precision/recall (and links invented on pages without a
-block), <pre> blocks kept byte-exact, boilerplate lines leaked into the body.
+block), code blocks (<pre>, and forum line lists) kept byte-exact as <pre>,
+boilerplate lines leaked into the body.
 
 Datasets (optional; ../shared/bench beside the repository): body F1 scored
 by the benchmark's own extraction_eval.py, and pages/s of in-process calls,
@@ -55,8 +56,9 @@ def fixture_figures() -> dict:
             invented += len(g) if not w else 0
         body = spec.get("body", {})
         leaks += sum(t in (got["body_text"] or "") for t in body.get("excludes", ()))
-        if body.get("pre_selector"):
-            source = [el.root.text_content() for el in parse(raw).css(body["pre_selector"])]
+        source = [el.root.text_content() for el in parse(raw).css(body["pre_selector"])] if body.get("pre_selector") else []
+        source += body.get("code_blocks", [])
+        if source:
             kept = [p.text_content() for p in
                     lxml.html.fragment_fromstring(got["body_html"] or "<div></div>", create_parent="div").iter("pre")]
             pre_n += len(source)

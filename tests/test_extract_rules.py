@@ -6,6 +6,7 @@ exercised without writing a page for it.
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 
@@ -253,6 +254,33 @@ def test_body_densest_block_counts_loose_text_between_line_breaks():
 def test_drop_tag(tag):
     got = article(inner=f"<div><{tag}>DROPPED</{tag}></div>")
     assert "DROPPED" not in (got["body_text"] + got["body_html"] + got["body_markdown"])
+
+
+CODE_LINES = ["for f in *.log; do", '  gzip -9 "$f"  # <keep> & done', "done"]
+CODE_MARKUP = {
+    "div.blockcode": '<div class="blockcode"><div id="code_x"><ol>{}</ol></div><em>复制代码</em></div>',
+    "div.syntaxhighlighter": '<div class="syntaxhighlighter bash"><table><tr><td class="gutter">'
+                             '<div class="line">1</div><div class="line">2</div><div class="line">3</div></td>'
+                             '<td class="code"><div class="container">{}</div></td></tr></table></div>',
+}
+
+
+@pytest.mark.parametrize("block, line", rules.CODE_LINE_BLOCKS)
+def test_code_shown_as_a_list_of_lines_becomes_a_pre_block(block, line):
+    tag = "li" if line == "li" else 'div class="line"'
+    lines = "".join(f"<{tag}>{escape(t)}</{tag.split()[0]}>" for t in CODE_LINES)
+    got = article(inner=CODE_MARKUP[block].format(lines))
+    want = "\n".join(CODE_LINES)
+    assert f"<pre><code>{escape(want, quote=False)}</code></pre>" in got["body_html"]
+    assert f"```\n{want}\n```" in got["body_markdown"]
+    assert want in got["body_text"] and "复制代码" not in got["body_text"] and "1\n2\n3" not in got["body_text"]
+
+
+def test_layout_table_renders_as_its_blocks_in_markdown():
+    got = article(inner="<table><tr><td></td><td><p>楼主的帖子第一段。</p><pre>make all</pre></td></tr>"
+                        "<tr><td></td><td><p>回帖写在第二行。</p></td></tr></table>")
+    assert "楼主的帖子第一段。\n\n```\nmake all\n```\n\n回帖写在第二行。" in got["body_markdown"]
+    assert "| --- |" not in got["body_markdown"]
 
 
 @pytest.mark.parametrize("prefix", rules.CODE_LANGUAGE_PREFIXES)

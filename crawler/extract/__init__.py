@@ -30,7 +30,7 @@ from .page import Page, parse
 from .related import find_related
 from .sanitize import sanitize
 from .text import plain_text
-from .title import find_title
+from .title import find_title, title_headings
 
 __all__ = ["FIELDS", "extract_article", "extract_from_selector", "page_kind"]
 
@@ -73,6 +73,11 @@ def page_kind(sel: Selector, url: str, profile=None) -> str:
         return "listing"
 
 
+def _prose(tree, text: str) -> str:
+    """The text the body choice weighs: code left out (its lines are short, yet not page furniture)."""
+    return plain_text(tree, code=False) if tree is not None and tree.find(".//pre") is not None else text
+
+
 def _fill(item: dict, page: Page) -> None:
     crumbs, trail = find_breadcrumbs(page)
     title, title_el = find_title(page)
@@ -83,12 +88,12 @@ def _fill(item: dict, page: Page) -> None:
     drop = (trail, title_el, *related_els)
     tree = clean_body(page, body, drop) if body is not None else None
     text = plain_text(tree) if tree is not None else ""
-    if not settled(how, text):
+    if not settled(how, _prose(tree, text)):
         other = trafilatura_body(page)
         if other is not None:
-            other_tree = clean_body(page, other)
+            other_tree = clean_body(page, other, title_headings(other, title))
             other_text = plain_text(other_tree)
-            if prefer_other(text, other_text):
+            if prefer_other(_prose(tree, text), _prose(other_tree, other_text)):
                 tree, text = other_tree, other_text
     if text:
         item["body_text"] = text

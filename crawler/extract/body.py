@@ -18,6 +18,7 @@ import lxml.html
 import trafilatura
 
 from .clean import marked
+from .code import copy_with_code_as_pre
 from .page import Page
 from .rules import (
     BODY_CONTAINER_PARAGRAPHS,
@@ -146,7 +147,7 @@ def trafilatura_body(page: Page):
     """trafilatura's main content (favor_precision: measured best on both benchmarks) as a <body> tree, or None."""
     try:
         html = trafilatura.extract(
-            page.root, url=page.url, favor_precision=True, output_format="html", include_formatting=True,
+            copy_with_code_as_pre(page), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
             include_tables=True, include_images=True, include_links=True, with_metadata=False,
         )
     except Exception:  # trafilatura has raised on odd trees; it is only a fallback
@@ -155,4 +156,9 @@ def trafilatura_body(page: Page):
     if not html:
         return None
     body = lxml.html.document_fromstring(html).find("body")
-    return body if body is not None and len(body) else None
+    if body is None or not len(body):
+        return None
+    for inner in body.iter("pre"):  # trafilatura writes <pre><code> as <pre><pre>
+        if inner.getparent().tag == "pre":
+            inner.tag = "code"
+    return body

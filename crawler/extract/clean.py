@@ -1,4 +1,4 @@
-"""A pruned copy of the body: boilerplate out, links absolute, code languages named.
+"""A pruned copy of the body: boilerplate out, links absolute, code as <pre> with its language named.
 
 Works on a copy so the spider's response tree stays intact for link
 following. The elements found elsewhere (trail, related block, title h1)
@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 
+from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .rules import (
@@ -35,6 +36,7 @@ from .rules import (
 _DROP_TAGS = frozenset(DROP_TAGS)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
+_META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[-_]")
 _PREFIXES = tuple(p.casefold() for p in (*BOILERPLATE_TEXT_PREFIXES, *BREADCRUMB_LABELS))  # a trail too short to parse
@@ -54,6 +56,8 @@ def clean_body(page: Page, body, drop=()) -> object:
     """A copy of `body` without boilerplate and without the `drop` elements."""
     tree = copy.deepcopy(body)
     tree.tail = None
+    if has_code_lists(page):
+        code_lists_as_pre(tree)
     drop = {d for d in drop if d is not None}
     doomed = []
     if drop:
@@ -137,13 +141,16 @@ def _link_block(el) -> bool:
 
 def _boilerplate_text(el) -> bool:
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
-        return False
+        return el.tag in _META_CHECKED and _meta_line(el.text_content().strip())
     text = el.text_content().strip()
-    if text.strip(_TRIM).casefold() in _LINES:
-        return True
-    if len(text) <= META_LINE_MAX_CHARS and _META_LABEL.search(text) and not _SENTENCE_END.search(text) and has_date(text):
+    if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
     return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.lstrip(_LEAD).casefold().startswith(_PREFIXES)
+
+
+def _meta_line(text: str) -> bool:
+    return (len(text) <= META_LINE_MAX_CHARS and _META_LABEL.search(text) is not None
+            and not _SENTENCE_END.search(text) and has_date(text))
 
 
 def _fix(page: Page, el) -> None:

@@ -235,6 +235,13 @@ URL_SCHEMES = frozenset(("http", "https", "mailto"))
 # class="language-x" / "lang-x" / "highlight-x" on <pre> or <code> names the language.
 CODE_LANGUAGE_PREFIXES = ("language-", "lang-", "highlight-source-", "highlight-")
 
+# Code blocks written as a list of line elements instead of <pre>: (block
+# CSS, CSS of its lines inside it). Turned into <pre><code>, one line each.
+CODE_LINE_BLOCKS = (
+    ("div.blockcode", "li"),                        # Discuz forums
+    ("div.syntaxhighlighter", "td.code div.line"),  # SyntaxHighlighter 3 (gutter numbers left out)
+)
+
 # --- title ---------------------------------------------------------------
 
 # "<title>Post - Site</title>": the separators before a site-name suffix.
