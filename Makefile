@@ -16,8 +16,12 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/archive demo
 
-test: install
+test: install /usr/bin/chromium
 	$(BIN)/python -m pytest
+
+# The browser the UI tests drive (Debian's chromium, through Playwright); needs root.
+/usr/bin/chromium:
+	apt-get update && apt-get install -y --no-install-recommends chromium
 
 clean:
 	rm -rf $(VENV) demo-site archive.db archive.db-wal archive.db-shm .pytest_cache

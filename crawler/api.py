@@ -4,6 +4,7 @@
     api.crawl(["https://example.org/"], db="archive.db", max_pages=500)
     api.serve("archive.db", port=8001)
     api.extract("page.html")
+    api.dedupe("archive.db", rebuild=True)
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from crawler import settings as project_settings
 from crawler.extract import extract_article
 from crawler.profile import load_profile
 from crawler.spiders.articles import ArticlesSpider
+from pipelines.dedupe import FingerprintScheme
 from pipelines.schema import open_archive
+from pipelines.store import ArchiveWriter
 
 
 def crawl_settings(db="archive.db", site=None, max_pages=0, depth=0, overrides=None) -> Settings:
@@ -74,6 +77,22 @@ def extract(source: str, site=None) -> dict:
             return extract_article(response.read(), response.url, profile, encoding=charset)
     path = Path(source)
     return extract_article(path.read_bytes(), path.resolve().as_uri(), profile)
+
+
+def dedupe(db="archive.db", rebuild=False, settings=None) -> dict:
+    """Fingerprint and cluster the archived articles that have no fingerprint yet
+    (all of them with `rebuild`, e.g. after changing DEDUPE_THRESHOLD); reads
+    the stored bodies, no network. Returns how many were fingerprinted and
+    how many articles are copies."""
+    path = Path(db)
+    if not path.is_file():
+        raise FileNotFoundError(f"no archive at {path}")
+    scheme = FingerprintScheme.from_settings(crawl_settings(db, overrides=settings))
+    archive = open_archive(path)
+    try:
+        return ArchiveWriter(archive, scheme=scheme).recluster(rebuild=rebuild)
+    finally:
+        archive.close()
 
 
 def demo(pages=200, port=8001, out="demo-site", db="archive.db") -> dict:

@@ -33,6 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="demo-site", help="where the demo site is written")
     demo.add_argument("--db", default="archive.db")
 
+    dedupe = commands.add_parser("dedupe", help="fingerprint and cluster stored articles (no network)")
+    dedupe.add_argument("--db", default="archive.db")
+    dedupe.add_argument("--rebuild", action="store_true",
+                        help="recompute every fingerprint and cluster (after a threshold or shingling change)")
+    dedupe.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a setting, e.g. DEDUPE_THRESHOLD=0.6 (repeatable)")
+
     extract = commands.add_parser("extract", help="print one page's extracted item as JSON")
     extract.add_argument("source", metavar="FILE_OR_URL")
     extract.add_argument("--site", help="a site profile whose selectors to use")
@@ -61,10 +68,13 @@ def main(argv: list[str] | None = None) -> int:
             api.serve(args.db, host=args.host, port=args.port)
         elif args.command == "demo":
             api.demo(pages=args.pages, port=args.port, out=args.out, db=args.db)
+        elif args.command == "dedupe":
+            overrides = dict(pair.split("=", 1) for pair in args.set)
+            print(json.dumps(api.dedupe(args.db, rebuild=args.rebuild, settings=overrides)))
         elif args.command == "extract":
             item = api.extract(args.source, site=args.site)
             print(json.dumps(item, ensure_ascii=False, indent=1))
-    except ProfileError as exc:
+    except (ProfileError, FileNotFoundError, ValueError) as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -28,21 +28,24 @@ class ArticleItem(scrapy.Item):
     site = scrapy.Field()           # site profile name, else the URL's host
     http_status = scrapy.Field()
     encoding = scrapy.Field()       # charset the body was decoded with
+    encoding_source = scrapy.Field()  # how that charset was decided: bom, header, meta, bytes, default
     headers = scrapy.Field()        # {"content-type": ..., "etag": ..., "last-modified": ...} (lower-case keys)
     raw_html = scrapy.Field()       # the response body bytes exactly as fetched
     fetched_at = scrapy.Field()     # ISO 8601 UTC
 
     # from the dedupe pipeline
     content_hash = scrapy.Field()   # sha256 hex of the normalized title + body_text
+    fingerprint = scrapy.Field()    # MinHash of body_text as bytes (see pipelines/dedupe.py), None if too short
 
 
 class FailureItem(scrapy.Item):
     """A URL that could not be archived, and why; stored in `failures`."""
 
     url = scrapy.Field()
-    reason = scrapy.Field()         # short code a person filters on: http_status, timeout, dns, connection, not_html, empty, extract_error, ...
+    reason = scrapy.Field()         # short code a person filters on (crawler.failures.REASONS)
     http_status = scrapy.Field()    # None when no response arrived
     error = scrapy.Field()          # human-readable message
     bytes = scrapy.Field()          # response size when there was one
     attempts = scrapy.Field()       # requests made for it in this run (retries included)
+    seconds = scrapy.Field()        # time spent on it in this run, retries and pauses included
     failed_at = scrapy.Field()      # ISO 8601 UTC

@@ -5,8 +5,10 @@ Datasette keys a database's metadata by the file's stem, and
 re-keys it to the archive being served and Datasette reads the result on
 stdin (`--metadata -`): any archive name gets the data dictionary, and no
 temporary file is left behind. The archive is served in normal (not
-immutable) mode, because a crawl may be appending to it, and with no
-plugins, so nothing can write to it through Datasette.
+immutable) mode, because a crawl may be appending to it, and only with
+the project's own read-only plugin and template (`datasette/plugins`,
+`datasette/templates`: an article page lists its cluster of copies), so
+nothing can write to it through Datasette.
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ import yaml
 
 from pipelines.schema import open_archive
 
-METADATA_TEMPLATE = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml"
+DATASETTE_DIR = Path(__file__).resolve().parent.parent / "datasette"
+METADATA_TEMPLATE = DATASETTE_DIR / "metadata.yaml"
 TEMPLATE_DATABASE = "archive"  # the database key metadata.yaml is written under
 SETTINGS = {"sql_time_limit_ms": 2000, "default_page_size": 50, "truncate_cells_html": 200}
 
@@ -35,7 +38,8 @@ def metadata_for(db_path) -> dict:
 def datasette_args(db_path, host="127.0.0.1", port=8001) -> list[str]:
     """The command that serves `db_path`; feed it `metadata_for(db_path)` as JSON on stdin."""
     args = [sys.executable, "-m", "datasette", "serve", str(db_path),
-            "--host", host, "--port", str(port), "--metadata", "-"]
+            "--host", host, "--port", str(port), "--metadata", "-",
+            "--plugins-dir", str(DATASETTE_DIR / "plugins"), "--template-dir", str(DATASETTE_DIR / "templates")]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
     return args

@@ -18,11 +18,48 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
 DOWNLOAD_DELAY = 0
-DOWNLOAD_TIMEOUT = 60
+DNS_TIMEOUT = 20
+
+# Hostile and broken sites (crawler/middlewares): every URL ends archived or
+# in `failures` with a reason, within bounded time and memory.
+# Time: one attempt may take DOWNLOAD_TIMEOUT seconds (dripping bodies
+# included: the timeout covers the whole download); all attempts at one URL,
+# pauses included, RETRY_TIME_BUDGET seconds.
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+RETRY_BACKOFF_BASE = 1.0        # seconds before the first retry, doubled for each next one
+RETRY_AFTER_MAX = 30            # a 429/503 asking to wait longer is recorded, not waited for
+RETRY_TIME_BUDGET = 60
+# Size: bodies over DOWNLOAD_MAXSIZE, also once decompressed, are cut off.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
-RETRY_TIMES = 2
-DNS_TIMEOUT = 20
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than its Content-Length is `truncated`
+REDIRECT_MAX_TIMES = 10
+# Traps (crawler.middlewares.traps); 0 switches a limit off.
+DEPTH_LIMIT = 0
+TRAP_MAX_LISTING_HOPS = 100     # listing pages reached through listing pages, in a row
+TRAP_MAX_PATH_SEGMENTS = 16
+TRAP_MAX_SEGMENT_REPEATS = 3
+URLLENGTH_LIMIT = 2083
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.offsite.OffsiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.redirect.MetaRefreshMiddleware": 580,
+    "crawler.middlewares.encoding.EncodingMiddleware": 585,  # after decompression, before meta refresh reads the text
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.compression.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.redirect.RedirectMiddleware": 600,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.content.ContentCheckMiddleware": 60,  # after HttpError's status check
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.middlewares.traps.TrapLimitMiddleware": 900,
+}
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -38,3 +75,11 @@ ITEM_PIPELINES = {
 ARCHIVE_DB = "archive.db"
 ARCHIVE_BATCH_SIZE = 200        # items written per transaction
 ARCHIVE_SITE_PROFILE = None     # path of a sites/NAME.toml, or None
+
+# Near-duplicate clusters (pipelines/dedupe.py, pipelines/clusters.py). After
+# changing any of these, run `archive dedupe --rebuild` so the stored
+# fingerprints and clusters follow.
+DEDUPE_THRESHOLD = 0.5          # estimated Jaccard of body shingles at which two articles are copies
+DEDUPE_SHINGLE_SIZE = 5         # tokens per shingle: CJK characters or words
+DEDUPE_NUM_PERM = 128           # MinHash permutations (signature = 4 bytes each)
+DEDUPE_MIN_SHINGLES = 10        # shorter bodies are matched by their exact hash only

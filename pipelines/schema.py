@@ -22,7 +22,7 @@ TABLES = {
             "title": str, "section": str, "published_at": str,
             "date_source": str, "author": str, "language": str,
             "body_text": str, "body_html": str, "body_markdown": str,
-            "content_hash": str, "duplicate_of": int, "first_seen": str,
+            "content_hash": str, "duplicate_of": int, "similarity": float, "first_seen": str,
             "last_seen": str, "last_changed": str, "status": str,
             "run_id": int,
         },
@@ -39,7 +39,7 @@ TABLES = {
     "related_links": dict(
         columns={
             "article_id": int, "position": int, "title": str, "url": str,
-            "snippet": str, "target_id": int,
+            "snippet": str, "target_id": int, "snippet_mismatch": int,
         },
         pk=("article_id", "position"),
         foreign_keys=[("article_id", "articles", "id"),
@@ -48,16 +48,26 @@ TABLES = {
     "raw_pages": dict(
         columns={
             "article_id": int, "fetched_at": str, "http_status": int,
-            "encoding": str, "headers": str, "html_zlib": bytes,
+            "encoding": str, "encoding_source": str, "headers": str, "html_zlib": bytes,
         },
         pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
+    "fingerprints": dict(
+        columns={"article_id": int, "scheme": str, "minhash": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
+    "fingerprint_buckets": dict(
+        columns={"bucket": int, "article_id": int},
+        pk=("bucket", "article_id"),
         foreign_keys=[("article_id", "articles", "id")],
     ),
     "failures": dict(
         columns={
             "url": str, "reason": str, "http_status": int, "error": str,
             "bytes": int, "attempts": int, "times_failed": int,
-            "first_failed": str, "last_failed": str, "run_id": int,
+            "first_failed": str, "last_failed": str, "seconds": float, "run_id": int,
         },
         pk="url",
         foreign_keys=[("run_id", "crawl_runs", "id")],
@@ -71,17 +81,94 @@ INDEXES = [
     ("related_links", ["url"], False),
     ("related_links", ["target_id"], False),
     ("failures", ["reason"], False),
+    ("articles", ["duplicate_of"], False),
+]
+
+# Read-only views over the tables above, part of the same contract.
+VIEWS = {
+    # Every article in a cluster of copies, next to its cluster's original.
+    "duplicate_clusters": """
+        SELECT coalesce(a.duplicate_of, a.id) AS original_id, a.id AS article_id,
+               a.duplicate_of IS NULL AS is_original, a.site, a.url, a.title,
+               a.published_at, a.first_seen, a.similarity
+        FROM articles AS a
+        WHERE a.duplicate_of IS NOT NULL
+           OR EXISTS (SELECT 1 FROM articles AS c WHERE c.duplicate_of = a.id)""",
+    # How often each archived article is recommended by others' related blocks.
+    "related_in_degree": """
+        SELECT l.target_id AS article_id, t.title, t.site, t.url,
+               count(*) AS links_in, count(DISTINCT l.article_id) AS linking_articles,
+               count(DISTINCT s.site) AS linking_sites,
+               coalesce(sum(l.snippet_mismatch), 0) AS mismatched_snippets
+        FROM related_links AS l
+        JOIN articles AS t ON t.id = l.target_id
+        JOIN articles AS s ON s.id = l.article_id
+        GROUP BY l.target_id""",
+    # How many related entries each article shows, and how many are archived.
+    "related_out_degree": """
+        SELECT l.article_id, a.title, a.site, a.url, count(*) AS links_out,
+               count(l.target_id) AS archived_targets,
+               coalesce(sum(l.snippet_mismatch), 0) AS mismatched_snippets
+        FROM related_links AS l
+        JOIN articles AS a ON a.id = l.article_id
+        GROUP BY l.article_id""",
+    # Related entries that point into a cluster of copies (at the original or a copy).
+    "related_into_clusters": """
+        SELECT l.article_id, l.position, l.url, l.target_id,
+               coalesce(t.duplicate_of, t.id) AS original_id,
+               t.duplicate_of IS NULL AS target_is_original, t.similarity AS target_similarity
+        FROM related_links AS l
+        JOIN articles AS t ON t.id = l.target_id
+        WHERE t.duplicate_of IS NOT NULL
+           OR EXISTS (SELECT 1 FROM articles AS c WHERE c.duplicate_of = t.id)""",
+}
+
+
+def _add_tables_and_columns(db: sqlite_utils.Database) -> None:
+    """Create what TABLES, INDEXES and VIEWS name and the archive lacks: a
+    fresh archive gets the current schema at once, an older one its new
+    tables and columns (later steps then find nothing missing)."""
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(**spec)
+            continue
+        for column, kind in spec["columns"].items():
+            if column not in table.columns_dict:
+                table.add_column(column, kind)
+    for table, columns, unique in INDEXES:
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+def _add_clusters(db: sqlite_utils.Database) -> None:
+    """Near-duplicate clusters and the related-article graph: fingerprints and
+    their LSH buckets, articles.similarity, related_links.snippet_mismatch,
+    the views. Copies an older archive already has (exact, lowest id first)
+    get similarity 1.0 until `archive dedupe` reclusters them."""
+    _add_tables_and_columns(db)
+    db.execute("UPDATE articles SET similarity = 1.0 WHERE duplicate_of IS NOT NULL AND similarity IS NULL")
+
+
+# One step per schema version; `PRAGMA user_version` counts the steps applied.
+MIGRATIONS = [
+    _add_tables_and_columns,  # 1: articles, breadcrumbs, related_links, crawl_runs, failures, raw_pages
+    _add_clusters,            # 2: fingerprints, fingerprint_buckets, similarity, snippet_mismatch, views
+    _add_tables_and_columns,  # 3: raw_pages.encoding_source, failures.seconds
 ]
 
 
-def _create_v1(db: sqlite_utils.Database) -> None:
-    for name, spec in TABLES.items():
-        db[name].create(**spec)
-    for table, columns, unique in INDEXES:
-        db[table].create_index(columns, unique=unique)
-
-
-MIGRATIONS = [_create_v1]
+def archive_columns() -> dict[str, list[str]]:
+    """Every table's columns as all the migrations leave them: the contract the docs describe."""
+    db = open_archive(":memory:")
+    try:
+        virtual = [row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        return {name: list(db[name].columns_dict) for name in db.table_names()
+                if not any(name == v or name.startswith(v + "_") for v in virtual)}  # FTS indexes are not the contract
+    finally:
+        db.close()
 
 
 def open_archive(path) -> sqlite_utils.Database:

@@ -23,7 +23,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FailureItem
+from pipelines.clusters import Clusters
+from pipelines.dedupe import FingerprintScheme
 from pipelines.schema import open_archive
+from pipelines.snippets import snippet_mismatch
 
 # Item fields copied as they are into `articles` columns.
 ARTICLE_COLUMNS = (
@@ -39,7 +42,7 @@ RUN_SETTINGS = (
     "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_ENABLED",
     "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_TIMES", "DEPTH_LIMIT",
     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT",
-    "JOBDIR",
+    "JOBDIR", "DEDUPE_THRESHOLD", "DEDUPE_SHINGLE_SIZE", "DEDUPE_NUM_PERM", "DEDUPE_MIN_SHINGLES",
 )
 
 # crawl_runs columns counting what this run wrote.
@@ -47,28 +50,22 @@ COUNTS = ("new", "changed", "unchanged", "failed")
 
 # Upsert of a failure: counts repeats, keeps when it first failed.
 _UPSERT_FAILURE = """
-INSERT INTO failures (url, reason, http_status, error, bytes, attempts,
+INSERT INTO failures (url, reason, http_status, error, bytes, attempts, seconds,
                       times_failed, first_failed, last_failed, run_id)
-VALUES (:url, :reason, :http_status, :error, :bytes, :attempts,
+VALUES (:url, :reason, :http_status, :error, :bytes, :attempts, :seconds,
         1, :failed_at, :failed_at, :run_id)
 ON CONFLICT(url) DO UPDATE SET
     reason = excluded.reason, http_status = excluded.http_status,
     error = excluded.error, bytes = excluded.bytes, attempts = excluded.attempts,
+    seconds = excluded.seconds,
     last_failed = excluded.last_failed, run_id = excluded.run_id,
     times_failed = failures.times_failed + 1
 """
 
-# The lowest id with this content is the original; every other row with the
-# same content points at it. Rewritten only where it differs.
-_POINT_DUPLICATES = """
-UPDATE articles
-SET duplicate_of = NULLIF((SELECT min(id) FROM articles WHERE content_hash = :h), id)
-WHERE content_hash = :h
-  AND duplicate_of IS NOT NULLIF((SELECT min(id) FROM articles WHERE content_hash = :h), id)
-"""
-
-# Related links that were waiting for this URL to be archived.
-_RESOLVE_LINKS = "UPDATE related_links SET target_id = :id WHERE url = :url AND target_id IS NULL"
+# Related links to this URL: waiting for it to be archived, or to be rechecked after it changed.
+_LINKS_TO = "SELECT article_id, position, snippet FROM related_links WHERE url = ?"
+_RESOLVE_LINK = ("UPDATE related_links SET target_id = ?, snippet_mismatch = ? "
+                 "WHERE article_id = ? AND position = ?")
 
 # Keeps each IN (...) list well under SQLite's bound-variable limit.
 _IN_CHUNK = 500
@@ -86,11 +83,16 @@ class ArchiveWriter:
     related links and raw page replaced). Within one batch a later article
     for the same URL replaces an earlier one, and a URL archived in a batch
     loses its failures row even if it also failed in that batch.
+    Each new or changed article joins its cluster of copies (see
+    `pipelines/clusters.py`) in the same transaction.
     """
 
-    def __init__(self, db: sqlite_utils.Database, batch_size: int = 200):
+    def __init__(self, db: sqlite_utils.Database, batch_size: int = 200,
+                 scheme: FingerprintScheme | None = None):
         self.db = db
         self.batch_size = max(1, int(batch_size))
+        self.scheme = scheme or FingerprintScheme()
+        self.clusters = Clusters(db, self.scheme)
         self.run_id: int | None = None
         self.counts = dict.fromkeys(COUNTS, 0)
         self._articles: dict[str, dict] = {}
@@ -120,7 +122,10 @@ class ArchiveWriter:
 
     def add_article(self, item: Mapping) -> None:
         """Queue an ArticleItem-shaped mapping (see crawler/items.py)."""
-        self._articles[item["url"]] = _pending_article(item)
+        pending = _pending_article(item)
+        if pending["fingerprint"] is _MISSING:  # not through DedupePipeline (tests, tools)
+            pending["fingerprint"] = self.scheme.signature(pending["row"]["body_text"])
+        self._articles[item["url"]] = pending
         self._flush_when_full()
 
     def add_failure(self, item: Mapping) -> None:
@@ -128,7 +133,7 @@ class ArchiveWriter:
         self._failures.append({
             "url": item["url"], "reason": item.get("reason"),
             "http_status": item.get("http_status"), "error": item.get("error"),
-            "bytes": item.get("bytes"), "attempts": item.get("attempts"),
+            "bytes": item.get("bytes"), "attempts": item.get("attempts"), "seconds": item.get("seconds"),
             "failed_at": item.get("failed_at") or utc_now(),
         })
         self._flush_when_full()
@@ -182,12 +187,13 @@ class ArchiveWriter:
         # and SQLite checks NOT NULL before it sees the conflict.
         table.upsert_all([{"id": id_, "url": a["row"]["url"], "last_seen": a["row"]["last_seen"],
                            "run_id": self.run_id, "status": "ok"} for id_, a in unchanged], pk="id")
-        self._replace_children([(new_ids[a["row"]["url"]], a) for a in new] + changed,
-                               clear=[id_ for id_, _ in changed])
-        hashes = {a["row"]["content_hash"] for a in new} | {a["row"]["content_hash"] for _, a in changed}
-        hashes |= {known[a["row"]["url"]][1] for _, a in changed}   # groups a changed page left
-        self.db.conn.executemany(_POINT_DUPLICATES, [{"h": h} for h in hashes if h is not None])
-        self.db.conn.executemany(_RESOLVE_LINKS, [{"id": id_, "url": url} for url, id_ in new_ids.items()])
+        written = [(new_ids[a["row"]["url"]], a) for a in new] + changed
+        self._replace_children(written, clear=[id_ for id_, _ in changed])
+        for id_, _ in changed:
+            self.clusters.leave(id_)
+        for id_, a in written:
+            self.clusters.place(id_, a["row"]["content_hash"], a["fingerprint"])
+            self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
         self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
 
@@ -195,17 +201,49 @@ class ArchiveWriter:
         """Breadcrumbs, related links and raw page of the articles just written."""
         for table in ("breadcrumbs", "related_links"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", [(i,) for i in clear])
-        targets = dict(self._select_in(
-            "SELECT url, id FROM articles WHERE url IN ({})",
-            list({link["url"] for _, a in written for link in a["related"] if link["url"]})))
+        targets = {url: (id_, body) for url, id_, body in self._select_in(
+            "SELECT url, id, body_text FROM articles WHERE url IN ({})",
+            list({link["url"] for _, a in written for link in a["related"] if link["url"]}))}
         self.db["breadcrumbs"].insert_all(
             {"article_id": id_, "position": pos, **crumb}
             for id_, a in written for pos, crumb in enumerate(a["breadcrumbs"]))
         self.db["related_links"].insert_all(
-            {"article_id": id_, "position": pos, **link, "target_id": targets.get(link["url"])}
+            {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
             for id_, a in written for pos, link in enumerate(a["related"]))
         self.db["raw_pages"].insert_all(
             ({"article_id": id_, **a["raw"]} for id_, a in written), replace=True)
+
+    def _resolve_links_to(self, id_: int, url: str, body_text: str | None) -> None:
+        """Point the links waiting for this article at it, and check their snippets against its body."""
+        self.db.conn.executemany(_RESOLVE_LINK, [
+            (id_, snippet_mismatch(snippet, body_text), article_id, position)
+            for article_id, position, snippet in self.db.execute(_LINKS_TO, [url]).fetchall()])
+
+    # -- maintenance (the `archive dedupe` command) --------------------------
+
+    def recluster(self, rebuild: bool = False, chunk: int = 500) -> dict[str, int]:
+        """Fingerprint and cluster every article that has no fingerprint yet,
+        `chunk` articles per transaction, reading bodies from the archive (no
+        network). `rebuild` first forgets every fingerprint and cluster, as
+        after a change of threshold or shingling."""
+        if rebuild:
+            with self.db.atomic():
+                self.clusters.forget_all()
+        placed, last_id = 0, 0
+        while True:
+            batch = self.db.execute(
+                """SELECT id, content_hash, body_text FROM articles AS a
+                   WHERE id > ? AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.article_id = a.id)
+                   ORDER BY id LIMIT ?""", [last_id, chunk]).fetchall()
+            if not batch:
+                break
+            with self.db.atomic():
+                for id_, content_hash_, body_text in batch:
+                    self.clusters.place(id_, content_hash_, self.scheme.signature(body_text))
+            placed += len(batch)
+            last_id = batch[-1][0]
+        clustered = self.db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+        return {"fingerprinted": placed, "copies": clustered}
 
     def _select_in(self, sql: str, values: list) -> list[tuple]:
         rows = []
@@ -213,6 +251,16 @@ class ArchiveWriter:
             chunk = values[start:start + _IN_CHUNK]
             rows += self.db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
         return rows
+
+
+_MISSING = object()
+
+
+def _link_target(link: Mapping, target: tuple[int, str | None] | None) -> dict:
+    """target_id and snippet_mismatch of a related link whose target may already be archived."""
+    if target is None:
+        return {"target_id": None, "snippet_mismatch": None}
+    return {"target_id": target[0], "snippet_mismatch": snippet_mismatch(link["snippet"], target[1])}
 
 
 def _pending_article(item: Mapping) -> dict:
@@ -224,12 +272,13 @@ def _pending_article(item: Mapping) -> dict:
     return {
         "row": {**{c: item.get(c) for c in ARTICLE_COLUMNS}, "status": "ok",
                 "last_seen": fetched_at, "last_changed": fetched_at},
+        "fingerprint": item["fingerprint"] if "fingerprint" in item else _MISSING,
         "breadcrumbs": [{"name": c.get("name"), "url": c.get("url")} for c in item.get("breadcrumbs") or ()],
         "related": [{"title": r.get("title"), "url": r.get("url"), "snippet": r.get("snippet")}
                     for r in item.get("related") or ()],
         "raw": {
             "fetched_at": fetched_at, "http_status": item.get("http_status"),
-            "encoding": item.get("encoding"),
+            "encoding": item.get("encoding"), "encoding_source": item.get("encoding_source"),
             "headers": json.dumps(item.get("headers") or {}, ensure_ascii=False, default=str),
             "html_zlib": None if raw_html is None else zlib.compress(raw_html),
         },
@@ -244,11 +293,13 @@ class StorePipeline:
     fires after the pipelines have closed (stats are still readable).
     """
 
-    def __init__(self, crawler, path: str, batch_size: int, run_settings: dict):
+    def __init__(self, crawler, path: str, batch_size: int, run_settings: dict,
+                 scheme: FingerprintScheme | None = None):
         self.crawler = crawler
         self.path = path
         self.batch_size = batch_size
         self.run_settings = run_settings
+        self.scheme = scheme
         self.writer: ArchiveWriter | None = None
 
     @classmethod
@@ -258,13 +309,14 @@ class StorePipeline:
         if not path:
             raise NotConfigured("ARCHIVE_DB is not set")
         pipeline = cls(crawler, path, settings.getint("ARCHIVE_BATCH_SIZE", 200),
-                       {name: settings.get(name) for name in RUN_SETTINGS})
+                       {name: settings.get(name) for name in RUN_SETTINGS},
+                       FingerprintScheme.from_settings(settings))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.writer = ArchiveWriter(open_archive(self.path), self.batch_size)
+        self.writer = ArchiveWriter(open_archive(self.path), self.batch_size, self.scheme)
         self.writer.start_run(site=getattr(spider, "site", None),
                               start_urls=getattr(spider, "start_urls", ()),
                               settings=self.run_settings)

@@ -1,6 +1,8 @@
 """Content hashing and same-URL dropping, on plain items."""
 import hashlib
 
+import numpy as np
+
 import pytest
 from scrapy.exceptions import DropItem
 
@@ -35,3 +37,63 @@ def test_failures_pass_untouched():
     assert pipeline.process_item(FailureItem(url="http://a.com/1", reason="timeout")) is not None
     assert dict(failure) == {"url": "http://a.com/1", "reason": "timeout"}
     pipeline.process_item(ArticleItem(url="http://a.com/1", title="t", body_text="b"))  # not "seen" by failures
+
+
+# --- near copies: shingles, notices, fingerprints ------------------------------
+
+from pipelines.dedupe import NOTICE_MARKERS, FingerprintScheme, is_notice, shingles, tokens  # noqa: E402
+
+POST = ("在线上环境里，索引出问题通常先表现为缓存异常。我们先把日志拆成几个小步骤，再逐个检查连接池。"
+        "如果爬虫的数量突然变多，调度器就需要重新配置。The crawler keeps a small cache so that every "
+        "request stays cheap. 排查限流时，先看消息队列的日志，再看批量写入的统计。") * 2
+
+
+def test_tokens_cjk_characters_and_latin_words_in_one_stream():
+    ids = tokens("SQLite索引, sqlite 索引!")
+    assert len(ids) == 6                      # sqlite 索 引 sqlite 索 引
+    assert ids[0] == ids[3] and ids[1] == ids[4] and ids[1] != ids[2]
+    assert len(tokens("hello_world ｜ 。，")) == 2  # underscore and punctuation separate, never count
+
+
+@pytest.mark.parametrize("kind, line", [
+    ("zh_reprint", "本文转载自青柠笔记，原文链接：http://qingning.example/a/1"),
+    ("zh_rights", "版权声明：本文为博主原创文章，未经授权禁止转载。"),
+    ("en_reprint", "This post was originally published on the author's blog."),
+    ("en_rights", "Copyright © 2025 Example Media. All rights reserved."),
+])
+def test_notice_lines_are_recognized(kind, line):
+    assert any(marker in line.lower() for marker in NOTICE_MARKERS[kind])
+    assert is_notice(line)
+
+
+def test_a_long_paragraph_mentioning_copyright_is_not_a_notice():
+    assert not is_notice("Copyright law differs by country. " * 10)
+
+
+def test_notices_and_spacing_do_not_change_the_shingles():
+    reposted = "本文转载自某站，仅供学习参考。\n" + POST.replace("。", "。 ") + "\nCopyright 2025 某站"
+    assert np.array_equal(shingles(reposted, 5), shingles(POST, 5))
+
+
+def test_edited_repost_matches_and_a_different_article_does_not():
+    scheme = FingerprintScheme()
+    original = scheme.signature(POST)
+    edited = scheme.signature("本文转载自某站。\n" + POST.replace("再逐个检查连接池", "再逐个检查备份"))
+    other = scheme.signature(POST[::-1])   # same vocabulary, other text
+    assert scheme.similarity(original, edited) >= scheme.threshold
+    assert scheme.similarity(original, other) < 0.2
+    assert scheme.signature("太短了") is None
+
+
+def test_scheme_follows_settings_and_rejects_a_bad_threshold():
+    from scrapy.settings import Settings
+    scheme = FingerprintScheme.from_settings(Settings({"DEDUPE_THRESHOLD": "0.8", "DEDUPE_SHINGLE_SIZE": 4}))
+    assert (scheme.threshold, scheme.shingle_size) == (0.8, 4)
+    assert scheme.bands * scheme.rows <= scheme.num_perm and scheme.name != FingerprintScheme().name
+    with pytest.raises(ValueError, match="DEDUPE_THRESHOLD"):
+        FingerprintScheme(threshold=1.5)
+
+
+def test_pipeline_sets_the_fingerprint():
+    item = DedupePipeline().process_item(ArticleItem(url="http://a.com/1", title="t", body_text=POST))
+    assert item["fingerprint"] == FingerprintScheme().signature(POST)

@@ -12,7 +12,7 @@ import pytest
 import sqlite_utils
 
 from crawler.serve import datasette_args, metadata_for, prepare_archive
-from pipelines.schema import TABLES, open_archive
+from pipelines.schema import TABLES, VIEWS, archive_columns, open_archive
 
 
 def free_port() -> int:
@@ -35,7 +35,8 @@ def fill(db: sqlite_utils.Database) -> None:
                "first_seen": "2025-03-05T06:01:00+00:00", "status": "ok", "run_id": 1}
     db["articles"].insert_all([{**article, "id": 1, "url": "http://127.0.0.1/news/100001.html"},
                                {**article, "id": 2, "url": "http://127.0.0.1/news/100002.html",
-                                "duplicate_of": 1}])
+                                "title": "<img src=x onerror=alert(1)>转载", "duplicate_of": 1,
+                                "similarity": 0.875}])
     db["breadcrumbs"].insert_all([{"article_id": 1, "position": 0, "name": "首页", "url": "http://127.0.0.1/"},
                                   {"article_id": 1, "position": 1, "name": "正文", "url": None}])
     db["related_links"].insert({"article_id": 1, "position": 0, "title": "另一篇", "target_id": 2,
@@ -79,9 +80,10 @@ def datasette(tmp_path_factory):
         log.close()
 
 
-def test_database_lists_every_table(datasette):
-    tables = {t["name"] for t in get_json(datasette + "/archive.json")["tables"]}
-    assert set(TABLES) <= tables
+def test_database_lists_every_table_and_view(datasette):
+    database = get_json(datasette + "/archive.json")
+    assert set(TABLES) <= {t["name"] for t in database["tables"]}
+    assert set(VIEWS) <= {v["name"] for v in database["views"]}
 
 
 def test_table_json_and_foreign_key_labels(datasette):
@@ -93,7 +95,7 @@ def test_table_json_and_foreign_key_labels(datasette):
 
 def test_column_descriptions_and_facets_show(datasette):
     described = get_json(datasette + "/-/metadata.json")["databases"]["archive"]["tables"]
-    assert "lowest id" in described["articles"]["columns"]["duplicate_of"]
+    assert "published earliest" in described["articles"]["columns"]["duplicate_of"]
     with urllib.request.urlopen(datasette + "/archive/breadcrumbs", timeout=5) as response:
         page = response.read().decode("utf-8")
     assert "starting at 0" in page
@@ -111,12 +113,40 @@ def test_canned_queries_answer(datasette):
                         "last_failed": "2025-03-05T06:02:00+00:00"}]
 
 
-def test_metadata_describes_every_schema_column():
+def test_article_page_lists_its_cluster_in_a_browser(datasette):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                             args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(datasette + "/archive/articles/2")
+            members = page.locator("table.article-cluster tbody tr")
+            assert members.count() == 2
+            assert members.nth(0).locator("td").all_inner_texts()[:4] == ["1", "original", "demo", "文本向量的池化方法"]
+            assert members.nth(1).locator("td").all_inner_texts()[1:6:4] == ["copy", "0.875"]
+            assert "<img src=x onerror=alert(1)>转载" in members.nth(1).inner_text()  # shown, not run
+            assert page.locator("table.article-cluster img").count() == 0 and not dialogs
+            page.goto(datasette + "/archive/crawl_runs/1")
+            assert page.locator("table.article-cluster").count() == 0
+        finally:
+            browser.close()
+
+
+def test_metadata_describes_every_schema_column_and_view():
     database = metadata_for("archive.db")["databases"]["archive"]
-    for table, spec in TABLES.items():
+    for table, columns in archive_columns().items():
         described = database["tables"][table]
         assert described.get("description"), table
-        assert set(described["columns"]) == set(spec["columns"]), table
+        assert set(described["columns"]) == set(columns), table
+    db = open_archive(":memory:")
+    for view in VIEWS:
+        described = database["tables"][view]
+        assert described.get("description"), view
+        assert set(described["columns"]) == set(db[view].columns_dict), view
 
 
 def test_metadata_follows_the_archive_name():

@@ -17,6 +17,8 @@ from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 from w3lib.encoding import html_to_unicode
 
+from crawler.parsing import html_selector
+
 from .text import clean
 
 
@@ -88,11 +90,7 @@ def parse(html: str | bytes, encoding: str | None = None) -> Selector:
     """A parsel Selector for any input, however broken (never raises)."""
     if isinstance(html, bytes):
         html = decode(html, encoding)
-    html = html.replace("\x00", "")
-    try:
-        return Selector(text=html or "<html></html>")
-    except Exception:  # lxml refuses some pathological documents
-        return Selector(text="<html></html>")
+    return html_selector(html)
 
 
 def _aware(now: datetime) -> datetime:

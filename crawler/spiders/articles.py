@@ -5,28 +5,25 @@ robots.txt (and /sitemap.xml), the start pages and the paginated listings
 they link to, and the related-article blocks inside articles. Which pages
 are articles is the site profile's call when it has URL patterns, else
 `crawler.extract.page_kind`'s. Listings are followed, never archived.
-Every request that fails ends as a `FailureItem`, so the archive says why.
+Every request that fails ends as a `FailureItem`, so the archive says why:
+the middlewares in `crawler/middlewares` refuse what is not an HTML page,
+loops, traps and the like, and the errback records it.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.http import TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.extract import extract_from_selector, page_kind
-from crawler.failures import classify_failure
-from crawler.items import ArticleItem, FailureItem
+from crawler.failures import failure_item, from_failure, utc_now
+from crawler.items import ArticleItem
+from crawler.parsing import html_selector
 from crawler.profile import SiteProfile, load_profile
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class ArticlesSpider(scrapy.Spider):
@@ -95,23 +92,25 @@ class ArticlesSpider(scrapy.Spider):
                 yield from self.follow([loc])
 
     def follow(self, urls):
-        """Requests for the http(s) URLs the profile does not skip; Scrapy drops offsite and seen ones."""
+        """Requests for the http(s) URLs on the crawl's domains the profile does not skip; Scrapy drops seen ones."""
         for url in urls:
             if not url or url in self.requested:
                 continue
             self.requested.add(url)
-            if urlsplit(url).scheme in ("http", "https") and not (self.profile and self.profile.skips(url)):
+            if (urlsplit(url).scheme in ("http", "https") and self.on_site(url)
+                    and not (self.profile and self.profile.skips(url))):
                 yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+
+    def on_site(self, url: str) -> bool:
+        """On one of allowed_domains or a subdomain (as Scrapy's offsite check has it)."""
+        host = urlsplit(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     # -- pages -------------------------------------------------------------
     def parse(self, response):
-        if not isinstance(response, TextResponse):
-            yield self.failure(response.url, "not_html", response.status,
-                               f"content type {response.headers.get('Content-Type', b'').decode(errors='replace')!r}",
-                               len(response.body), response.meta)
-            return
-        sel = response.selector
-        kind = page_kind(sel, response.url, self.profile)
+        """An HTML page (crawler.middlewares.content lets nothing else through): archive it or follow it."""
+        sel = html_selector(response.text)
+        kind = response.meta["page_kind"] = page_kind(sel, response.url, self.profile)
         if kind != "article":
             links = (urljoin(response.url, href) for href in sel.xpath("//a/@href").getall())
             yield from self.follow(links)
@@ -121,14 +120,18 @@ class ArticlesSpider(scrapy.Spider):
             item = extract_from_selector(sel, response.url, self.profile, now=fetched_at)
         except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
             self.logger.exception("extraction failed: %s", response.url)
-            yield self.failure(response.url, "extract_error", response.status, repr(exc),
-                               len(response.body), response.meta)
+            yield failure_item(response.url, "extract_error", repr(exc), response=response)
+            return
+        if not item["body_text"]:   # never a half-stored article
+            yield failure_item(response.url, "extract_error", "an article page without article text",
+                               response=response)
             return
         yield ArticleItem(
             **item,
             site=self.site,
             http_status=response.status,
             encoding=response.encoding,
+            encoding_source=response.meta.get("encoding_source"),
             headers={h: response.headers.get(h).decode("latin-1")
                      for h in KEPT_HEADERS if response.headers.get(h)},
             raw_html=response.body,
@@ -139,10 +142,4 @@ class ArticlesSpider(scrapy.Spider):
 
     # -- failures ----------------------------------------------------------
     def failed(self, failure):
-        request = failure.request
-        reason, status, message, size = classify_failure(failure)
-        yield self.failure(request.url, reason, status, message, size, request.meta)
-
-    def failure(self, url, reason, status, message, size, meta) -> FailureItem:
-        return FailureItem(url=url, reason=reason, http_status=status, error=message, bytes=size,
-                           attempts=meta.get("retry_times", 0) + 1, failed_at=utc_now())
+        yield from_failure(failure)

@@ -1,0 +1,47 @@
+"""Does a related entry's snippet fit the article it links to?
+
+A related block shows each entry's opening words ("针对不同平台提供了编译命令，主要…").
+When the snippet is not the start of the linked article's body, nor nearly
+so, the link is stale or the snippet describes another article: the store
+flags it in `related_links.snippet_mismatch`.
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from pipelines.dedupe import without_notices
+
+# What a shown snippet may end with to say it was cut short.
+ELLIPSES = ("...", "…", "。。。", "……")
+# Share of the snippet's characters that must appear, in order, at the start
+# of the body for it to count as a near-prefix (an edited word, other quotes).
+NEAR_PREFIX = 0.9
+# How much longer than the snippet the body window compared with it may be.
+WINDOW_SLACK = 1.2
+
+_SPACE = re.compile(r"\s+")
+
+
+def _squashed(text: str) -> str:
+    return _SPACE.sub("", text).lower()
+
+
+def snippet_mismatch(snippet: str | None, body_text: str | None) -> int | None:
+    """1 when the snippet is not a prefix or near-prefix of the body, 0 when it
+    is, None when there is nothing to compare. Notice lines at the top of the
+    body (本文转载自…) are skipped, as the site showing the snippet never had them."""
+    if not snippet or body_text is None:
+        return None
+    shown = snippet.strip()
+    for ellipsis in ELLIPSES:
+        shown = shown.removesuffix(ellipsis)
+    shown = _squashed(shown)
+    if not shown:
+        return None
+    start = _squashed(without_notices(body_text)[:len(snippet) * 3])
+    if start.startswith(shown):
+        return 0
+    window = start[:int(len(shown) * WINDOW_SLACK) + 1]
+    matched = sum(block.size for block in SequenceMatcher(None, shown, window, autojunk=False).get_matching_blocks())
+    return 0 if matched >= NEAR_PREFIX * len(shown) else 1
