@@ -11,6 +11,7 @@ loops, traps and the like, and the errback records it.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -18,7 +19,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.extract import extract_from_selector, page_kind
-from crawler.failures import failure_item, from_failure, utc_now
+from crawler.failures import failure_item, from_failure
 from crawler.items import ArticleItem
 from crawler.parsing import html_selector
 from crawler.profile import SiteProfile, load_profile
