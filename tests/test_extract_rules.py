@@ -441,16 +441,14 @@ def test_json_ld_article_type(kind):
 SENTENCE = "归档库每天追加新文章，旧文章的修订也要保留下来，方便日后对比内容的变化。"
 
 
-@pytest.mark.parametrize("how", ["profile", "container"])
-def test_trusted_rules_need_no_second_opinion(how):
-    assert choice.settled(how, "首页\n栏目")
+def test_trusted_rules_need_no_second_opinion():
+    assert choice.TRUSTED == {"profile", "container"}
 
 
-@pytest.mark.parametrize("how", ["wrapper", "densest"])
-def test_a_guessed_body_of_prose_needs_no_second_opinion(how):
+def test_a_guessed_body_of_prose_needs_no_second_opinion():
     prose = "\n".join([SENTENCE] * 20)
     share = rules.CHOICE_SETTLED_PROSE_SHARE
     menu_lines = int(units(prose) * (1 - share) / share / units("首页"))  # just under the share's allowance
-    assert choice.settled(how, prose + "\n首页" * menu_lines)
-    assert not choice.settled(how, prose + "\n首页" * (menu_lines + 2))
-    assert not choice.settled(how, "")
+    assert choice.settled(prose + "\n首页" * menu_lines)
+    assert not choice.settled(prose + "\n首页" * (menu_lines + 2))
+    assert not choice.settled("")

@@ -20,7 +20,7 @@ from datetime import datetime
 from parsel import Selector
 
 from .body import find_body, trafilatura_body
-from .choice import prefer_other, settled
+from .choice import TRUSTED, prefer_other, settled
 from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
 from .kind import kind_of
@@ -88,7 +88,7 @@ def _fill(item: dict, page: Page) -> None:
     drop = (trail, title_el, *related_els)
     tree = clean_body(page, body, drop) if body is not None else None
     text = plain_text(tree) if tree is not None else ""
-    if not settled(how, _prose(tree, text)):
+    if how not in TRUSTED and not settled(_prose(tree, text)):
         other = trafilatura_body(page)
         if other is not None:
             other_tree = clean_body(page, other, title_headings(other, title))

@@ -24,9 +24,9 @@ def prose_share(text: str) -> float:
     return sum(s for s in sizes if s >= CHOICE_LONG_LINE_UNITS) / total if total else 0.0
 
 
-def settled(how: str | None, text: str) -> bool:
-    """True when our body needs no second opinion: found by a trusted rule, or already prose."""
-    return how in TRUSTED or (bool(text) and prose_share(text) >= CHOICE_SETTLED_PROSE_SHARE)
+def settled(text: str) -> bool:
+    """True when our body (found by an untrusted rule) needs no second opinion: it is already prose."""
+    return bool(text) and prose_share(text) >= CHOICE_SETTLED_PROSE_SHARE
 
 
 def prefer_other(ours: str, other: str) -> bool:

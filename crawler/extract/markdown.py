@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from .clean import code_language
 from .rules import URL_SCHEMES
 from .text import BLOCK_TAGS
@@ -19,7 +21,8 @@ _WS = re.compile(r"\s+")
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
 _LINE_START = re.compile(r"^(#{1,6} |[-+>] |\d+[.)] )")
 _BLOCKS = BLOCK_TAGS - {"br"}
-_LAYOUT_SIGNS = ("pre", "p", "div", "table", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4")
+_HOLDS_BLOCKS = etree.XPath("boolean(.//*[%s])" % " or ".join(
+    f"self::{t}" for t in ("pre", "p", "div", "table", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4")))
 
 
 def to_markdown(tree) -> str:
@@ -124,7 +127,7 @@ def _table(el) -> list[str]:
 
 def _layout(cells_by_row: list[list]) -> bool:
     """Cells holding blocks (code, paragraphs, nested tables), or one filled cell per row: layout, not data."""
-    if any(c.find(f".//{tag}") is not None for cells in cells_by_row for c in cells for tag in _LAYOUT_SIGNS):
+    if any(_HOLDS_BLOCKS(c) for cells in cells_by_row for c in cells):
         return True
     filled = [sum(1 for c in cells if c.text_content().strip()) for cells in cells_by_row]
     return max(filled, default=0) <= 1
