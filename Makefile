@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo test install browser clean
 
 install: $(VENV)/.installed
 
@@ -16,12 +16,17 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/archive demo
 
-test: install /usr/bin/chromium
+test: install browser
 	$(BIN)/python -m pytest
 
-# The browser the UI tests drive (Debian's chromium, through Playwright); needs root.
-/usr/bin/chromium:
-	apt-get update && apt-get install -y --no-install-recommends chromium
+# The browser tests drive Debian's Chromium (Playwright never downloads one);
+# CJK fonts make their screenshots readable. Installed once, as root.
+BROWSER_PACKAGES := chromium fonts-wqy-zenhei
+browser:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	  else echo "browser tests need: sudo apt-get install $(BROWSER_PACKAGES)"; fi; }
 
 clean:
 	rm -rf $(VENV) demo-site archive.db archive.db-wal archive.db-shm .pytest_cache

@@ -9,13 +9,15 @@ Python's threaded server, which then competes for the same cores), and runs
 `archive crawl` on it; then, when the lean baseline spider exists beside the
 shared benchmark, runs it on the same site. Prints pages/s (articles stored
 per second of process wall time, start-up included), CPU seconds and peak
-RSS of each, and the ratio ours/lean. Nothing leaves 127.0.0.1.
+memory (PSS of the whole process tree, worker processes included) of each,
+and the ratio ours/lean. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import os
+import resource
 import shutil
 import socket
 import sqlite3
@@ -73,19 +75,47 @@ http {{ access_log off; include /etc/nginx/mime.types; sendfile on; keepalive_re
         proc.wait()
 
 
+def pss_kb(pid: int) -> int:
+    """Proportional set size: resident memory with pages shared between processes counted once."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+def tree_rss_mb(root: int) -> float:
+    """Memory of a process and all its descendants (worker pools included), from /proc."""
+    parent = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                parent[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, ppid in parent.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(pss_kb(pid) for pid in tree) / 1024
+
+
 def timed(cmd: list[str], cwd: Path) -> dict:
-    """Run a command; wall time, CPU seconds and peak RSS of that process alone."""
+    """Run a command; wall time, CPU seconds (its reaped children included) and peak memory of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr_tail = []
-    for line in proc.stderr:
-        stderr_tail = (stderr_tail + [line])[-20:]
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.2)
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.stderr.write(b"".join(stderr_tail).decode(errors="replace"))
-        raise SystemExit(f"failed: {' '.join(cmd)}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    return {"wall": wall, "cpu": cpu, "rss_mb": peak}
 
 
 def count(db: Path, sql: str) -> int:
@@ -115,7 +145,7 @@ def main() -> int:
                 ours["pages"] = count(db, "select count(*) from articles")
                 line = (f"run {run}: ours {ours['pages'] / ours['wall']:.1f} pages/s "
                         f"({ours['pages']} articles in {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s, "
-                        f"peak RSS {ours['rss_mb']:.0f} MB)")
+                        f"peak memory {ours['rss_mb']:.0f} MB)")
                 if a.lean.exists():
                     lean_db = work / f"lean-{run}.db"
                     lean = timed([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),
@@ -123,7 +153,7 @@ def main() -> int:
                     lean["pages"] = count(lean_db, "select count(*) from pages")
                     ratio = (ours["pages"] / ours["wall"]) / (lean["pages"] / lean["wall"])
                     line += (f"; lean {lean['pages'] / lean['wall']:.1f} pages/s ({lean['pages']} in "
-                             f"{lean['wall']:.1f} s, CPU {lean['cpu']:.1f} s, peak RSS {lean['rss_mb']:.0f} MB)"
+                             f"{lean['wall']:.1f} s, CPU {lean['cpu']:.1f} s, peak memory {lean['rss_mb']:.0f} MB)"
                              f"; ratio ours/lean {ratio:.2f}")
                 print(line, flush=True)
     return 0

@@ -65,6 +65,10 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Parsing and extraction run in this many worker processes beside the crawl
+# (crawler/workers.py); 0 runs them in the crawl's own process.
+EXTRACT_PROCESSES = 1
+
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,

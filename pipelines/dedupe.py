@@ -18,6 +18,7 @@ repost, so no threshold separates them. MinHash also gives banded LSH
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -55,7 +56,8 @@ NOTICE_MAX_CHARS = 200
 CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
 SEPARATOR, WORD, CJK = 0, 1, 2
 
-_MARKERS = tuple(marker for markers in NOTICE_MARKERS.values() for marker in markers)
+# One pass over the text finds any marker (a scan per marker cost ~1 ms per article).
+_MARKER = re.compile("|".join(re.escape(marker) for markers in NOTICE_MARKERS.values() for marker in markers))
 
 
 # --- exact copies ----------------------------------------------------------
@@ -74,7 +76,7 @@ def is_notice(line: str) -> bool:
 
 
 def _has_marker(lowered: str) -> bool:
-    return any(marker in lowered for marker in _MARKERS)
+    return _MARKER.search(lowered) is not None
 
 
 def without_notices(text: str) -> str:

@@ -7,6 +7,8 @@ records how many have run, so an old archive is upgraded in place on open.
 """
 import sqlite_utils
 
+from pipelines import search
+
 TABLES = {
     "crawl_runs": dict(
         columns={
@@ -151,11 +153,18 @@ def _add_clusters(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE articles SET similarity = 1.0 WHERE duplicate_of IS NOT NULL AND similarity IS NULL")
 
 
+def _add_search(db: sqlite_utils.Database) -> None:
+    """Full-text search over title and body (see pipelines/search.py), filled from existing articles."""
+    search.create_index(db.conn)
+    search.reindex_all(db.conn)
+
+
 # One step per schema version; `PRAGMA user_version` counts the steps applied.
 MIGRATIONS = [
     _add_tables_and_columns,  # 1: articles, breadcrumbs, related_links, crawl_runs, failures, raw_pages
     _add_clusters,            # 2: fingerprints, fingerprint_buckets, similarity, snippet_mismatch, views
     _add_tables_and_columns,  # 3: raw_pages.encoding_source, failures.seconds
+    _add_search,              # 4: articles_fts, back-filled
 ]
 
 

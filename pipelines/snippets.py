@@ -19,6 +19,8 @@ ELLIPSES = ("...", "…", "。。。", "……")
 NEAR_PREFIX = 0.9
 # How much longer than the snippet the body window compared with it may be.
 WINDOW_SLACK = 1.2
+# Characters read beyond three snippet-lengths of body, room for notice lines skipped at the top.
+HEAD_SLACK = 600
 
 _SPACE = re.compile(r"\s+")
 
@@ -39,7 +41,8 @@ def snippet_mismatch(snippet: str | None, body_text: str | None) -> int | None:
     shown = _squashed(shown)
     if not shown:
         return None
-    start = _squashed(without_notices(body_text)[:len(snippet) * 3])
+    head = body_text[:len(snippet) * 3 + HEAD_SLACK]  # notices sit at the top: the rest never matters
+    start = _squashed(without_notices(head)[:len(snippet) * 3])
     if start.startswith(shown):
         return 0
     window = start[:int(len(shown) * WINDOW_SLACK) + 1]

@@ -23,6 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FailureItem
+from pipelines import search
 from pipelines.clusters import Clusters
 from pipelines.dedupe import FingerprintScheme
 from pipelines.schema import open_archive
@@ -194,6 +195,7 @@ class ArchiveWriter:
         for id_, a in written:
             self.clusters.place(id_, a["row"]["content_hash"], a["fingerprint"])
             self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
+        search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
         self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
 

@@ -10,6 +10,8 @@ Three levels, each with hypothesis:
 """
 from __future__ import annotations
 
+import asyncio
+
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -97,6 +99,10 @@ def fetched(body: bytes, content_type: str | None) -> HtmlResponse:
     return EncodingMiddleware().process_response(request, response)
 
 
+async def collected(outputs):
+    return [output async for output in outputs]
+
+
 @FUZZ
 @given(pages, st.sampled_from([None, "text/html", "text/html; charset=utf-8", "text/html; charset=gbk",
                                "text/html; charset=iso-8859-1", "text/html; charset=utf-16", "text/html; charset=bogus"]))
@@ -108,7 +114,7 @@ def test_a_fuzzed_page_ends_as_items_or_a_recorded_failure(body, content_type):
     if refused is not None:
         assert isinstance(refused, Refused) and refused.reason in ("empty", "not_html")
         return
-    for output in spider.parse(response):
+    for output in asyncio.run(collected(spider.parse(response))):
         assert isinstance(output, (ArticleItem, FailureItem, Request))
         if isinstance(output, ArticleItem):
             item = dedupe.process_item(normalize.process_item(output))

@@ -12,17 +12,16 @@ loops, traps and the like, and the errback records it.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.extract import extract_from_selector, page_kind
 from crawler.failures import failure_item, from_failure
 from crawler.items import ArticleItem
-from crawler.parsing import html_selector
 from crawler.profile import SiteProfile, load_profile
+from crawler.workers import PageAnalyser
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
 
@@ -47,6 +46,8 @@ class ArticlesSpider(scrapy.Spider):
         # shared under scrapy-redis) stays the authority; this only spares
         # building a Request it would drop: a page links ~20 already-seen URLs.
         self.requested: set[str] = set()
+        # In process until from_crawler sets up the configured worker pool.
+        self.analyser = PageAnalyser(0, self.profile)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -58,6 +59,7 @@ class ArticlesSpider(scrapy.Spider):
                                    ("DEPTH_LIMIT", spider.profile.depth)):
                 if value and not crawler.settings.getint(setting):
                     crawler.settings.set(setting, value, priority="spider")
+        spider.analyser = PageAnalyser.from_crawler(crawler, spider.profile)
         return spider
 
     async def start(self):
@@ -108,21 +110,20 @@ class ArticlesSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     # -- pages -------------------------------------------------------------
-    def parse(self, response):
+    async def parse(self, response):
         """An HTML page (crawler.middlewares.content lets nothing else through): archive it or follow it."""
-        sel = html_selector(response.text)
-        kind = response.meta["page_kind"] = page_kind(sel, response.url, self.profile)
-        if kind != "article":
-            links = (urljoin(response.url, href) for href in sel.xpath("//a/@href").getall())
-            yield from self.follow(links)
-            return
         fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
-        try:
-            item = extract_from_selector(sel, response.url, self.profile, now=fetched_at)
-        except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
-            self.logger.exception("extraction failed: %s", response.url)
-            yield failure_item(response.url, "extract_error", repr(exc), response=response)
+        page = await self.analyser.analyse(response.text, response.url, fetched_at)
+        response.meta["page_kind"] = page.kind
+        if page.kind != "article":
+            for request in self.follow(page.links):
+                yield request
             return
+        if page.error:
+            self.logger.error("extraction failed: %s: %s", response.url, page.error)
+            yield failure_item(response.url, "extract_error", page.error, response=response)
+            return
+        item = page.item
         if not item["body_text"]:   # never a half-stored article
             yield failure_item(response.url, "extract_error", "an article page without article text",
                                response=response)
@@ -138,8 +139,8 @@ class ArticlesSpider(scrapy.Spider):
             raw_html=response.body,
             fetched_at=fetched_at.isoformat(timespec="seconds"),
         )
-        yield from self.follow(r["url"] for r in item["related"])
-        yield from self.follow(c["url"] for c in item["breadcrumbs"])
+        for request in self.follow([r["url"] for r in item["related"]] + [c["url"] for c in item["breadcrumbs"]]):
+            yield request
 
     # -- failures ----------------------------------------------------------
     def failed(self, failure):

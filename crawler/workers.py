@@ -1,0 +1,86 @@
+"""Page analysis (parse, classify, extract) in worker processes.
+
+A crawl is CPU-bound on one core: Scrapy's engine, the pipelines and the
+store need it whole, and parsing plus extraction cost about as much again
+per article. `PageAnalyser` runs that half in a process pool beside the
+crawl, so the second core does it; `EXTRACT_PROCESSES = 0` keeps it in the
+crawl's own process (easier to debug, no pool to start).
+"""
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin
+
+from scrapy import signals
+
+from crawler.extract import extract_from_selector, page_kind
+from crawler.parsing import html_selector
+
+
+@dataclass
+class Analysis:
+    """What one page holds for the crawl: its kind, and an item or the links to follow."""
+
+    kind: str                                       # "article" or "listing"
+    item: dict | None = None                        # the extracted article (kind "article")
+    links: list[str] = field(default_factory=list)  # every link on a listing, absolute
+    error: str | None = None                        # why extraction failed, if it did
+
+
+def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> Analysis:
+    """Parse, classify and extract one decoded page fetched at `now`; never raises."""
+    sel = html_selector(text)
+    kind = page_kind(sel, url, profile)
+    if kind != "article":
+        return Analysis(kind, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
+    try:
+        return Analysis(kind, item=extract_from_selector(sel, url, profile, now=now))
+    except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
+        return Analysis(kind, error=repr(exc))
+
+
+_profile = None  # the crawl's site profile, set once per worker process
+
+
+def _use_profile(profile) -> None:
+    global _profile
+    _profile = profile
+
+
+def _analyse_with_profile(text: str, url: str, now: datetime | None) -> Analysis:
+    return analyse(text, url, _profile, now)
+
+
+class PageAnalyser:
+    """Runs `analyse` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
+
+    def __init__(self, processes: int, profile=None):
+        self.profile = profile
+        self.pool = None
+        if processes > 0:
+            # forkserver: never fork the crawl's own process (threads, reactor);
+            # workers start from a clean server that has imported extraction once.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["crawler.workers"])
+            self.pool = ProcessPoolExecutor(processes, mp_context=context,
+                                            initializer=_use_profile, initargs=(profile,))
+
+    @classmethod
+    def from_crawler(cls, crawler, profile=None):
+        analyser = cls(crawler.settings.getint("EXTRACT_PROCESSES"), profile)
+        crawler.signals.connect(analyser.close, signal=signals.spider_closed)
+        return analyser
+
+    async def analyse(self, text: str, url: str, now: datetime | None = None) -> Analysis:
+        if self.pool is None:
+            return analyse(text, url, self.profile, now)
+        return await asyncio.wrap_future(self.pool.submit(_analyse_with_profile, text, url, now))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
