@@ -17,6 +17,7 @@ from .rules import CODE_LINE_BLOCKS
 
 
 def has_code_lists(page: Page) -> bool:
+    """Does the page show any listed code block? (An index look-up: no tree scan on most pages.)"""
     return any(page.select(block) for block, _ in CODE_LINE_BLOCKS)
 
 
