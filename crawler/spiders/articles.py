@@ -11,13 +11,14 @@ loops, traps and the like, and the errback records it.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.failures import failure_item, from_failure, utc_now
+from crawler.failures import failure_item, from_failure
 from crawler.items import ArticleItem
 from crawler.profile import SiteProfile, load_profile
 from crawler.workers import PageAnalyser
@@ -111,7 +112,8 @@ class ArticlesSpider(scrapy.Spider):
     # -- pages -------------------------------------------------------------
     async def parse(self, response):
         """An HTML page (crawler.middlewares.content lets nothing else through): archive it or follow it."""
-        page = await self.analyser.analyse(response.text, response.url)
+        fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
+        page = await self.analyser.analyse(response.text, response.url, fetched_at)
         response.meta["page_kind"] = page.kind
         if page.kind != "article":
             for request in self.follow(page.links):
@@ -135,7 +137,7 @@ class ArticlesSpider(scrapy.Spider):
             headers={h: response.headers.get(h).decode("latin-1")
                      for h in KEPT_HEADERS if response.headers.get(h)},
             raw_html=response.body,
-            fetched_at=utc_now(),
+            fetched_at=fetched_at.isoformat(timespec="seconds"),
         )
         for request in self.follow([r["url"] for r in item["related"]] + [c["url"] for c in item["breadcrumbs"]]):
             yield request
