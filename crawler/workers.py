@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urljoin
 
 from scrapy import signals
@@ -30,14 +31,14 @@ class Analysis:
     error: str | None = None                        # why extraction failed, if it did
 
 
-def analyse(text: str, url: str, profile=None) -> Analysis:
-    """Parse, classify and extract one decoded page; never raises."""
+def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> Analysis:
+    """Parse, classify and extract one decoded page fetched at `now`; never raises."""
     sel = html_selector(text)
     kind = page_kind(sel, url, profile)
     if kind != "article":
         return Analysis(kind, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
     try:
-        return Analysis(kind, item=extract_from_selector(sel, url, profile))
+        return Analysis(kind, item=extract_from_selector(sel, url, profile, now=now))
     except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
         return Analysis(kind, error=repr(exc))
 
@@ -50,8 +51,8 @@ def _use_profile(profile) -> None:
     _profile = profile
 
 
-def _analyse_with_profile(text: str, url: str) -> Analysis:
-    return analyse(text, url, _profile)
+def _analyse_with_profile(text: str, url: str, now: datetime | None) -> Analysis:
+    return analyse(text, url, _profile, now)
 
 
 class PageAnalyser:
@@ -74,10 +75,10 @@ class PageAnalyser:
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser
 
-    async def analyse(self, text: str, url: str) -> Analysis:
+    async def analyse(self, text: str, url: str, now: datetime | None = None) -> Analysis:
         if self.pool is None:
-            return analyse(text, url, self.profile)
-        return await asyncio.wrap_future(self.pool.submit(_analyse_with_profile, text, url))
+            return analyse(text, url, self.profile, now)
+        return await asyncio.wrap_future(self.pool.submit(_analyse_with_profile, text, url, now))
 
     def close(self) -> None:
         if self.pool is not None:

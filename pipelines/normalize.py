@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from itemadapter import ItemAdapter
@@ -88,6 +89,7 @@ def _is_tracking(name: str) -> bool:
     return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=1 << 16)  # a site's pages link the same few thousand URLs over and over
 def normalize_url(url: str) -> str:
     """The one spelling of `url` the archive keys on.
 

@@ -6,12 +6,14 @@ exercised without writing a page for it.
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 
-from crawler.extract import extract_article, page_kind, rules
+from crawler.extract import choice, extract_article, page_kind, rules
 from crawler.extract.meta import iso_date
 from crawler.extract.page import parse
+from crawler.extract.text import units
 
 URL = "http://site.example.cn/news/7.html"
 PROSE = (
@@ -161,6 +163,21 @@ def test_body_container(css):
     assert "侧栏里的文章标题" not in got["body_text"]
 
 
+def test_first_qualifying_container_is_the_body_on_a_page_of_several_posts():
+    later = "<p>" + "归档页上后面一篇更长的文章，不是这一页自己的正文。" * 20 + "</p>"
+    html = page(f'<div class="post-body">{PROSE}</div><div class="post-body">{later}</div>{SIDEBAR}')
+    got = extract_article(html, URL)
+    assert "夜间报表的生成时间" in got["body_text"] and "归档页上后面" not in got["body_text"]
+
+
+@pytest.mark.parametrize("tag", rules.BODY_CONTAINER_PARAGRAPHS)
+def test_container_class_on_each_paragraph_stands_for_their_parent(tag):
+    paragraphs = "".join(f'<{tag} class="post-text">{p}</{tag}>' for p in re.findall(r"<p>(.*?)</p>", PROSE))
+    got = extract_article(page(f'<div class="x">{paragraphs}</div>{SIDEBAR}'), URL)
+    assert "夜间报表的生成时间" in got["body_text"] and "Splitting the logs" in got["body_text"]
+    assert "下一步打算" in got["body_text"] and "侧栏" not in got["body_text"]
+
+
 def test_body_without_known_container_uses_the_densest_block():
     html = page(f'<div class="x1"><div class="x2">{PROSE}</div></div>{SIDEBAR}')
     got = extract_article(html, URL)
@@ -181,8 +198,23 @@ def test_boilerplate_classes_are_not_applied_inside_pre():
 
 
 @pytest.mark.parametrize("prefix", rules.BOILERPLATE_TEXT_PREFIXES)
-def test_boilerplate_text_prefix(prefix):
-    got = article(inner=f"<p>{prefix} 某某 2024 BOILER</p>")
+@pytest.mark.parametrize("form", ["{} 某某 2024 BOILER", "（ {} 某某 BOILER ）", "【{}某某 BOILER】"])
+def test_boilerplate_text_prefix(prefix, form):
+    got = article(inner=f"<p>{form.format(prefix)}</p><p>{form.format(prefix.upper())}</p>")
+    assert "BOILER" not in got["body_text"]
+
+
+@pytest.mark.parametrize("label", rules.META_LINE_LABELS)
+def test_meta_line_in_the_body_is_boilerplate(label):
+    got = article(inner=f"<p>2022.01.20 16:31 {label}：BOILER 某报客户端</p>"
+                        f"<p>2022年1月20日，{label}一事写进了正文。KEPT</p>"
+                        f"<p>On March 5, 2024 the team met. {label} notes were kept. KEPT-TOO</p>")
+    assert "BOILER" not in got["body_text"] and "KEPT" in got["body_text"] and "KEPT-TOO" in got["body_text"]
+
+
+@pytest.mark.parametrize("label", rules.BREADCRUMB_LABELS)
+def test_a_trail_too_short_to_parse_is_boilerplate_in_the_body(label):
+    got = article(inner=f"<p>{label}：BOILER</p>")
     assert "BOILER" not in got["body_text"]
 
 
@@ -222,6 +254,33 @@ def test_body_densest_block_counts_loose_text_between_line_breaks():
 def test_drop_tag(tag):
     got = article(inner=f"<div><{tag}>DROPPED</{tag}></div>")
     assert "DROPPED" not in (got["body_text"] + got["body_html"] + got["body_markdown"])
+
+
+CODE_LINES = ["for f in *.log; do", '  gzip -9 "$f"  # <keep> & done', "done"]
+CODE_MARKUP = {
+    "div.blockcode": '<div class="blockcode"><div id="code_x"><ol>{}</ol></div><em>复制代码</em></div>',
+    "div.syntaxhighlighter": '<div class="syntaxhighlighter bash"><table><tr><td class="gutter">'
+                             '<div class="line">1</div><div class="line">2</div><div class="line">3</div></td>'
+                             '<td class="code"><div class="container">{}</div></td></tr></table></div>',
+}
+
+
+@pytest.mark.parametrize("block, line", rules.CODE_LINE_BLOCKS)
+def test_code_shown_as_a_list_of_lines_becomes_a_pre_block(block, line):
+    tag = "li" if line == "li" else 'div class="line"'
+    lines = "".join(f"<{tag}>{escape(t)}</{tag.split()[0]}>" for t in CODE_LINES)
+    got = article(inner=CODE_MARKUP[block].format(lines))
+    want = "\n".join(CODE_LINES)
+    assert f"<pre><code>{escape(want, quote=False)}</code></pre>" in got["body_html"]
+    assert f"```\n{want}\n```" in got["body_markdown"]
+    assert want in got["body_text"] and "复制代码" not in got["body_text"] and "1\n2\n3" not in got["body_text"]
+
+
+def test_layout_table_renders_as_its_blocks_in_markdown():
+    got = article(inner="<table><tr><td></td><td><p>楼主的帖子第一段。</p><pre>make all</pre></td></tr>"
+                        "<tr><td></td><td><p>回帖写在第二行。</p></td></tr></table>")
+    assert "楼主的帖子第一段。\n\n```\nmake all\n```\n\n回帖写在第二行。" in got["body_markdown"]
+    assert "| --- |" not in got["body_markdown"]
 
 
 @pytest.mark.parametrize("prefix", rules.CODE_LANGUAGE_PREFIXES)
@@ -375,3 +434,21 @@ def test_json_ld_article_type(kind):
     html = page("<p>短</p>", head=ld)
     assert page_kind(parse(html), URL) == "article"
     assert extract_article(html, URL)["title"] == "声明的标题"
+
+
+# --- body choice ---------------------------------------------------------------
+
+SENTENCE = "归档库每天追加新文章，旧文章的修订也要保留下来，方便日后对比内容的变化。"
+
+
+def test_trusted_rules_need_no_second_opinion():
+    assert choice.TRUSTED == {"profile", "container"}
+
+
+def test_a_guessed_body_of_prose_needs_no_second_opinion():
+    prose = "\n".join([SENTENCE] * 20)
+    share = rules.CHOICE_SETTLED_PROSE_SHARE
+    menu_lines = int(units(prose) * (1 - share) / share / units("首页"))  # just under the share's allowance
+    assert choice.settled(prose + "\n首页" * menu_lines)
+    assert not choice.settled(prose + "\n首页" * (menu_lines + 2))
+    assert not choice.settled("")

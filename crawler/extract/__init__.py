@@ -1,21 +1,26 @@
 """HTML -> the extracted fields of an ArticleItem.
 
-    extract_article(html, url, profile=None, *, encoding=None) -> dict
-    extract_from_selector(sel, url, profile=None) -> dict
+    extract_article(html, url, profile=None, *, encoding=None, now=None) -> dict
+    extract_from_selector(sel, url, profile=None, *, now=None) -> dict
     page_kind(sel, url, profile=None) -> "article" | "listing"
 
 The spider passes response.selector so a page is parsed once. Every field is
 None (or [] for breadcrumbs/related) when the page does not have it; broken
 input never raises: a failure is logged and the fields found so far are kept.
+`now` is when the page was fetched (default: the current UTC time): dates
+the page writes relative to its reader ("3小时前", "昨天", "3月5日") are
+resolved against it, here and not in the normalize pipeline, so that every
+caller (spider, `archive extract`) gets published_at as ISO 8601.
 """
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from parsel import Selector
 
 from .body import find_body, trafilatura_body
-from .choice import TRUSTED, prefer_other
+from .choice import TRUSTED, prefer_other, settled
 from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
 from .kind import kind_of
@@ -25,7 +30,7 @@ from .page import Page, parse
 from .related import find_related
 from .sanitize import sanitize
 from .text import plain_text
-from .title import find_title
+from .title import find_title, title_headings
 
 __all__ = ["FIELDS", "extract_article", "extract_from_selector", "page_kind"]
 
@@ -37,22 +42,23 @@ FIELDS = (
 )
 
 
-def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str | None = None) -> dict:
+def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str | None = None,
+                    now: datetime | None = None) -> dict:
     """Decode (bytes: BOM, `encoding` from the HTTP header, <meta charset>), parse, extract."""
     try:
         sel = parse(html, encoding)
     except Exception:
         log.warning("could not parse %s", url, exc_info=True)
         sel = parse("")
-    return extract_from_selector(sel, url, profile)
+    return extract_from_selector(sel, url, profile, now=now)
 
 
-def extract_from_selector(sel: Selector, url: str, profile=None) -> dict:
+def extract_from_selector(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> dict:
     """The item fields extraction fills, from an already parsed page."""
     item = dict.fromkeys(FIELDS)
     item.update(url=url, breadcrumbs=[], related=[])
     try:
-        _fill(item, Page(sel, url, profile))
+        _fill(item, Page(sel, url, profile, now))
     except Exception:
         log.warning("extraction failed part way on %s", url, exc_info=True)
     return item
@@ -67,6 +73,11 @@ def page_kind(sel: Selector, url: str, profile=None) -> str:
         return "listing"
 
 
+def _prose(tree, text: str) -> str:
+    """The text the body choice weighs: code left out (its lines are short, yet not page furniture)."""
+    return plain_text(tree, code=False) if tree is not None and tree.find(".//pre") is not None else text
+
+
 def _fill(item: dict, page: Page) -> None:
     crumbs, trail = find_breadcrumbs(page)
     title, title_el = find_title(page)
@@ -77,12 +88,12 @@ def _fill(item: dict, page: Page) -> None:
     drop = (trail, title_el, *related_els)
     tree = clean_body(page, body, drop) if body is not None else None
     text = plain_text(tree) if tree is not None else ""
-    if how not in TRUSTED:
+    if how not in TRUSTED and not settled(_prose(tree, text)):
         other = trafilatura_body(page)
         if other is not None:
-            other_tree = clean_body(page, other)
+            other_tree = clean_body(page, other, title_headings(other, title))
             other_text = plain_text(other_tree)
-            if prefer_other(text, other_text):
+            if prefer_other(_prose(tree, text), _prose(other_tree, other_text)):
                 tree, text = other_tree, other_text
     if text:
         item["body_text"] = text

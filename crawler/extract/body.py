@@ -1,8 +1,9 @@
 """Where the article body is: profile selector, content containers, generic wrappers, densest block.
 
 The container table (rules.BODY_CONTAINERS, most specific first) is tried
-row by row, so `.entry-content` beats a wrapper that also holds comments;
-then the generic wrappers (rules.BODY_WRAPPERS: <article>, <main>, #content).
+row by row, so `.entry-content` beats a wrapper that also holds comments
+(within a row the first that qualifies: on a blog archive or a thread
+the first post is the page's own); then the generic wrappers (rules.BODY_WRAPPERS: <article>, <main>, #content).
 When none fits, the densest block wins: every paragraph credits its text
 (links left out) to its parent and, at half weight, its grandparent, as
 readability does, and text written straight into a <div> between <br>s
@@ -11,15 +12,16 @@ the body, so a guess (wrapper, densest) can be checked against trafilatura.
 """
 from __future__ import annotations
 
-import copy
 import logging
 
 import lxml.html
 import trafilatura
 
 from .clean import marked
-from .page import Page, css
+from .code import copy_with_code_as_pre
+from .page import Page
 from .rules import (
+    BODY_CONTAINER_PARAGRAPHS,
     BODY_CONTAINERS,
     BODY_MAX_LINK_DENSITY,
     BODY_MIN_UNITS,
@@ -36,6 +38,7 @@ _NEAR_ANCESTORS = 3
 _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
+_PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
 
@@ -50,12 +53,21 @@ def find_body(page: Page):
         return picked, "profile"
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
-            scored = [(s, el) for el in css(row)(page.root) if not _in_boilerplate(el)
-                      for s in [score(el)] if qualifies(s)]
-            if scored:
-                return max(scored, key=lambda t: t[0][0] * (1 - t[0][1]))[1], how
+            for el in _containers(page.select(row)):
+                if not _in_boilerplate(el) and qualifies(score(el)):
+                    return el, how
     block = densest_block(page.root)
     return (block, "densest") if block is not None else (None, None)
+
+
+def _containers(matched: list) -> dict:
+    """The matched elements in document order, a paragraph standing for its parent (a class set per paragraph).
+
+    The first that qualifies is the body: on a page of several posts (a
+    blog archive, a thread) the first is the page's own.
+    """
+    return dict.fromkeys(el.getparent() if el.tag in _PER_PARAGRAPH and el.getparent() is not None else el
+                         for el in matched)
 
 
 def _in_boilerplate(el) -> bool:
@@ -135,7 +147,7 @@ def trafilatura_body(page: Page):
     """trafilatura's main content (favor_precision: measured best on both benchmarks) as a <body> tree, or None."""
     try:
         html = trafilatura.extract(
-            copy.deepcopy(page.root), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
+            copy_with_code_as_pre(page), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
             include_tables=True, include_images=True, include_links=True, with_metadata=False,
         )
     except Exception:  # trafilatura has raised on odd trees; it is only a fallback
@@ -144,4 +156,9 @@ def trafilatura_body(page: Page):
     if not html:
         return None
     body = lxml.html.document_fromstring(html).find("body")
-    return body if body is not None and len(body) else None
+    if body is None or not len(body):
+        return None
+    for inner in body.iter("pre"):  # trafilatura writes <pre><code> as <pre><pre>
+        if inner.getparent().tag == "pre":
+            inner.tag = "code"
+    return body

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .page import Page, css, xpath
+from .page import Page, xpath
 from .rules import (
     BREADCRUMB_CONTAINERS,
     BREADCRUMB_LABELS,
@@ -66,10 +66,12 @@ def _agree(structured: list[dict], visible: list[dict]) -> bool:
 
 def _visible(page: Page) -> tuple[object | None, list[dict]]:
     for row in BREADCRUMB_CONTAINERS:
-        for el in css(row)(page.root):
+        for el in page.select(row):
             crumbs = _usable(page, el)
             if crumbs:
                 return el, crumbs
+    if not any(label in page.text for label in BREADCRUMB_LABELS):
+        return None, []
     for text in xpath(_LABEL_XPATH)(page.root):
         el = text.getparent()
         for _ in range(3):  # "<span>当前位置：</span><a>..": climb to the element holding links

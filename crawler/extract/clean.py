@@ -1,4 +1,4 @@
-"""A pruned copy of the body: boilerplate out, links absolute, code languages named.
+"""A pruned copy of the body: boilerplate out, links absolute, code as <pre> with its language named.
 
 Works on a copy so the spider's response tree stays intact for link
 following. The elements found elsewhere (trail, related block, title h1)
@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import re
 
+from .code import code_lists_as_pre, has_code_lists
+from .meta import has_date
 from .page import Page
 from .rules import (
     BOILERPLATE_SUFFIXES,
@@ -17,6 +19,7 @@ from .rules import (
     BOILERPLATE_MAX_SHARE,
     BOILERPLATE_LINES,
     BOILERPLATE_WORDS,
+    BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
     BODY_END_MAX_SHARE,
     HEADING_MAX_CHARS,
@@ -26,13 +29,20 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
     LINK_BLOCK_TAGS,
+    META_LINE_LABELS,
+    META_LINE_MAX_CHARS,
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
+_META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[-_]")
+_PREFIXES = tuple(p.casefold() for p in (*BOILERPLATE_TEXT_PREFIXES, *BREADCRUMB_LABELS))  # a trail too short to parse
+_LEAD = " \t\r\n\u00a0\u3000(（[【"  # "（ 责任编辑：… ）", "【编辑:…】"
+_META_LABEL = re.compile("|".join(re.escape(x) for x in META_LINE_LABELS), re.I)
+_SENTENCE_END = re.compile(r"[。！？]|[a-z][.!?]\s+[A-Z]")
 _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
 _END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADINGS) if not h.endswith(" "))
 _END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
@@ -46,6 +56,8 @@ def clean_body(page: Page, body, drop=()) -> object:
     """A copy of `body` without boilerplate and without the `drop` elements."""
     tree = copy.deepcopy(body)
     tree.tail = None
+    if has_code_lists(page):
+        code_lists_as_pre(tree)
     drop = {d for d in drop if d is not None}
     doomed = []
     if drop:
@@ -129,11 +141,16 @@ def _link_block(el) -> bool:
 
 def _boilerplate_text(el) -> bool:
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
-        return False
+        return el.tag in _META_CHECKED and _meta_line(el.text_content().strip())
     text = el.text_content().strip()
-    if text.strip(_TRIM).casefold() in _LINES:
+    if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
-    return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.startswith(BOILERPLATE_TEXT_PREFIXES)
+    return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.lstrip(_LEAD).casefold().startswith(_PREFIXES)
+
+
+def _meta_line(text: str) -> bool:
+    return (len(text) <= META_LINE_MAX_CHARS and _META_LABEL.search(text) is not None
+            and not _SENTENCE_END.search(text) and has_date(text))
 
 
 def _fix(page: Page, el) -> None:

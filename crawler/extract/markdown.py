@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from .clean import code_language
 from .rules import URL_SCHEMES
 from .text import BLOCK_TAGS
@@ -19,6 +21,8 @@ _WS = re.compile(r"\s+")
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
 _LINE_START = re.compile(r"^(#{1,6} |[-+>] |\d+[.)] )")
 _BLOCKS = BLOCK_TAGS - {"br"}
+_HOLDS_BLOCKS = etree.XPath("boolean(.//*[%s])" % " or ".join(
+    f"self::{t}" for t in ("pre", "p", "div", "table", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4")))
 
 
 def to_markdown(tree) -> str:
@@ -102,10 +106,14 @@ def _list(el) -> str:
 
 
 def _table(el) -> list[str]:
+    """A GFM table; a layout table (a forum post, a page column) as the blocks of its cells."""
+    cells_by_row = [[c for c in tr if c.tag in ("td", "th")]
+                    for tr in el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")]
+    if _layout(cells_by_row):
+        return [block for cells in cells_by_row for cell in cells for block in _blocks(cell)]
     rows = []
     caption = el.find("caption")
-    for tr in el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
-        cells = [c for c in tr if c.tag in ("td", "th")]
+    for cells in cells_by_row:
         rows.append([" ".join(_blocks(c)).replace("\n", " ").replace("|", "\\|") for c in cells])
     width = max((len(r) for r in rows), default=0)
     if not width:
@@ -115,6 +123,14 @@ def _table(el) -> list[str]:
     lines.insert(1, "|" + " --- |" * width)
     out = [_inline_text(caption)] if caption is not None and _inline_text(caption) else []
     return out + ["\n".join(lines)]
+
+
+def _layout(cells_by_row: list[list]) -> bool:
+    """Cells holding blocks (code, paragraphs, nested tables), or one filled cell per row: layout, not data."""
+    if any(_HOLDS_BLOCKS(c) for cells in cells_by_row for c in cells):
+        return True
+    filled = [sum(1 for c in cells if c.text_content().strip()) for cells in cells_by_row]
+    return max(filled, default=0) <= 1
 
 
 def _inline_text(el) -> str:

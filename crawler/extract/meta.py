@@ -13,6 +13,7 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 from .page import Page
+from .relative_dates import relative_date
 from .rules import (
     ARTICLE_TYPES,
     AUTHOR_META_KEYS,
@@ -81,6 +82,11 @@ def _search_date(text: str, at: int | None = None) -> str | None:
     return None
 
 
+def has_date(text: str) -> bool:
+    """True when `text` shows a full date in one of the forms _search_date reads."""
+    return any(p.search(text) for p in (_NUMERIC, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR))
+
+
 def _rfc2822(value: str) -> str | None:
     try:
         return parsedate_to_datetime(value).isoformat()
@@ -108,8 +114,16 @@ def meta_line(title_el, body_el) -> str:
 
 
 def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
-    """(ISO date, source) from profile, JSON-LD, <meta>, <time>, text, then htmldate."""
-    found = iso_date(page.picked_text("published_at"))
+    """(ISO date, source) from profile, JSON-LD, <meta>, <time>, text, then htmldate.
+
+    In text an absolute date wins over a relative one ("3小时前", "昨天",
+    "3月5日"), which is resolved against the crawl time (page.now).
+    """
+    def relative(text: str, at: int | None = None) -> str | None:
+        return relative_date(text, page.now, at)
+
+    picked = page.picked_text("published_at")
+    found = iso_date(picked) or (relative(picked) if picked else None)
     if found:
         return found, "profile"
     for obj in page.jsonld_of_type(ARTICLE_TYPES):
@@ -124,17 +138,19 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
             found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
             if found:
                 return found, "time"
-    found = _labeled_date(line) or _labeled_date(page.root.text_content()[:_PAGE_TEXT_LIMIT]) or _search_date(line)
+    text = page.text[:_PAGE_TEXT_LIMIT]
+    found = (_labeled_date(line, _search_date) or _labeled_date(text, _search_date) or _search_date(line)
+             or _labeled_date(line, relative) or _labeled_date(text, relative) or relative(line))
     if found:
         return found, "text"
     found = _htmldate(page)
     return (found, "htmldate") if found else (None, None)
 
 
-def _labeled_date(text: str) -> str | None:
-    """A date right after a label such as 发布时间： or Posted on."""
+def _labeled_date(text: str, read) -> str | None:
+    """A date right after a label such as 发布时间： or Posted on, as `read(text, at)` reads it."""
     for m in _LABELED_DATE.finditer(text):
-        found = _search_date(text, at=m.end())
+        found = read(text, m.end())
         if found:
             return found
     return None

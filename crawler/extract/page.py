@@ -7,9 +7,11 @@ title, breadcrumbs, dates and page kind alike.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from urllib.parse import urljoin
 
+import cssselect
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
@@ -33,6 +35,31 @@ def xpath(query: str) -> etree.XPath:
 def css(query: str) -> etree.XPath:
     """A CSS selector from the rule tables, translated and compiled once."""
     return etree.XPath(_CSS.css_to_xpath(query))
+
+
+def _anchor(tree) -> tuple[str, str] | None:
+    """The class or id a simple selector requires; None when it has neither, or combinators."""
+    while tree is not None:
+        if isinstance(tree, cssselect.parser.Class):
+            return "class", tree.class_name
+        if isinstance(tree, cssselect.parser.Hash):
+            return "id", tree.id
+        if isinstance(tree, cssselect.parser.CombinedSelector):
+            return None
+        tree = getattr(tree, "selector", None)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _index_plan(query: str) -> tuple | None:
+    """((anchor, test of one element), ...) per selector of `query`; None when one lacks an anchor."""
+    plan = []
+    for selector in cssselect.parse(query):
+        anchor = _anchor(selector.parsed_tree)
+        if anchor is None:
+            return None
+        plan.append((anchor, etree.XPath(_CSS.selector_to_xpath(selector, prefix="self::"))))
+    return tuple(plan)
 
 
 def _sniff(body: bytes) -> str | None:
@@ -66,14 +93,20 @@ def parse(html: str | bytes, encoding: str | None = None) -> Selector:
     return html_selector(html)
 
 
-class Page:
-    """The selector, its URL and what is derived from them once."""
+def _aware(now: datetime) -> datetime:
+    """A naive time is taken as UTC."""
+    return now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
 
-    def __init__(self, sel: Selector, url: str, profile=None):
+
+class Page:
+    """The selector, its URL, the time it was read (for "3小时前") and what is derived from them once."""
+
+    def __init__(self, sel: Selector, url: str, profile=None, now: datetime | None = None):
         self.sel = sel
         self.root = sel.root
         self.url = url
         self.profile = profile
+        self.now = _aware(now) if now is not None else datetime.now(timezone.utc)
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""
@@ -90,6 +123,41 @@ class Page:
         if not isinstance(node, str):
             node = node.get("datetime") or node.get("content") or " ".join(node.itertext())
         return clean(node) or None
+
+    def select(self, query: str) -> list:
+        """Elements matching a CSS rule from the tables, in document order.
+
+        Class and id selectors are answered from an index of the page built
+        in one pass: as XPath, each class name costs a scan of the whole
+        tree, and the tables name dozens (~8 ms a page).
+        """
+        plan = _index_plan(query)
+        if plan is None:
+            return css(query)(self.root)
+        found: dict[int, object] = {}
+        for key, test in plan:
+            for pos, el in self._class_id_index.get(key, ()):
+                if pos not in found and test(el):
+                    found[pos] = el
+        return [found[pos] for pos in sorted(found)]
+
+    @cached_property
+    def _class_id_index(self) -> dict[tuple[str, str], list]:
+        """("class", token) / ("id", value) -> [(document position, element)]."""
+        index: dict[tuple[str, str], list] = {}
+        for pos, el in enumerate(self.root.iter(etree.Element)):
+            classes, id_ = el.get("class"), el.get("id")
+            if classes:
+                for token in classes.split():
+                    index.setdefault(("class", token), []).append((pos, el))
+            if id_:
+                index.setdefault(("id", id_), []).append((pos, el))
+        return index
+
+    @cached_property
+    def text(self) -> str:
+        """All the page's text, scripts included: a cheap check before a costly search for a word."""
+        return self.root.text_content()
 
     @cached_property
     def base_url(self) -> str:

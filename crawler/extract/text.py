@@ -39,8 +39,8 @@ def han_share(s: str) -> tuple[int, int]:
     return len(_HAN.findall(s)), len(_LATIN_LETTER.findall(s))
 
 
-def plain_text(root) -> str:
-    """Text of a tree: one line per block element, table cells tab-separated, <pre> verbatim."""
+def plain_text(root, code: bool = True) -> str:
+    """Text of a tree: one line per block element, table cells tab-separated, <pre> verbatim (or left out)."""
     lines: list[str] = []
     buf: list[str] = []
 
@@ -55,7 +55,8 @@ def plain_text(root) -> str:
         tag = node.tag
         if tag == "pre":
             flush()
-            lines.append(node.text_content())
+            if code:
+                lines.append(node.text_content())
         elif isinstance(tag, str):
             block = tag in BLOCK_TAGS
             if block:

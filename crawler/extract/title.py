@@ -60,3 +60,10 @@ def strip_site_name(page: Page, title: str) -> str:
         if found and head.strip() and 0 < len(tail.strip()) <= TITLE_SUFFIX_MAX_CHARS:
             return head.strip()
     return title
+
+
+def title_headings(tree, title: str | None) -> list:
+    """Headings in `tree` (another extractor's body) that repeat the title: dropped like our own h1."""
+    if not title:
+        return []
+    return [h for h in tree.iter("h1", "h2") if clean(h.text_content()) == title]

@@ -13,6 +13,7 @@ one that answers 304 becomes a `NotModifiedItem`, its empty page not followed.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
@@ -125,7 +126,8 @@ class ArticlesSpider(scrapy.Spider):
         if response.status == 304:
             yield NotModifiedItem(url=response.url, fetched_at=utc_now())
             return
-        page = await self.analyser.analyse(response.text, response.url)
+        fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
+        page = await self.analyser.analyse(response.text, response.url, fetched_at)
         response.meta["page_kind"] = page.kind
         if page.kind != "article":
             for request in self.follow(page.links):
@@ -149,7 +151,7 @@ class ArticlesSpider(scrapy.Spider):
             headers={h: response.headers.get(h).decode("latin-1")
                      for h in KEPT_HEADERS if response.headers.get(h)},
             raw_html=response.body,
-            fetched_at=utc_now(),
+            fetched_at=fetched_at.isoformat(timespec="seconds"),
         )
         for request in self.follow([r["url"] for r in item["related"]] + [c["url"] for c in item["breadcrumbs"]]):
             yield request
