@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import resource
 import shutil
 import socket
 import sqlite3
@@ -26,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import timed
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_BENCH = REPO.parent / "shared" / "bench"
@@ -75,47 +75,11 @@ http {{ access_log off; include /etc/nginx/mime.types; sendfile on; keepalive_re
         proc.wait()
 
 
-def pss_kb(pid: int) -> int:
-    """Proportional set size: resident memory with pages shared between processes counted once."""
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    return 0
-
-
-def tree_rss_mb(root: int) -> float:
-    """Memory of a process and all its descendants (worker pools included), from /proc."""
-    parent = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                parent[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-    tree, grew = {root}, True
-    while grew:
-        grew = False
-        for pid, ppid in parent.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
-    return sum(pss_kb(pid) for pid in tree) / 1024
-
-
-def timed(cmd: list[str], cwd: Path) -> dict:
-    """Run a command; wall time, CPU seconds (its reaped children included) and peak memory of its process tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0.0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
-        time.sleep(0.2)
-    wall = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
-    return {"wall": wall, "cpu": cpu, "rss_mb": peak}
+def timed_crawl(cmd: list[str], cwd: Path) -> dict:
+    cost = timed(cmd, cwd)
+    if cost.returncode != 0:
+        raise SystemExit(f"failed ({cost.returncode}): {' '.join(cmd)}")
+    return {"wall": cost.wall, "cpu": cost.cpu, "rss_mb": cost.memory_mb}
 
 
 def count(db: Path, sql: str) -> int:
@@ -141,14 +105,14 @@ def main() -> int:
             print(f"site: {a.pages} articles, served by {server} at {base}")
             for run in range(1, a.runs + 1):
                 db = work / f"ours-{run}.db"
-                ours = timed([sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(db)], REPO)
+                ours = timed_crawl([sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(db)], REPO)
                 ours["pages"] = count(db, "select count(*) from articles")
                 line = (f"run {run}: ours {ours['pages'] / ours['wall']:.1f} pages/s "
                         f"({ours['pages']} articles in {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s, "
                         f"peak memory {ours['rss_mb']:.0f} MB)")
                 if a.lean.exists():
                     lean_db = work / f"lean-{run}.db"
-                    lean = timed([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),
+                    lean = timed_crawl([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),
                                   "--extract", "parsel", "--log-level", "WARNING"], work)
                     lean["pages"] = count(lean_db, "select count(*) from pages")
                     ratio = (ours["pages"] / ours["wall"]) / (lean["pages"] / lean["wall"])

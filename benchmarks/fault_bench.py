@@ -15,31 +15,26 @@ disallowed request. Exits 1 when a target is missed. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from faultsite import FAULTS, outcome, serve_faults  # noqa: E402
+from measure import timed  # noqa: E402
 
 MAX_SECONDS = 180
 MAX_RSS_MB = 500
 
 
 def crawl(url: str, db: Path) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MB, exit code) of one `archive crawl` with default settings."""
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", url, "--db", str(db)],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, proc.returncode
+    """(wall seconds, peak memory in MB of the whole process tree, exit code) of one
+    `archive crawl` with default settings."""
+    cost = timed([sys.executable, "-m", "crawler.cli", "crawl", url, "--db", str(db)], REPO)
+    return cost.wall, cost.memory_mb, cost.returncode
 
 
 def main() -> int:
@@ -57,7 +52,7 @@ def main() -> int:
 
     print(f"{'':24}{'baseline (1 page)':>20}{'fault site':>14}{'ratio':>8}")
     print(f"{'wall time (s)':24}{base_time:>20.1f}{wall:>14.1f}{wall / base_time:>8.1f}")
-    print(f"{'peak RSS (MB)':24}{base_rss:>20.0f}{rss:>14.0f}{rss / base_rss:>8.2f}")
+    print(f"{'peak memory (MB)':24}{base_rss:>20.0f}{rss:>14.0f}{rss / base_rss:>8.2f}")
     print(f"crawl exit code {code}; {requests} requests to the fault site; "
           f"{len(articles)} articles, {len(failures)} failures rows\n")
     wrong = 0
