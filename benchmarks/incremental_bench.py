@@ -32,7 +32,7 @@ from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from crawl_bench import REPO, SHARED_BENCH, build_site, free_port, static_server, timed
+from crawl_bench import REPO, SHARED_BENCH, build_site, free_port, static_server, timed_crawl
 
 TABLES = ("articles", "breadcrumbs", "related_links", "raw_pages", "revisions", "failures")
 BODY_START = re.compile(rb'<div class="(?:article-)?content"[^>]*>')
@@ -98,7 +98,7 @@ def main() -> int:
             crawl = [sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(db)]
             print(f"site: {a.pages} articles, served by {server} at {base}")
 
-            first = timed(crawl, REPO)
+            first = timed_crawl(crawl, REPO)
             run1 = last_run(db)
             articles = query(db, "SELECT count(*) FROM articles")[0][0]
             print(f"1. first run:        {first['wall']:6.2f} s  (CPU {first['cpu']:.1f} s; {run1['new']} new, "
@@ -106,7 +106,7 @@ def main() -> int:
 
             ignore = ("last_seen", "run_id")
             before, before_ignoring = fingerprint(db), fingerprint(db, ignore)
-            quiet = timed(crawl, REPO)
+            quiet = timed_crawl(crawl, REPO)
             run2 = last_run(db)
             downloaded = run2["new"] + run2["changed"] + run2["unchanged"] + run2["not_modified"] + run2["failed"]
             assert downloaded == 0 and run2["skipped"] == articles, run2
@@ -114,7 +114,7 @@ def main() -> int:
             print(f"2. re-run, not due:  {quiet['wall']:6.2f} s  = {quiet['wall'] / first['wall']:.1%} of the first "
                   f"({run2['fetched']} responses, {run2['skipped']} articles skipped, 0 article bodies)")
 
-            conditional = timed(crawl + ["-s", "ARCHIVE_RECRAWL_AFTER=0"], REPO)
+            conditional = timed_crawl(crawl + ["-s", "ARCHIVE_RECRAWL_AFTER=0"], REPO)
             run3 = last_run(db)
             assert run3["not_modified"] == articles and run3["changed"] + run3["unchanged"] == 0, run3
             assert fingerprint(db, ignore) == before_ignoring, "a 304 moved more than last_seen"
@@ -124,7 +124,7 @@ def main() -> int:
 
             urls = [u for u, in query(db, "SELECT url FROM articles")]
             chosen = change_pages(site, base, urls, a.changed)
-            edited = timed(crawl, REPO)
+            edited = timed_crawl(crawl, REPO)
             run4 = last_run(db)
             revised = {u for u, in query(db, "SELECT a.url FROM revisions r JOIN articles a ON a.id = r.article_id")}
             revisions = query(db, "SELECT count(*) FROM revisions")[0][0]
