@@ -2,6 +2,8 @@
 
     from crawler import api
     api.crawl(["https://example.org/"], db="archive.db", max_pages=500)
+    api.reparse(db="archive.db")
+    print(api.schedule("1h", site="sites/demo.toml"))
     api.serve("archive.db", port=8001)
     api.extract("page.html")
     api.dedupe("archive.db", rebuild=True)
@@ -9,7 +11,11 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
+import zlib
+from contextlib import closing
+from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -17,11 +23,15 @@ from scrapy.settings import Settings
 
 from crawler import settings as project_settings
 from crawler.extract import extract_article
+from crawler.items import ArticleItem
 from crawler.profile import load_profile
+from crawler.runlock import run_lock
+from crawler.schedule import crontab_line
 from crawler.spiders.articles import ArticlesSpider
-from pipelines.dedupe import FingerprintScheme
+from pipelines.dedupe import DedupePipeline, FingerprintScheme
+from pipelines.normalize import NormalizePipeline
 from pipelines.schema import open_archive
-from pipelines.store import ArchiveWriter
+from pipelines.store import ArchiveWriter, close_interrupted_runs
 
 
 def crawl_settings(db="archive.db", site=None, max_pages=0, depth=0, overrides=None) -> Settings:
@@ -39,25 +49,93 @@ def crawl_settings(db="archive.db", site=None, max_pages=0, depth=0, overrides=N
     return settings
 
 
-def crawl(urls=(), site=None, db="archive.db", max_pages=0, depth=0, settings=None) -> dict:
-    """Crawl start URLs or a site profile into the archive at `db`; returns the run's `crawl_runs` row.
+def crawl(urls=(), site=None, db="archive.db", max_pages=0, depth=0, settings=None, log_dir=None) -> dict:
+    """Crawl start URLs or a site profile into the archive at `db`; returns this run's `crawl_runs` row
+    ({} when the run never started). `log_dir`: the run's log goes to a new file there.
 
-    Runs Scrapy's reactor, so call it once per process (as the command line does).
+    Holds the archive's run lock throughout (raises `crawler.runlock.ArchiveBusy`
+    at once when another run has it). Runs Scrapy's reactor, so call it once
+    per process (as the command line does).
     """
     if site:
         load_profile(site)  # a bad profile fails here, before anything starts
-    process = CrawlerProcess(crawl_settings(db, site, max_pages, depth, settings))
-    crawler = process.create_crawler(ArticlesSpider)
-    process.crawl(crawler, start_urls=list(urls))
-    process.start()
-    return last_run(db)
+    with run_lock(db):
+        with closing(open_archive(db)) as archive:
+            close_interrupted_runs(archive)  # we hold the lock: a run still "running" was killed
+        crawl_with = crawl_settings(db, site, max_pages, depth, settings)
+        if log_dir:
+            crawl_with.set("LOG_FILE", str(run_log_path(log_dir, db)), priority="cmdline")
+        process = CrawlerProcess(crawl_with)
+        crawler = process.create_crawler(ArticlesSpider)
+        process.crawl(crawler, start_urls=list(urls))
+        process.start()
+    return run_row(db, crawler.stats.get_value("archive/run_id"))
 
 
-def last_run(db) -> dict:
-    archive = open_archive(db)
-    rows = list(archive.query("select * from crawl_runs order by id desc limit 1"))
-    archive.close()
+def run_log_path(log_dir, db) -> Path:
+    """A new log file for one run: LOG_DIR/ARCHIVE-YYYYMMDDTHHMMSSZ-PID.log."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    Path(log_dir).mkdir(parents=True, exist_ok=True)
+    return Path(log_dir) / f"{Path(db).stem}-{stamp}-{os.getpid()}.log"
+
+
+def run_row(db, run_id) -> dict:
+    """The `crawl_runs` row of one run, or {} when there is none."""
+    if run_id is None:
+        return {}
+    with closing(open_archive(db)) as archive:
+        rows = list(archive.query("select * from crawl_runs where id = ?", [run_id]))
     return rows[0] if rows else {}
+
+
+def reparse(site=None, db="archive.db", batch_size=200) -> dict:
+    """Extract archived articles again from their stored raw HTML with today's extractors; no network.
+
+    `site`: only that profile's articles, through its selectors; else every
+    article, each site through its profile in sites/ when there is one.
+    Changed articles are rewritten (their old content kept in `revisions`)
+    batch by batch through ArchiveWriter; returns how many were looked at,
+    changed, unchanged, and could not be extracted.
+    """
+    only = load_profile(site) if site else None
+    profiles = {only.name: only} if only else _profiles_by_name(Path("sites"))
+    scheme = FingerprintScheme.from_settings(crawl_settings(db))
+    stages = (NormalizePipeline(), DedupePipeline(scheme=scheme))
+    report = {"articles": 0, "changed": 0, "unchanged": 0, "failed": 0}
+    with run_lock(db), closing(open_archive(db)) as archive:
+        writer = ArchiveWriter(archive, batch_size, scheme=scheme)
+        where, params = ("where site = ?", [only.name]) if only else ("", [])
+        ids = [row[0] for row in archive.execute(f"select id from articles {where} order by id", params)]
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start:start + batch_size]
+            for url, site_name, encoding, html_zlib in archive.execute(
+                    "select a.url, a.site, r.encoding, r.html_zlib from articles a join raw_pages r on r.article_id = a.id"
+                    f" where a.id in ({', '.join('?' * len(chunk))})", chunk).fetchall():
+                report["articles"] += 1
+                try:
+                    fields = extract_article(zlib.decompress(html_zlib), url, profiles.get(site_name), encoding=encoding)
+                except Exception:  # a page today's extractors cannot read keeps what it has
+                    report["failed"] += 1
+                    continue
+                item = ArticleItem(**fields, site=site_name)
+                for stage in stages:
+                    item = stage.process_item(item)
+                writer.add_article(item, reextracted=True)
+        writer.flush()
+        report.update(changed=writer.counts["changed"], unchanged=writer.counts["unchanged"])
+    return report
+
+
+def _profiles_by_name(folder: Path) -> dict:
+    profiles = (load_profile(path) for path in sorted(folder.glob("*.toml")))
+    return {profile.name: profile for profile in profiles}
+
+
+def schedule(every="1d", site=None, urls=(), db="archive.db", log_dir=None) -> str:
+    """A crontab line that runs this crawl every `every` (15m, 1h, 1d, ...); see crawler.schedule."""
+    if site:
+        load_profile(site)
+    return crontab_line(every, site=site, urls=urls, db=db, log_dir=log_dir)
 
 
 def serve(db="archive.db", host="127.0.0.1", port=8001) -> None:

@@ -1,4 +1,9 @@
-"""`archive`: the command line, one sub-command per function of `crawler.api`."""
+"""`archive`: the command line, one sub-command per function of `crawler.api`.
+
+Exit status (cron reads it): 0 the run finished (or stopped at a limit it
+was given); 1 it ended otherwise (interrupted, failed to start); 2 bad
+usage or a bad site profile; 3 another run holds the archive, nothing done.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,10 +12,13 @@ import sys
 
 from crawler import api
 from crawler.profile import ProfileError
+from crawler.runlock import ArchiveBusy
+
+EXIT_OK, EXIT_UNFINISHED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="archive", description=__doc__.split(":", 1)[1].strip())
+    parser = argparse.ArgumentParser(prog="archive", description=__doc__.split("\n")[0].split(":", 1)[1].strip())
     commands = parser.add_subparsers(dest="command", required=True)
 
     crawl = commands.add_parser("crawl", help="crawl start URLs or a site profile into the archive")
@@ -21,6 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--depth", type=int, default=0, help="follow links at most this deep")
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="override a Scrapy setting (repeatable)")
+    crawl.add_argument("--log-dir", help="write this run's log to a new file in this folder")
+
+    reparse = commands.add_parser("reparse", help="extract archived pages again from their stored HTML (no network)")
+    reparse.add_argument("--site", help="only this site profile's articles (else all, with profiles from sites/)")
+    reparse.add_argument("--db", default="archive.db")
+
+    schedule = commands.add_parser("schedule", help="print a crontab line that runs a crawl regularly")
+    schedule.add_argument("urls", nargs="*", metavar="URL", help="start URLs")
+    schedule.add_argument("--site", help="a site profile, e.g. sites/NAME.toml or NAME")
+    schedule.add_argument("--every", default="1d", help="15m, 1h, 6h, 1d, 1w, ... (default: 1d)")
+    schedule.add_argument("--db", default="archive.db")
+    schedule.add_argument("--log-dir", help="where each run writes its log (default: logs/ beside the archive)")
 
     serve = commands.add_parser("serve", help="browse the archive with Datasette on 127.0.0.1")
     serve.add_argument("--db", default="archive.db")
@@ -55,16 +75,20 @@ def finished(run: dict) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("crawl", "schedule") and not args.urls and not args.site:
+            print(f"archive {args.command}: give start URLs or --site sites/NAME.toml", file=sys.stderr)
+            return EXIT_USAGE
         if args.command == "crawl":
-            if not args.urls and not args.site:
-                print("archive crawl: give start URLs or --site sites/NAME.toml", file=sys.stderr)
-                return 2
             overrides = dict(pair.split("=", 1) for pair in args.set)
             run = api.crawl(args.urls, site=args.site, db=args.db, max_pages=args.max_pages,
-                            depth=args.depth, settings=overrides)
+                            depth=args.depth, settings=overrides, log_dir=args.log_dir)
             print(json.dumps(run, ensure_ascii=False, indent=1))
-            return 0 if finished(run) else 1
-        if args.command == "serve":
+            return EXIT_OK if finished(run) else EXIT_UNFINISHED
+        if args.command == "reparse":
+            print(json.dumps(api.reparse(site=args.site, db=args.db), indent=1))
+        elif args.command == "schedule":
+            print(api.schedule(args.every, site=args.site, urls=args.urls, db=args.db, log_dir=args.log_dir))
+        elif args.command == "serve":
             api.serve(args.db, host=args.host, port=args.port)
         elif args.command == "demo":
             api.demo(pages=args.pages, port=args.port, out=args.out, db=args.db)
@@ -76,8 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(item, ensure_ascii=False, indent=1))
     except (ProfileError, FileNotFoundError, ValueError) as exc:
         print(f"archive: {exc}", file=sys.stderr)
-        return 2
-    return 0
+        return EXIT_USAGE
+    except ArchiveBusy as exc:
+        print(f"archive {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    return EXIT_OK
 
 
 if __name__ == "__main__":

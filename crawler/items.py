@@ -49,3 +49,14 @@ class FailureItem(scrapy.Item):
     attempts = scrapy.Field()       # requests made for it in this run (retries included)
     seconds = scrapy.Field()        # time spent on it in this run, retries and pauses included
     failed_at = scrapy.Field()      # ISO 8601 UTC
+
+
+class NotModifiedItem(scrapy.Item):
+    """An archived article that answered 304 Not Modified: only its last_seen moves."""
+
+    url = scrapy.Field()
+    fetched_at = scrapy.Field()     # ISO 8601 UTC
+
+
+# Items that only say what became of a URL: no content to extract or hash.
+URL_OUTCOME_ITEMS = (FailureItem, NotModifiedItem)

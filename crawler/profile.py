@@ -11,9 +11,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from parsel import Selector
+
+from crawler.durations import parse_duration
 
 SELECTOR_FIELDS = ("title", "body", "breadcrumbs", "related", "published_at", "author")
 _PROBE = Selector(text="<html><body></body></html>")
@@ -33,6 +36,7 @@ class SiteProfile:
     selectors: dict[str, str] = field(default_factory=dict)  # field -> CSS, or "xpath:..."
     max_pages: int = 0                          # 0 = no limit
     depth: int = 0                              # 0 = no limit
+    recrawl_after: timedelta | None = None      # a known article is fetched again after this; None = the setting
 
     def select(self, sel: Selector, name: str):
         """The SelectorList a profile selector picks in `sel` (empty when it has none)."""
@@ -72,9 +76,17 @@ def _check_selector(path: Path, name: str, query: str) -> None:
         raise ProfileError(f"{path}: selectors.{name}: bad selector {query!r}: {exc}") from None
 
 
-def load_profile(path: str | Path) -> SiteProfile:
-    """Read and validate a site profile TOML file."""
-    path = Path(path)
+def profile_path(site: str | Path) -> Path:
+    """`sites/NAME.toml` for a bare NAME (`--site demo`), else the path as given."""
+    path = Path(site)
+    if path.suffix or path.exists() or len(path.parts) > 1:
+        return path
+    return Path("sites") / f"{site}.toml"
+
+
+def load_profile(site: str | Path) -> SiteProfile:
+    """Read and validate a site profile TOML file (a path, or a NAME under sites/)."""
+    path = profile_path(site)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -84,6 +96,10 @@ def load_profile(path: str | Path) -> SiteProfile:
     selectors = data.get("selectors", {})
     for name, query in selectors.items():
         _check_selector(path, name, query)
+    try:
+        recrawl_after = parse_duration(data["recrawl_after"]) if "recrawl_after" in data else None
+    except ValueError as exc:
+        raise ProfileError(f"{path}: recrawl_after: {exc}") from None
     start_urls = tuple(data.get("start_urls", ()))
     domains = data.get("allowed_domains") or sorted({urlsplit(u).hostname for u in start_urls})
     return SiteProfile(
@@ -95,4 +111,5 @@ def load_profile(path: str | Path) -> SiteProfile:
         selectors=dict(selectors),
         max_pages=int(data.get("max_pages", 0)),
         depth=int(data.get("depth", 0)),
+        recrawl_after=recrawl_after,
     )

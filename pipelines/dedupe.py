@@ -28,7 +28,7 @@ from datasketch.lsh import _optimal_param
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.items import FailureItem
+from crawler.items import URL_OUTCOME_ITEMS
 
 # --- data tables -----------------------------------------------------------
 
@@ -223,7 +223,7 @@ class DedupePipeline:
 
     Redirects and link spellings that normalize alike are the usual cause:
     Scrapy's request dupefilter sees the URLs before redirects and before our
-    normalization, this sees them after. Failures pass through untouched.
+    normalization, this sees them after. Failures and 304s pass through untouched.
     The fingerprint is computed here, in the crawl's worker, so the store
     only looks it up.
     """
@@ -238,7 +238,7 @@ class DedupePipeline:
         return cls(crawler.stats, FingerprintScheme.from_settings(crawler.settings))
 
     def process_item(self, item):
-        if isinstance(item, FailureItem):
+        if isinstance(item, URL_OUTCOME_ITEMS):
             return item
         adapter = ItemAdapter(item)
         url = adapter["url"]

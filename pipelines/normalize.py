@@ -18,7 +18,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 from itemadapter import ItemAdapter
 from w3lib.url import safe_url_string
 
-from crawler.items import FailureItem
+from crawler.items import URL_OUTCOME_ITEMS
 
 # --- data tables -----------------------------------------------------------
 
@@ -238,7 +238,7 @@ ARTICLE_FIELDS = {
 }
 CRUMB_FIELDS = {"name": clean_line, "url": normalize_url}
 RELATED_FIELDS = {"title": clean_line, "url": normalize_url, "snippet": clean_line}
-FAILURE_FIELDS = {"url": normalize_url}
+FAILURE_FIELDS = {"url": normalize_url}   # and NotModifiedItem: only a URL
 
 
 def _normalized(values, fields: dict) -> dict:
@@ -252,7 +252,7 @@ class NormalizePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        if isinstance(item, FailureItem):
+        if isinstance(item, URL_OUTCOME_ITEMS):
             adapter.update(_normalized(adapter, FAILURE_FIELDS))
             return item
         adapter.update(_normalized(adapter, ARTICLE_FIELDS))

@@ -15,6 +15,7 @@ TABLES = {
             "id": int, "started_at": str, "finished_at": str, "status": str,
             "site": str, "start_urls": str, "fetched": int, "new": int,
             "changed": int, "unchanged": int, "failed": int, "settings": str,
+            "not_modified": int, "gone": int, "skipped": int, "duration": float,
         },
         pk="id",
     ),
@@ -26,7 +27,7 @@ TABLES = {
             "body_text": str, "body_html": str, "body_markdown": str,
             "content_hash": str, "duplicate_of": int, "similarity": float, "first_seen": str,
             "last_seen": str, "last_changed": str, "status": str,
-            "run_id": int,
+            "run_id": int, "gone_at": str,
         },
         pk="id",
         not_null={"url"},
@@ -65,6 +66,15 @@ TABLES = {
         pk=("bucket", "article_id"),
         foreign_keys=[("article_id", "articles", "id")],
     ),
+    "revisions": dict(
+        columns={
+            "id": int, "article_id": int, "title": str, "body_text": str, "body_markdown": str,
+            "content_hash": str, "first_seen": str, "last_seen": str, "replaced_at": str,
+            "cause": str, "run_id": int, "diff": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
+    ),
     "failures": dict(
         columns={
             "url": str, "reason": str, "http_status": int, "error": str,
@@ -84,6 +94,8 @@ INDEXES = [
     ("related_links", ["target_id"], False),
     ("failures", ["reason"], False),
     ("articles", ["duplicate_of"], False),
+    ("articles", ["status"], False),
+    ("revisions", ["article_id", "replaced_at"], False),
 ]
 
 # Read-only views over the tables above, part of the same contract.
@@ -165,6 +177,7 @@ MIGRATIONS = [
     _add_clusters,            # 2: fingerprints, fingerprint_buckets, similarity, snippet_mismatch, views
     _add_tables_and_columns,  # 3: raw_pages.encoding_source, failures.seconds
     _add_search,              # 4: articles_fts, back-filled
+    _add_tables_and_columns,  # 5: revisions, articles.gone_at, crawl_runs.not_modified/gone/skipped/duration
 ]
 
 

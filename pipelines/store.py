@@ -13,6 +13,7 @@ crash it still shows how far the run got (status stays "running").
 from __future__ import annotations
 
 import json
+import time
 import zlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -22,10 +23,11 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import FailureItem
+from crawler.items import FailureItem, NotModifiedItem
 from pipelines import search
 from pipelines.clusters import Clusters
 from pipelines.dedupe import FingerprintScheme
+from pipelines.revisions import KEPT_COLUMNS, revision_row
 from pipelines.schema import open_archive
 from pipelines.snippets import snippet_mismatch
 
@@ -44,10 +46,14 @@ RUN_SETTINGS = (
     "AUTOTHROTTLE_TARGET_CONCURRENCY", "RETRY_TIMES", "DEPTH_LIMIT",
     "CLOSESPIDER_PAGECOUNT", "CLOSESPIDER_TIMEOUT", "CLOSESPIDER_ITEMCOUNT",
     "JOBDIR", "DEDUPE_THRESHOLD", "DEDUPE_SHINGLE_SIZE", "DEDUPE_NUM_PERM", "DEDUPE_MIN_SHINGLES",
+    "ARCHIVE_INCREMENTAL", "ARCHIVE_RECRAWL_AFTER", "LOG_FILE",
 )
 
 # crawl_runs columns counting what this run wrote.
-COUNTS = ("new", "changed", "unchanged", "failed")
+COUNTS = ("new", "changed", "unchanged", "not_modified", "gone", "failed")
+
+# An archived article answering one of these is gone (kept, marked), not a failure.
+GONE_STATUSES = (404, 410)
 
 # Upsert of a failure: counts repeats, keeps when it first failed.
 _UPSERT_FAILURE = """
@@ -68,6 +74,17 @@ _LINKS_TO = "SELECT article_id, position, snippet FROM related_links WHERE url =
 _RESOLVE_LINK = ("UPDATE related_links SET target_id = ?, snippet_mismatch = ? "
                  "WHERE article_id = ? AND position = ?")
 
+# A 304 confirms the archived content: the article was seen, nothing else moves.
+_NOT_MODIFIED = """
+UPDATE articles SET last_seen = :fetched_at, run_id = :run_id, status = 'ok', gone_at = NULL
+WHERE url = :url
+"""
+
+# The date it went stays the first one while it stays gone.
+_MARK_GONE = """
+UPDATE articles SET status = 'gone', gone_at = coalesce(gone_at, :failed_at) WHERE url = :url
+"""
+
 # Keeps each IN (...) list well under SQLite's bound-variable limit.
 _IN_CHUNK = 500
 
@@ -76,14 +93,23 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def close_interrupted_runs(db: sqlite_utils.Database) -> int:
+    """Mark runs still `running` as `interrupted`; only for a caller that holds the run lock."""
+    with db.atomic():
+        return db.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'").rowcount
+
+
 class ArchiveWriter:
     """Buffers article and failure dicts and writes them in batches.
 
     Articles are upserted by `url`: new (inserted), unchanged (same
-    content_hash: only last_seen/run_id move), changed (columns, crumbs,
-    related links and raw page replaced). Within one batch a later article
-    for the same URL replaces an earlier one, and a URL archived in a batch
-    loses its failures row even if it also failed in that batch.
+    content_hash: only last_seen/run_id move), changed (the old content goes
+    to `revisions`; columns, crumbs, related links and raw page replaced).
+    A 304 only moves last_seen; a 404/410 on an archived URL marks it gone.
+    Within one batch a later article for the same URL replaces an earlier
+    one, and a URL archived in a batch loses its failures row even if it
+    also failed in that batch. Re-extracted articles (`archive reparse`)
+    write only when their content changed, and never move last_seen.
     Each new or changed article joins its cluster of copies (see
     `pipelines/clusters.py`) in the same transaction.
     """
@@ -98,12 +124,15 @@ class ArchiveWriter:
         self.counts = dict.fromkeys(COUNTS, 0)
         self._articles: dict[str, dict] = {}
         self._failures: list[dict] = []
+        self._not_modified: dict[str, str] = {}   # url -> when the 304 came
+        self._started = time.monotonic()
 
     # -- run lifecycle ----------------------------------------------------
 
     def start_run(self, *, site: str | None = None, start_urls: Iterable[str] = (),
                   settings: Mapping | None = None) -> int:
         """Insert this run's crawl_runs row; later rows record its id."""
+        self._started = time.monotonic()
         self.run_id = self.db["crawl_runs"].insert({
             "started_at": utc_now(), "status": "running", "site": site,
             "start_urls": json.dumps(list(start_urls), ensure_ascii=False),
@@ -112,21 +141,28 @@ class ArchiveWriter:
         }).last_pk
         return self.run_id
 
-    def finish_run(self, status: str, fetched: int | None = None) -> None:
+    def finish_run(self, status: str, fetched: int | None = None, skipped: int | None = None) -> None:
         """Write what is buffered, then close the crawl_runs row."""
         self.flush()
         self.db["crawl_runs"].update(self.run_id, {
-            "finished_at": utc_now(), "status": status, "fetched": fetched, **self.counts,
+            "finished_at": utc_now(), "status": status, "fetched": fetched, "skipped": skipped,
+            "duration": round(time.monotonic() - self._started, 3), **self.counts,
         })
 
     # -- buffering --------------------------------------------------------
 
-    def add_article(self, item: Mapping) -> None:
-        """Queue an ArticleItem-shaped mapping (see crawler/items.py)."""
-        pending = _pending_article(item)
+    def add_article(self, item: Mapping, *, reextracted: bool = False) -> None:
+        """Queue an ArticleItem-shaped mapping (see crawler/items.py); `reextracted`:
+        from stored raw HTML, not from a fetch."""
+        pending = _pending_article(item, self.run_id, reextracted)
         if pending["fingerprint"] is _MISSING:  # not through DedupePipeline (tests, tools)
             pending["fingerprint"] = self.scheme.signature(pending["row"]["body_text"])
         self._articles[item["url"]] = pending
+        self._flush_when_full()
+
+    def add_not_modified(self, item: Mapping) -> None:
+        """Queue a NotModifiedItem-shaped mapping: the archived content still stands."""
+        self._not_modified[item["url"]] = item.get("fetched_at") or utc_now()
         self._flush_when_full()
 
     def add_failure(self, item: Mapping) -> None:
@@ -140,28 +176,37 @@ class ArchiveWriter:
         self._flush_when_full()
 
     def _flush_when_full(self) -> None:
-        if len(self._articles) + len(self._failures) >= self.batch_size:
+        if len(self._articles) + len(self._failures) + len(self._not_modified) >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
         """Write the buffer in one transaction (a no-op when it is empty)."""
-        articles, failures = list(self._articles.values()), self._failures
-        self._articles, self._failures = {}, []
-        if not articles and not failures:
+        articles, failures, not_modified = list(self._articles.values()), self._failures, self._not_modified
+        self._articles, self._failures, self._not_modified = {}, [], {}
+        if not articles and not failures and not not_modified:
             return
         with self.db.atomic():
-            self._write_failures(failures)
-            written = self._write_articles(articles)
+            written = self._write_failures(failures)
+            written["not_modified"] = self.db.conn.executemany(_NOT_MODIFIED, [
+                {"url": url, "fetched_at": at, "run_id": self.run_id} for url, at in not_modified.items()]).rowcount
+            written.update(self._write_articles(articles))
             counts = {name: self.counts[name] + written.get(name, 0) for name in COUNTS}
-            counts["failed"] += len(failures)
             if self.run_id is not None:
                 self.db["crawl_runs"].update(self.run_id, counts)
         self.counts = counts
 
     # -- writing (inside the batch transaction) ---------------------------
 
-    def _write_failures(self, failures: list[dict]) -> None:
-        self.db.conn.executemany(_UPSERT_FAILURE, [{**f, "run_id": self.run_id} for f in failures])
+    def _write_failures(self, failures: list[dict]) -> dict[str, int]:
+        """Archived articles answering 404/410 are marked gone; the rest go to `failures`."""
+        archived = {url for url, in self._select_in(
+            "SELECT url FROM articles WHERE url IN ({})",
+            [f["url"] for f in failures if f["http_status"] in GONE_STATUSES])}
+        gone = [f for f in failures if f["url"] in archived]
+        failed = [{**f, "run_id": self.run_id} for f in failures if f["url"] not in archived]
+        self.db.conn.executemany(_MARK_GONE, gone)
+        self.db.conn.executemany(_UPSERT_FAILURE, failed)
+        return {"gone": len(gone), "failed": len(failed)}
 
     def _write_articles(self, articles: list[dict]) -> dict[str, int]:
         """Upsert one batch of articles; returns how many were new/changed/unchanged."""
@@ -177,17 +222,18 @@ class ArchiveWriter:
                 unchanged.append((prior[0], article))
             else:
                 changed.append((prior[0], article))
+        new = [a for a in new if not a["reextracted"]]   # a reparse only revisits archived rows
         table = self.db["articles"]
-        table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"], "run_id": self.run_id} for a in new])
+        table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"]} for a in new])
         new_ids = dict(self._select_in("SELECT url, id FROM articles WHERE url IN ({})",
                                        [a["row"]["url"] for a in new]))
-        # Revisions (follow-up): copy the rows of `changed` into a revisions
-        # table here, before the upsert below overwrites them.
-        table.upsert_all([{**a["row"], "id": id_, "run_id": self.run_id} for id_, a in changed], pk="id")
+        self._keep_revisions(changed)
+        table.upsert_all([{**a["row"], "id": id_} for id_, a in changed], pk="id")
         # url rides along: 4.x upserts are INSERT .. ON CONFLICT DO UPDATE,
         # and SQLite checks NOT NULL before it sees the conflict.
         table.upsert_all([{"id": id_, "url": a["row"]["url"], "last_seen": a["row"]["last_seen"],
-                           "run_id": self.run_id, "status": "ok"} for id_, a in unchanged], pk="id")
+                           "run_id": self.run_id, "status": "ok", "gone_at": None}
+                          for id_, a in unchanged if not a["reextracted"]], pk="id")
         written = [(new_ids[a["row"]["url"]], a) for a in new] + changed
         self._replace_children(written, clear=[id_ for id_, _ in changed])
         for id_, _ in changed:
@@ -198,6 +244,16 @@ class ArchiveWriter:
         search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
         self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
+
+    def _keep_revisions(self, changed: list[tuple[int, dict]]) -> None:
+        """The content `changed` articles had until now, before the upsert overwrites it."""
+        columns = ", ".join(KEPT_COLUMNS)
+        old = {row[0]: dict(zip(KEPT_COLUMNS, row[1:])) for row in self._select_in(
+            f"SELECT id, {columns} FROM articles WHERE id IN ({{}})", [id_ for id_, _ in changed])}
+        self.db["revisions"].insert_all(
+            revision_row(id_, old[id_], a["row"], replaced_at=a["row"]["last_changed"],
+                         cause="reparse" if a["reextracted"] else "fetch", run_id=self.run_id)
+            for id_, a in changed)
 
     def _replace_children(self, written: list[tuple[int, dict]], clear: list[int]) -> None:
         """Breadcrumbs, related links and raw page of the articles just written."""
@@ -213,7 +269,7 @@ class ArchiveWriter:
             {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
             for id_, a in written for pos, link in enumerate(a["related"]))
         self.db["raw_pages"].insert_all(
-            ({"article_id": id_, **a["raw"]} for id_, a in written), replace=True)
+            ({"article_id": id_, **a["raw"]} for id_, a in written if not a["reextracted"]), replace=True)
 
     def _resolve_links_to(self, id_: int, url: str, body_text: str | None) -> None:
         """Point the links waiting for this article at it, and check their snippets against its body."""
@@ -265,15 +321,21 @@ def _link_target(link: Mapping, target: tuple[int, str | None] | None) -> dict:
     return {"target_id": target[0], "snippet_mismatch": snippet_mismatch(link["snippet"], target[1])}
 
 
-def _pending_article(item: Mapping) -> dict:
-    """Rows of one article, built when it arrives (raw HTML compressed once)."""
+def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = False) -> dict:
+    """Rows of one article, built when it arrives (raw HTML compressed once).
+
+    A re-extracted article was not fetched: its row leaves last_seen,
+    run_id and the raw page alone, and dates a content change now.
+    """
     fetched_at = item.get("fetched_at") or utc_now()
-    raw_html = item.get("raw_html")
+    raw_html = None if reextracted else item.get("raw_html")
     if isinstance(raw_html, str):
         raw_html = raw_html.encode("utf-8")
+    seen = ({"last_changed": utc_now()} if reextracted else
+            {"last_seen": fetched_at, "last_changed": fetched_at, "run_id": run_id})
     return {
-        "row": {**{c: item.get(c) for c in ARTICLE_COLUMNS}, "status": "ok",
-                "last_seen": fetched_at, "last_changed": fetched_at},
+        "reextracted": reextracted,
+        "row": {**{c: item.get(c) for c in ARTICLE_COLUMNS}, "status": "ok", "gone_at": None, **seen},
         "fingerprint": item["fingerprint"] if "fingerprint" in item else _MISSING,
         "breadcrumbs": [{"name": c.get("name"), "url": c.get("url")} for c in item.get("breadcrumbs") or ()],
         "related": [{"title": r.get("title"), "url": r.get("url"), "snippet": r.get("snippet")}
@@ -322,10 +384,13 @@ class StorePipeline:
         self.writer.start_run(site=getattr(spider, "site", None),
                               start_urls=getattr(spider, "start_urls", ()),
                               settings=self.run_settings)
+        self.crawler.stats.set_value("archive/run_id", self.writer.run_id)
 
     def process_item(self, item):
         if isinstance(item, FailureItem):
             self.writer.add_failure(ItemAdapter(item))
+        elif isinstance(item, NotModifiedItem):
+            self.writer.add_not_modified(ItemAdapter(item))
         else:
             self.writer.add_article(ItemAdapter(item))
         return item
@@ -336,7 +401,8 @@ class StorePipeline:
     def spider_closed(self, spider, reason):
         if self.writer is None:
             return
-        fetched = self.crawler.stats.get_value("response_received_count", 0)
-        self.writer.finish_run(reason, fetched=fetched)
+        stats = self.crawler.stats
+        self.writer.finish_run(reason, fetched=stats.get_value("response_received_count", 0),
+                               skipped=stats.get_value("incremental/skipped", 0))
         self.writer.db.close()
         self.writer = None

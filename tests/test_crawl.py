@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import run_archive
 
 
@@ -70,16 +72,22 @@ def test_404_and_500_are_recorded_and_not_fatal(minisite, tmp_path, read_db):
     assert failures["/a/error.html"]["attempts"] == 3  # retried twice first
 
 
-def test_recrawl_adds_no_rows_and_counts_unchanged(minisite, tmp_path, read_db):
+@pytest.mark.parametrize("setting, counted", [
+    ("ARCHIVE_INCREMENTAL=false", "unchanged"),   # every page downloaded again
+    ("ARCHIVE_RECRAWL_AFTER=0", "not_modified"),  # asked again, conditionally: 304
+    ("ARCHIVE_RECRAWL_AFTER=7d", "skipped"),      # not due: not asked at all
+])
+def test_recrawl_adds_no_rows(minisite, tmp_path, read_db, setting, counted):
     crawl(minisite, tmp_path / "x.db")
-    second = crawl(minisite, tmp_path / "x.db")
+    second = crawl(minisite, tmp_path / "x.db", "-s", setting)
     db = read_db(tmp_path / "x.db")
     assert db["articles"].count == 3
     assert db["breadcrumbs"].count == 9
     assert db["related_links"].count == 4
     assert db["failures"].count == 2
     assert db["crawl_runs"].count == 2
-    assert (second["new"], second["changed"], second["unchanged"], second["failed"]) == (0, 0, 3, 2)
+    assert {k: second[k] for k in ("new", "changed", "unchanged", "not_modified", "skipped", "failed")} == {
+        "new": 0, "changed": 0, "unchanged": 0, "not_modified": 0, "skipped": 0, "failed": 2, counted: 3}
     assert {row["times_failed"] for row in db["failures"].rows} == {2}
 
 

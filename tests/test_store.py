@@ -99,7 +99,7 @@ def test_unchanged_article_only_moves_last_seen(new_writer):
     before = first.db["articles"].get(1)
     second = run(new_writer, [article("http://example.com/1", fetched_at="2025-03-06T00:00:00+00:00")])
     after = second.db["articles"].get(1)
-    assert second.counts == {"new": 0, "changed": 0, "unchanged": 1, "failed": 0}
+    assert second.counts == {"new": 0, "changed": 0, "unchanged": 1, "not_modified": 0, "gone": 0, "failed": 0}
     assert after["last_seen"] == "2025-03-06T00:00:00+00:00"
     assert after["run_id"] == second.run_id
     assert {k: after[k] for k in ("first_seen", "last_changed", "body_text")} == {
@@ -129,7 +129,7 @@ def test_rerunning_the_same_items_adds_no_rows(new_writer):
     before = counts(first.db)
     second = run(new_writer, items, batch_size=4)
     assert counts(second.db) == before
-    assert second.counts == {"new": 0, "changed": 0, "unchanged": 10, "failed": 0}
+    assert second.counts == {"new": 0, "changed": 0, "unchanged": 10, "not_modified": 0, "gone": 0, "failed": 0}
 
 
 def test_duplicate_of_within_one_batch(new_writer):

@@ -63,6 +63,8 @@ class ContentCheckMiddleware:
         callback = response.request.callback if response.request is not None else None
         if callback is not None and getattr(callback, "__name__", None) != "parse":
             return
+        if response.status == 304:  # an archived page unchanged: no body by design (incremental runs)
+            return
         refused = refusal(response)
         if refused is not None:
             raise refused

@@ -7,7 +7,9 @@ are articles is the site profile's call when it has URL patterns, else
 `crawler.extract.page_kind`'s. Listings are followed, never archived.
 Every request that fails ends as a `FailureItem`, so the archive says why:
 the middlewares in `crawler/middlewares` refuse what is not an HTML page,
-loops, traps and the like, and the errback records it.
+loops, traps and the like, and the errback records it. Archived articles
+that are not due are never requested (crawler/middlewares/incremental.py);
+one that answers 304 becomes a `NotModifiedItem`, its empty page not followed.
 """
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ import scrapy
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.failures import failure_item, from_failure
-from crawler.items import ArticleItem
+from crawler.failures import failure_item, from_failure, utc_now
+from crawler.items import ArticleItem, NotModifiedItem
 from crawler.profile import SiteProfile, load_profile
 from crawler.workers import PageAnalyser
 
@@ -59,6 +61,9 @@ class ArticlesSpider(scrapy.Spider):
                                    ("DEPTH_LIMIT", spider.profile.depth)):
                 if value and not crawler.settings.getint(setting):
                     crawler.settings.set(setting, value, priority="spider")
+            if spider.profile.recrawl_after is not None:  # a command-line -s still wins
+                crawler.settings.set("ARCHIVE_RECRAWL_AFTER", spider.profile.recrawl_after.total_seconds(),
+                                     priority="spider")
         spider.analyser = PageAnalyser.from_crawler(crawler, spider.profile)
         return spider
 
@@ -92,17 +97,22 @@ class ArticlesSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(loc, callback=self.parse_sitemap, priority=10)
             else:
-                yield from self.follow([loc])
+                yield from self.follow([loc], lastmod=entry.get("lastmod"))
 
-    def follow(self, urls):
-        """Requests for the http(s) URLs on the crawl's domains the profile does not skip; Scrapy drops seen ones."""
+    def follow(self, urls, lastmod: str | None = None):
+        """Requests for the http(s) URLs on the crawl's domains the profile does not skip; Scrapy drops seen ones.
+
+        A sitemap's `lastmod` rides in the request's meta for the incremental
+        middleware; it may make due a page that a link without one did not.
+        """
+        meta = {"lastmod": lastmod} if lastmod else None
         for url in urls:
-            if not url or url in self.requested:
+            if not url or (url in self.requested and not meta):
                 continue
             self.requested.add(url)
             if (urlsplit(url).scheme in ("http", "https") and self.on_site(url)
                     and not (self.profile and self.profile.skips(url))):
-                yield scrapy.Request(url, callback=self.parse, errback=self.failed)
+                yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
 
     def on_site(self, url: str) -> bool:
         """On one of allowed_domains or a subdomain (as Scrapy's offsite check has it)."""
@@ -111,7 +121,11 @@ class ArticlesSpider(scrapy.Spider):
 
     # -- pages -------------------------------------------------------------
     async def parse(self, response):
-        """An HTML page (crawler.middlewares.content lets nothing else through): archive it or follow it."""
+        """An HTML page (crawler.middlewares.content lets nothing else through): archive it or follow it;
+        or an archived article's 304 Not Modified."""
+        if response.status == 304:
+            yield NotModifiedItem(url=response.url, fetched_at=utc_now())
+            return
         fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
         page = await self.analyser.analyse(response.text, response.url, fetched_at)
         response.meta["page_kind"] = page.kind

@@ -1,0 +1,127 @@
+"""Incremental runs against a real local site that changes, vanishes and answers 304 between runs."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from conftest import run_archive
+from livesite import LiveSite, article_page, fill, paragraphs, serve_live_site, sitemap
+from pipelines.schema import open_archive
+
+
+@pytest.fixture
+def site():
+    with serve_live_site(LiveSite()) as live:
+        yield live
+
+
+def crawl(*args) -> dict:
+    result = run_archive("crawl", *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def counts(run, *names):
+    return {name: run[name] for name in names}
+
+
+def by_path(db, site):
+    return {row["url"][len(site.base):]: row for row in db["articles"].rows}
+
+
+def test_changed_page_is_revised_unchanged_answers_304_and_vanished_is_gone(site, tmp_path):
+    db_path = tmp_path / "x.db"
+    fill(site, 5)
+    assert crawl(site.base + "/", "--db", str(db_path))["new"] == 5
+    with open_archive(db_path) as db:
+        before = by_path(db, site)
+
+    site.put("/a/2.html", article_page("第2篇：老茶馆", paragraphs(2, version=2)))
+    site.vanish("/a/3.html", 404)
+    site.vanish("/a/4.html", 410)
+    site.hits.clear()
+    time.sleep(1)  # last_seen counts seconds: let it move
+    run = crawl(site.base + "/", "--db", str(db_path), "-s", "ARCHIVE_RECRAWL_AFTER=0")
+
+    assert counts(run, "new", "changed", "unchanged", "not_modified", "gone", "failed", "skipped") == {
+        "new": 0, "changed": 1, "unchanged": 0, "not_modified": 2, "gone": 2, "failed": 0, "skipped": 0}
+    assert sorted(site.downloaded()) == ["/a/2.html"]              # the only article body downloaded
+    first = next(h for h in site.asked() if h.path == "/a/1.html")
+    assert (first.status, first.if_none_match) == (304, site.pages["/a/1.html"].etag)
+    with open_archive(db_path) as db:
+        after = by_path(db, site)
+        assert len(after) == 5                                       # nothing deleted
+        one = after["/a/1.html"]
+        assert one["last_seen"] > before["/a/1.html"]["last_seen"]    # a 304 moves last_seen ...
+        assert {k: one[k] for k in ("last_changed", "content_hash", "body_text", "status")} == {
+            k: before["/a/1.html"][k] for k in ("last_changed", "content_hash", "body_text", "status")}
+        assert db["raw_pages"].get(one["id"])["fetched_at"] == before["/a/1.html"]["last_seen"]  # ... only
+        two = after["/a/2.html"]
+        assert two["last_changed"] == two["last_seen"] > two["first_seen"]
+        assert "第2版的结尾" in two["body_text"]
+        revision, = db["revisions"].rows_where("article_id = ?", [two["id"]])
+        assert revision["content_hash"] == before["/a/2.html"]["content_hash"]
+        assert "第1版的结尾" in revision["body_text"] and revision["cause"] == "fetch"
+        assert (revision["first_seen"], revision["replaced_at"]) == (before["/a/2.html"]["last_changed"],
+                                                                     two["last_changed"])
+        assert "-这是第1版的结尾" in revision["diff"] and "+这是第2版的结尾" in revision["diff"]
+        assert db["revisions"].count == 1                            # unchanged pages write no revision
+        for path in ("/a/3.html", "/a/4.html"):
+            assert (after[path]["status"], after[path]["body_text"]) == ("gone", before[path]["body_text"])
+            assert after[path]["gone_at"] >= run["started_at"]
+        assert db["failures"].count == 0                             # gone is not a failure
+
+    site.restore("/a/3.html")
+    time.sleep(1)
+    third = crawl(site.base + "/", "--db", str(db_path), "-s", "ARCHIVE_RECRAWL_AFTER=0")
+    # /a/3 is back as it was: its ETag still matches, 304, and it is ok again
+    assert counts(third, "changed", "not_modified", "gone") == {"changed": 0, "not_modified": 4, "gone": 1}
+    with open_archive(db_path) as db:
+        again = by_path(db, site)
+        assert (again["/a/3.html"]["status"], again["/a/3.html"]["gone_at"]) == ("ok", None)
+        assert again["/a/4.html"]["gone_at"] == after["/a/4.html"]["gone_at"]  # the date it first went
+
+
+def test_articles_not_due_are_not_requested_until_the_sitemap_says_they_changed(site, tmp_path):
+    """Through a site profile: its recrawl_after decides; the sitemap's lastmod overrides it."""
+    db_path = tmp_path / "x.db"
+    paths = fill(site, 4, with_sitemap=True)
+    profile = tmp_path / "stone.toml"
+    profile.write_text(f'name = "stone"\nstart_urls = ["{site.base}/"]\nrecrawl_after = "7d"\n'
+                       "article_urls = ['/a/\\d+\\.html$']\n", encoding="utf-8")
+    assert crawl("--site", str(profile), "--db", str(db_path))["new"] == 4
+    with open_archive(db_path) as db:
+        before = by_path(db, site)
+
+    site.hits.clear()
+    quiet = crawl("--site", str(profile), "--db", str(db_path))
+    assert site.asked() == []                                        # no article requested at all
+    assert counts(quiet, "new", "changed", "unchanged", "not_modified", "skipped") == {
+        "new": 0, "changed": 0, "unchanged": 0, "not_modified": 0, "skipped": 4}
+    with open_archive(db_path) as db:
+        assert by_path(db, site) == before                           # not a byte of an article moved
+
+    site.put("/a/3.html", article_page("第3篇：旧书摊", paragraphs(3, version=2)))
+    now = datetime.now(timezone.utc) + timedelta(minutes=1)
+    site.put("/sitemap.xml", sitemap(site.base, {**dict.fromkeys(paths, "2020-01-01"),
+                                                 "/a/3.html": now.isoformat(timespec="seconds")}),
+             "application/xml")
+    site.hits.clear()
+    told = crawl("--site", str(profile), "--db", str(db_path))
+    assert [h.path for h in site.asked()] == ["/a/3.html"]
+    assert counts(told, "changed", "skipped") == {"changed": 1, "skipped": 3}
+    with open_archive(db_path) as db:
+        assert db["revisions"].count == 1
+
+
+def test_incremental_off_downloads_everything_again(site, tmp_path):
+    fill(site, 3)
+    crawl(site.base + "/", "--db", str(tmp_path / "x.db"))
+    site.hits.clear()
+    run = crawl(site.base + "/", "--db", str(tmp_path / "x.db"), "-s", "ARCHIVE_INCREMENTAL=false")
+    assert sorted(site.downloaded()) == ["/a/1.html", "/a/2.html", "/a/3.html"]
+    assert all(h.if_none_match is None for h in site.asked())
+    assert run["unchanged"] == 3
