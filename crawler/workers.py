@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,9 +49,22 @@ def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> A
 _profile = None  # the crawl's site profile, set once per worker process
 
 
-def _use_profile(profile) -> None:
+def _start_worker(profile, crawl_pid: int) -> None:
+    """Remember the crawl's profile; leave when the crawl process is gone.
+
+    A crawl killed outright (kill -9, OOM) cannot shut its pool down, and a
+    worker blocked on its task queue would wait forever: cron would pile them
+    up. So a worker leaves once it has been handed to another parent.
+    """
     global _profile
     _profile = profile
+    threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _analyse_with_profile(text: str, url: str, now: datetime | None) -> Analysis:
@@ -62,12 +78,11 @@ class PageAnalyser:
         self.profile = profile
         self.pool = None
         if processes > 0:
-            # forkserver: never fork the crawl's own process (threads, reactor);
-            # workers start from a clean server that has imported extraction once.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.workers"])
+            # spawn: never fork the crawl's own process (threads, reactor), and
+            # keep the workers its own children (see _start_worker).
+            context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(processes, mp_context=context,
-                                            initializer=_use_profile, initargs=(profile,))
+                                            initializer=_start_worker, initargs=(profile, os.getpid()))
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,52 @@ def test_max_pages_stops_the_crawl_and_still_counts_as_finished(minisite, tmp_pa
     assert run["status"] == "closespider_pagecount"
     db = read_db(tmp_path / "x.db")
     assert db["articles"].count < 3
+
+
+def descendants(root: int) -> set[int]:
+    parent = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    found, grew = set(), True
+    while grew:
+        grew = False
+        for pid, ppid in parent.items():
+            if (ppid == root or ppid in found) and pid not in found:
+                found.add(pid)
+                grew = True
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_killed_crawl_leaves_no_worker_processes(tmp_path):
+    from crawler.demosite.generate import build_site
+    from crawler.demosite.server import serve_directory
+
+    root = tmp_path / "site"
+    root.mkdir()
+    with serve_directory(root) as base:
+        build_site(root, pages=400, base_url=base)
+        crawl = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", base + "/",
+                                  "--db", str(tmp_path / "x.db")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(workers := descendants(crawl.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)  # wait for the page-analysis worker (and multiprocessing's resource tracker)
+        assert len(workers) >= 2
+        crawl.send_signal(signal.SIGKILL)
+        crawl.wait()
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)
