@@ -83,6 +83,7 @@ class PageAnalyser:
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(processes, mp_context=context,
                                             initializer=_start_worker, initargs=(profile, os.getpid()))
+            self.pool.submit(int)  # start the workers now: their start-up overlaps the crawl's
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):
