@@ -1,8 +1,13 @@
 """Shared fixtures: real HTTP servers on 127.0.0.1 and real `archive` runs."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,36 @@ def run_archive(*args: str, cwd=None, timeout=180) -> subprocess.CompletedProces
     """Run the `archive` command line in a fresh process, as a user (or cron) would."""
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(proc: subprocess.Popen, ready_url: str, log, timeout: float = 20):
+    """Wait until a started server answers `ready_url`; always stop it (and close its log) afterwards."""
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                log.seek(0)
+                assert proc.poll() is None and time.monotonic() < deadline, log.read()
+                time.sleep(0.1)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 @pytest.fixture

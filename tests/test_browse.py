@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +19,7 @@ import pytest
 
 from crawler.demosite.server import serve_directory
 from crawler.serve import metadata_for
-from tests.conftest import FIXTURES, run_archive
+from tests.conftest import FIXTURES, free_port, run_archive, serving
 from tests.oracle import like_scan
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -32,12 +30,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 # One- and two-character Chinese terms, English words, mixed, multi-term, a phrase.
 QUERIES = ["池", "化", "池化", "向量", "爬虫", "python", "crawler", "pooling", "Python爬虫",
            "池化 向量", "python 爬虫", '"machine learning"', "水池", "化学"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url, method="GET"):
@@ -74,24 +66,9 @@ def archive(tmp_path_factory):
                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                log.seek(0)
-                assert proc.poll() is None and time.monotonic() < deadline, log.read()
-                time.sleep(0.1)
-        yield {"base": base, "db": base + "/reading", "path": path}
+        with serving(proc, base + "/-/versions.json", log):
+            yield {"base": base, "db": base + "/reading", "path": path}
     finally:  # archive serve stops its Datasette on SIGTERM (checked below)
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
         with pytest.raises(OSError):   # the Datasette it ran is gone with it
             urllib.request.urlopen(base + "/-/versions.json", timeout=2)
 

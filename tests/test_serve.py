@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 
@@ -13,12 +11,7 @@ import sqlite_utils
 
 from crawler.serve import datasette_args, metadata_for, prepare_archive
 from pipelines.schema import TABLES, VIEWS, archive_columns, open_archive
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port, serving
 
 
 def get_json(url):
@@ -56,28 +49,11 @@ def datasette(tmp_path_factory):
     log = open(path.with_suffix(".log"), "w+")
     proc = subprocess.Popen(datasette_args(path, port=port), stdin=subprocess.PIPE,
                             stdout=log, stderr=subprocess.STDOUT, text=True)
-    try:
-        proc.stdin.write(json.dumps(metadata_for(path)))
-        proc.stdin.close()
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                get_json(base + "/-/versions.json")
-                break
-            except (urllib.error.URLError, ConnectionError):
-                log.seek(0)
-                assert proc.poll() is None and time.monotonic() < deadline, log.read()
-                time.sleep(0.1)
+    proc.stdin.write(json.dumps(metadata_for(path)))
+    proc.stdin.close()
+    base = f"http://127.0.0.1:{port}"
+    with serving(proc, base + "/-/versions.json", log, timeout=15):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_database_lists_every_table_and_view(datasette):

@@ -22,7 +22,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.failures import failure_item, from_failure, utc_now
 from crawler.items import ArticleItem, NotModifiedItem
-from crawler.profile import SiteProfile, load_profile
+from crawler.profile import load_profile
 from crawler.workers import PageAnalyser
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
