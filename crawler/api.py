@@ -108,12 +108,15 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
         ids = [row[0] for row in archive.execute(f"select id from articles {where} order by id", params)]
         for start in range(0, len(ids), batch_size):
             chunk = ids[start:start + batch_size]
-            for url, site_name, encoding, html_zlib in archive.execute(
-                    "select a.url, a.site, r.encoding, r.html_zlib from articles a join raw_pages r on r.article_id = a.id"
+            for url, site_name, encoding, fetched_at, html_zlib in archive.execute(
+                    "select a.url, a.site, r.encoding, r.fetched_at, r.html_zlib"
+                    " from articles a join raw_pages r on r.article_id = a.id"
                     f" where a.id in ({', '.join('?' * len(chunk))})", chunk).fetchall():
                 report["articles"] += 1
                 try:
-                    fields = extract_article(zlib.decompress(html_zlib), url, profiles.get(site_name), encoding=encoding)
+                    # relative dates ("3小时前") count back from when the page was fetched, not from today
+                    fields = extract_article(zlib.decompress(html_zlib), url, profiles.get(site_name),
+                                             encoding=encoding, now=datetime.fromisoformat(fetched_at))
                 except Exception:  # a page today's extractors cannot read keeps what it has
                     report["failed"] += 1
                     continue
