@@ -26,6 +26,8 @@ from functools import lru_cache
 from http import HTTPStatus
 from typing import Awaitable, Callable, Iterator
 
+from crawler.demosite.server import wait_for_interrupt
+
 OFFSITE = "http://elsewhere.example"
 
 # -- page bodies (text written for these tests) -------------------------------------
@@ -384,10 +386,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     with serve_faults(args.port) as site:
         print(f"fault site at {site.base}/ (Ctrl-C to stop)", flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+        wait_for_interrupt()
 
 
 if __name__ == "__main__":

@@ -101,10 +101,15 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     with serve_directory(args.root, args.host, args.port) as url:
         print(f"serving {args.root} at {url}/ (Ctrl-C to stop)", flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+        wait_for_interrupt()
+
+
+def wait_for_interrupt() -> None:
+    """Block a foreground server's main thread until Ctrl-C."""
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":
