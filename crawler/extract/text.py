@@ -12,7 +12,8 @@ from .rules import WORD_UNITS
 
 _WS = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+")
+# A word of any script written with spaces (Latin, Cyrillic, Greek, Hangul...): letters and digits, Han and kana left out.
+_WORD = re.compile(r"(?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[^\W_])+")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 BLOCK_TAGS = frozenset((
@@ -31,7 +32,7 @@ def clean(s: str | None) -> str:
 
 def units(s: str) -> float:
     """How much text `s` holds, comparable across Chinese and Latin scripts."""
-    return len(_HAN.findall(s)) + WORD_UNITS * len(_LATIN_WORD.findall(s))
+    return len(_HAN.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
 
 
 def han_share(s: str) -> tuple[int, int]:
