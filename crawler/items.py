@@ -58,5 +58,15 @@ class NotModifiedItem(scrapy.Item):
     fetched_at = scrapy.Field()     # ISO 8601 UTC
 
 
+class ListingItem(scrapy.Item):
+    """A fetched page judged not an article (crawler.extract.kind): followed, not archived; stored in `listings`."""
+
+    url = scrapy.Field()
+    kind = scrapy.Field()           # "listing" or "other" (neither article nor listing, e.g. a login form)
+    why = scrapy.Field()            # the cues that decided it, e.g. "6 full posts of one shape"
+    links = scrapy.Field()          # how many links the page holds (all offered to the crawl)
+    fetched_at = scrapy.Field()     # ISO 8601 UTC
+
+
 # Items that only say what became of a URL: no content to extract or hash.
-URL_OUTCOME_ITEMS = (FailureItem, NotModifiedItem)
+URL_OUTCOME_ITEMS = (FailureItem, NotModifiedItem, ListingItem)

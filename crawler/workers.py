@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from scrapy import signals
 
-from crawler.extract import extract_from_selector, page_kind
+from crawler.extract import extract_from_selector, page_verdict
 from crawler.parsing import html_selector
 
 
@@ -28,7 +28,8 @@ from crawler.parsing import html_selector
 class Analysis:
     """What one page holds for the crawl: its kind, and an item or the links to follow."""
 
-    kind: str                                       # "article" or "listing"
+    kind: str                                       # "article", "listing" or "other"
+    why: str = ""                                   # the cues that decided the kind
     item: dict | None = None                        # the extracted article (kind "article")
     links: list[str] = field(default_factory=list)  # every link on a listing, absolute
     error: str | None = None                        # why extraction failed, if it did
@@ -37,13 +38,13 @@ class Analysis:
 def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> Analysis:
     """Parse, classify and extract one decoded page fetched at `now`; never raises."""
     sel = html_selector(text)
-    kind = page_kind(sel, url, profile)
+    kind, why = page_verdict(sel, url, profile)
     if kind != "article":
-        return Analysis(kind, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
+        return Analysis(kind, why, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
     try:
-        return Analysis(kind, item=extract_from_selector(sel, url, profile, now=now))
+        return Analysis(kind, why, item=extract_from_selector(sel, url, profile, now=now))
     except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
-        return Analysis(kind, error=repr(exc))
+        return Analysis(kind, why, error=repr(exc))
 
 
 _profile = None  # the crawl's site profile, set once per worker process

@@ -16,6 +16,7 @@ TABLES = {
             "site": str, "start_urls": str, "fetched": int, "new": int,
             "changed": int, "unchanged": int, "failed": int, "settings": str,
             "not_modified": int, "gone": int, "skipped": int, "duration": float,
+            "listings": int,
         },
         pk="id",
     ),
@@ -84,6 +85,14 @@ TABLES = {
         pk="url",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),
+    "listings": dict(
+        columns={
+            "url": str, "kind": str, "why": str, "links": int,
+            "first_seen": str, "last_seen": str, "run_id": int,
+        },
+        pk="url",
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    ),
 }
 
 INDEXES = [
@@ -96,6 +105,7 @@ INDEXES = [
     ("articles", ["duplicate_of"], False),
     ("articles", ["status"], False),
     ("revisions", ["article_id", "replaced_at"], False),
+    ("listings", ["kind"], False),
 ]
 
 # Read-only views over the tables above, part of the same contract.
@@ -178,6 +188,7 @@ MIGRATIONS = [
     _add_tables_and_columns,  # 3: raw_pages.encoding_source, failures.seconds
     _add_search,              # 4: articles_fts, back-filled
     _add_tables_and_columns,  # 5: revisions, articles.gone_at, crawl_runs.not_modified/gone/skipped/duration
+    _add_tables_and_columns,  # 6: listings (fetched pages judged not articles), crawl_runs.listings
 ]
 
 

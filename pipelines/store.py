@@ -23,7 +23,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import FailureItem, NotModifiedItem
+from crawler.items import FailureItem, ListingItem, NotModifiedItem
 from pipelines import search
 from pipelines.clusters import Clusters
 from pipelines.dedupe import FingerprintScheme
@@ -50,7 +50,7 @@ RUN_SETTINGS = (
 )
 
 # crawl_runs columns counting what this run wrote.
-COUNTS = ("new", "changed", "unchanged", "not_modified", "gone", "failed")
+COUNTS = ("new", "changed", "unchanged", "not_modified", "gone", "failed", "listings")
 
 # An archived article answering one of these is gone (kept, marked), not a failure.
 GONE_STATUSES = (404, 410)
@@ -73,6 +73,15 @@ ON CONFLICT(url) DO UPDATE SET
 _LINKS_TO = "SELECT article_id, position, snippet FROM related_links WHERE url = ?"
 _RESOLVE_LINK = ("UPDATE related_links SET target_id = ?, snippet_mismatch = ? "
                  "WHERE article_id = ? AND position = ?")
+
+# Upsert of a page judged not an article: keeps when it was first seen so.
+_UPSERT_LISTING = """
+INSERT INTO listings (url, kind, why, links, first_seen, last_seen, run_id)
+VALUES (:url, :kind, :why, :links, :fetched_at, :fetched_at, :run_id)
+ON CONFLICT(url) DO UPDATE SET
+    kind = excluded.kind, why = excluded.why, links = excluded.links,
+    last_seen = excluded.last_seen, run_id = excluded.run_id
+"""
 
 # A 304 confirms the archived content: the article was seen, nothing else moves.
 _NOT_MODIFIED = """
@@ -100,12 +109,15 @@ def close_interrupted_runs(db: sqlite_utils.Database) -> int:
 
 
 class ArchiveWriter:
-    """Buffers article and failure dicts and writes them in batches.
+    """Buffers article, listing and failure dicts and writes them in batches.
 
     Articles are upserted by `url`: new (inserted), unchanged (same
     content_hash: only last_seen/run_id move), changed (the old content goes
     to `revisions`; columns, crumbs, related links and raw page replaced).
     A 304 only moves last_seen; a 404/410 on an archived URL marks it gone.
+    A page judged not an article is upserted into `listings`; a URL ends
+    in one place: archiving it removes its listings and failures rows,
+    listing it removes its failures row.
     Within one batch a later article for the same URL replaces an earlier
     one, and a URL archived in a batch loses its failures row even if it
     also failed in that batch. Re-extracted articles (`archive reparse`)
@@ -125,6 +137,7 @@ class ArchiveWriter:
         self._articles: dict[str, dict] = {}
         self._failures: list[dict] = []
         self._not_modified: dict[str, str] = {}   # url -> when the 304 came
+        self._listings: dict[str, dict] = {}
         self._started = time.monotonic()
 
     # -- run lifecycle ----------------------------------------------------
@@ -165,6 +178,14 @@ class ArchiveWriter:
         self._not_modified[item["url"]] = item.get("fetched_at") or utc_now()
         self._flush_when_full()
 
+    def add_listing(self, item: Mapping) -> None:
+        """Queue a ListingItem-shaped mapping: a fetched page followed, not archived."""
+        self._listings[item["url"]] = {
+            "url": item["url"], "kind": item.get("kind") or "listing", "why": item.get("why"),
+            "links": item.get("links"), "fetched_at": item.get("fetched_at") or utc_now(),
+        }
+        self._flush_when_full()
+
     def add_failure(self, item: Mapping) -> None:
         """Queue a FailureItem-shaped mapping."""
         self._failures.append({
@@ -176,19 +197,21 @@ class ArchiveWriter:
         self._flush_when_full()
 
     def _flush_when_full(self) -> None:
-        if len(self._articles) + len(self._failures) + len(self._not_modified) >= self.batch_size:
+        if len(self._articles) + len(self._failures) + len(self._not_modified) + len(self._listings) >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
         """Write the buffer in one transaction (a no-op when it is empty)."""
         articles, failures, not_modified = list(self._articles.values()), self._failures, self._not_modified
-        self._articles, self._failures, self._not_modified = {}, [], {}
-        if not articles and not failures and not not_modified:
+        listings = list(self._listings.values())
+        self._articles, self._failures, self._not_modified, self._listings = {}, [], {}, {}
+        if not articles and not failures and not not_modified and not listings:
             return
         with self.db.atomic():
             written = self._write_failures(failures)
             written["not_modified"] = self.db.conn.executemany(_NOT_MODIFIED, [
                 {"url": url, "fetched_at": at, "run_id": self.run_id} for url, at in not_modified.items()]).rowcount
+            written["listings"] = self._write_listings(listings)
             written.update(self._write_articles(articles))
             counts = {name: self.counts[name] + written.get(name, 0) for name in COUNTS}
             if self.run_id is not None:
@@ -207,6 +230,12 @@ class ArchiveWriter:
         self.db.conn.executemany(_MARK_GONE, gone)
         self.db.conn.executemany(_UPSERT_FAILURE, failed)
         return {"gone": len(gone), "failed": len(failed)}
+
+    def _write_listings(self, listings: list[dict]) -> int:
+        """Pages followed, not archived: upserted with why, their failures rows gone."""
+        self.db.conn.executemany(_UPSERT_LISTING, [{**row, "run_id": self.run_id} for row in listings])
+        self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(row["url"],) for row in listings])
+        return len(listings)
 
     def _write_articles(self, articles: list[dict]) -> dict[str, int]:
         """Upsert one batch of articles; returns how many were new/changed/unchanged."""
@@ -242,7 +271,8 @@ class ArchiveWriter:
             self.clusters.place(id_, a["row"]["content_hash"], a["fingerprint"])
             self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
         search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
-        self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
+        for table in ("failures", "listings"):
+            self.db.conn.executemany(f"DELETE FROM {table} WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
 
     def _keep_revisions(self, changed: list[tuple[int, dict]]) -> None:
@@ -391,6 +421,8 @@ class StorePipeline:
             self.writer.add_failure(ItemAdapter(item))
         elif isinstance(item, NotModifiedItem):
             self.writer.add_not_modified(ItemAdapter(item))
+        elif isinstance(item, ListingItem):
+            self.writer.add_listing(ItemAdapter(item))
         else:
             self.writer.add_article(ItemAdapter(item))
         return item

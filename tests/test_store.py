@@ -98,7 +98,8 @@ def test_unchanged_article_only_moves_last_seen(new_writer):
     before = first.db["articles"].get(1)
     second = run(new_writer, [article("http://example.com/1", fetched_at="2025-03-06T00:00:00+00:00")])
     after = second.db["articles"].get(1)
-    assert second.counts == {"new": 0, "changed": 0, "unchanged": 1, "not_modified": 0, "gone": 0, "failed": 0}
+    assert second.counts == {"new": 0, "changed": 0, "unchanged": 1, "not_modified": 0, "gone": 0, "failed": 0,
+                             "listings": 0}
     assert after["last_seen"] == "2025-03-06T00:00:00+00:00"
     assert after["run_id"] == second.run_id
     assert {k: after[k] for k in ("first_seen", "last_changed", "body_text")} == {
@@ -128,7 +129,8 @@ def test_rerunning_the_same_items_adds_no_rows(new_writer):
     before = counts(first.db)
     second = run(new_writer, items, batch_size=4)
     assert counts(second.db) == before
-    assert second.counts == {"new": 0, "changed": 0, "unchanged": 10, "not_modified": 0, "gone": 0, "failed": 0}
+    assert second.counts == {"new": 0, "changed": 0, "unchanged": 10, "not_modified": 0, "gone": 0, "failed": 0,
+                             "listings": 0}
 
 
 def test_duplicate_of_within_one_batch(new_writer):
@@ -183,6 +185,32 @@ def test_failures_upsert_then_clear_after_success(new_writer):
         "run_id": writer.run_id}
     writer = run(new_writer, [article("http://example.com/1")])
     assert writer.db["failures"].count == 0
+
+
+def listing(url, fetched_at, kind="listing", why="12 linked headings outweigh the body"):
+    return {"url": url, "kind": kind, "why": why, "links": 40, "fetched_at": fetched_at}
+
+
+def test_listings_upsert_count_per_run_and_end_where_the_url_ends(new_writer):
+    """A URL is in one place: a listing replaces its failure, an article replaces its listing."""
+    writer = run(new_writer, [], failures=[{"url": "http://example.com/2", "reason": "timeout"}])
+    writer = new_writer()
+    writer.add_listing(listing("http://example.com/", "2025-03-05T00:00:00+00:00"))
+    writer.add_listing(listing("http://example.com/2", "2025-03-05T00:00:00+00:00", "other", "a form of 4 fields"))
+    writer.finish_run("finished")
+    assert writer.db["failures"].count == 0
+    assert writer.db["crawl_runs"].get(writer.run_id)["listings"] == 2
+    writer = new_writer()
+    writer.add_listing(listing("http://example.com/", "2025-03-06T00:00:00+00:00", why="3 full posts of one shape"))
+    writer.finish_run("finished")
+    assert rows(writer.db, "SELECT url, kind, why, links, first_seen, last_seen, run_id FROM listings ORDER BY url") == [
+        ("http://example.com/", "listing", "3 full posts of one shape", 40,
+         "2025-03-05T00:00:00+00:00", "2025-03-06T00:00:00+00:00", writer.run_id),
+        ("http://example.com/2", "other", "a form of 4 fields", 40,
+         "2025-03-05T00:00:00+00:00", "2025-03-05T00:00:00+00:00", writer.run_id - 1)]
+    writer = run(new_writer, [article("http://example.com/2")])
+    assert rows(writer.db, "SELECT url FROM listings") == [("http://example.com/",)]
+    assert writer.db["crawl_runs"].get(writer.run_id)["listings"] == 0
 
 
 def test_crawl_runs_row_tracks_the_run(new_writer):

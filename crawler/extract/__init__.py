@@ -2,7 +2,8 @@
 
     extract_article(html, url, profile=None, *, encoding=None, now=None) -> dict
     extract_from_selector(sel, url, profile=None, *, now=None) -> dict
-    page_kind(sel, url, profile=None) -> "article" | "listing"
+    page_kind(sel, url, profile=None) -> "article" | "listing" | "other"
+    page_verdict(sel, url, profile=None) -> Verdict(kind, why)
 
 The spider passes response.selector so a page is parsed once. Every field is
 None (or [] for breadcrumbs/related) when the page does not have it; broken
@@ -23,7 +24,7 @@ from .body import find_body, trafilatura_body
 from .choice import TRUSTED, prefer_other, settled
 from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
-from .kind import kind_of
+from .kind import Verdict, kind_of
 from .markdown import to_markdown
 from .meta import find_author, find_canonical, find_language, find_published, meta_line
 from .page import Page, parse
@@ -32,7 +33,7 @@ from .sanitize import sanitize
 from .text import plain_text
 from .title import find_title, title_headings
 
-__all__ = ["FIELDS", "extract_article", "extract_from_selector", "page_kind"]
+__all__ = ["FIELDS", "extract_article", "extract_from_selector", "page_kind", "page_verdict"]
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,17 @@ def extract_from_selector(sel: Selector, url: str, profile=None, *, now: datetim
 
 
 def page_kind(sel: Selector, url: str, profile=None) -> str:
-    """"article" or "listing" (see crawler.extract.kind)."""
+    """"article", "listing" or "other" (see crawler.extract.kind)."""
+    return page_verdict(sel, url, profile).kind
+
+
+def page_verdict(sel: Selector, url: str, profile=None) -> Verdict:
+    """The page's kind and the cues that decided it; a page that breaks the rules is followed, not archived."""
     try:
         return kind_of(Page(sel, url, profile))
-    except Exception:
+    except Exception as exc:
         log.warning("page kind failed on %s", url, exc_info=True)
-        return "listing"
+        return Verdict("listing", f"page kind failed: {exc!r}")
 
 
 def _prose(tree, text: str) -> str:

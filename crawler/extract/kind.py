@@ -1,29 +1,133 @@
-"""Is a page an article or a listing? Decides what the spider extracts.
+"""Is a page an article, a listing, or neither? Decides what the spider archives.
 
-A profile's article URL patterns settle it when present. Otherwise what the
-page declares (JSON-LD Article types, og:type=article) counts, and then its
-shape: an article has a body candidate with enough prose and few links; a
-listing's text sits in linked entries (title + snippet) instead.
+A profile's article URL patterns settle it when present. Otherwise the
+page's evidence is weighed, most telling first: several full posts of one
+shape (a blog front page or archive) and linked headings that outweigh the
+body (a front page of teasers) make a listing whatever the page declares; a
+body that is a form is neither; then what the page declares (JSON-LD
+Article types, og:type=article) makes an article; then its shape: an article
+has a body with enough prose and few links, a listing's text sits in linked
+entries (title + snippet) or links, unless a long paragraph of its own
+stands beside them (a thread's reply tree, a related list under a short article).
+
+Every verdict carries the cues that decided it, so the archive can say why
+a page was not archived.
 """
 from __future__ import annotations
 
-from .body import find_body, score
+from typing import NamedTuple
+
+from .body import _own_text, find_body, score
 from .page import Page, xpath
-from .rules import ARTICLE_MAX_LINK_DENSITY, ARTICLE_MIN_UNITS, ARTICLE_TYPES, LISTING_MIN_LINKED_ITEMS
+from .rules import (
+    ARTICLE_MAX_LINK_DENSITY,
+    ARTICLE_MIN_PARAGRAPH_UNITS,
+    ARTICLE_MIN_UNITS,
+    ARTICLE_TYPES,
+    BODY_MIN_UNITS,
+    BODY_PARAGRAPHS,
+    BODY_TEXT_HOLDERS,
+    FORM_MAX_UNITS_PER_FIELD,
+    FORM_MIN_FIELDS,
+    LISTING_MAX_POST_SHARE,
+    LISTING_MIN_LINKED_ITEMS,
+    LISTING_MIN_POSTS,
+    LISTING_MIN_TEASERS,
+    LISTING_TEASER_RATIO,
+)
 from .text import units
 
+KINDS = ("article", "listing", "other")
 
-def kind_of(page: Page) -> str:
+_ENTRIES = xpath(".//li[.//a[@href]][not(.//li)]")
+_TEASERS = xpath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]")
+_FIELDS = xpath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
+                "concat(' ', @type, ' ')))] | .//textarea | .//select")
+_OUTSIDE_ENTRIES = xpath("not(ancestor::li)")
+
+
+class Verdict(NamedTuple):
+    kind: str   # one of KINDS
+    why: str    # the cues that decided it, for a person reading the archive
+
+
+def kind_of(page: Page) -> Verdict:
     verdict = page.profile.is_article_url(page.url) if page.profile is not None else None
     if verdict is not None:
-        return "article" if verdict else "listing"
-    if page.jsonld_of_type(ARTICLE_TYPES) or (page.meta("og:type") or "").lower() == "article":
-        return "article"
+        return Verdict("article" if verdict else "listing", "the site profile's article URL patterns")
+    declared = _declared(page)
     body, _ = find_body(page)
     if body is None:
-        return "listing"
+        return Verdict("article", declared) if declared else Verdict("listing", "no block of text")
     amount, link_density = score(body)
-    if amount < ARTICLE_MIN_UNITS or link_density > ARTICLE_MAX_LINK_DENSITY:
-        return "listing"
-    in_entries = sum(units(li.text_content()) for li in xpath(".//li[.//a[@href]][not(.//li)]")(body))
-    return "listing" if in_entries / amount > LISTING_MIN_LINKED_ITEMS else "article"
+    for cue in (_posts, _teasers, _form):
+        found = cue(page, body, amount)
+        if found is not None:
+            return found
+    if declared:
+        return Verdict("article", declared)
+    if amount < ARTICLE_MIN_UNITS:
+        return Verdict("listing", f"too little text ({amount:.0f} units)")
+    linked = _linked(body, amount, link_density)
+    if linked is None:
+        return Verdict("article", f"a block of {amount:.0f} units of prose")
+    longest = _longest_paragraph(body)
+    if longest < ARTICLE_MIN_PARAGRAPH_UNITS:
+        return Verdict("listing", linked)
+    return Verdict("article", f"a paragraph of {longest:.0f} units beside {linked}")
+
+
+def _declared(page: Page) -> str | None:
+    if page.jsonld_of_type(ARTICLE_TYPES):
+        return "declared an article (JSON-LD)"
+    if (page.meta("og:type") or "").lower() == "article":
+        return "declared an article (og:type)"
+    return None
+
+
+def _posts(page: Page, body, amount: float) -> Verdict | None:
+    """Several full posts of the body's shape, the body only the first: a blog front page or archive."""
+    shape = body.get("class")
+    if not shape:
+        return None
+    nested = set(body.iterancestors())
+    posts = [el for el in page.root.iter(body.tag)
+             if el.get("class") == shape and el not in nested and body not in set(el.iterancestors())]
+    texts = [amount if el is body else score(el)[0] for el in posts]
+    full = [t for t in texts if t >= BODY_MIN_UNITS]
+    if len(full) >= LISTING_MIN_POSTS and amount < LISTING_MAX_POST_SHARE * sum(full):
+        return Verdict("listing", f"{len(full)} full posts of one shape")
+    return None
+
+
+def _teasers(page: Page, body, amount: float) -> Verdict | None:
+    """Linked headings outweighing the body: a front page of teasers."""
+    headings = _TEASERS(page.root)
+    text = sum(units(h.text_content()) for h in headings)
+    if len(headings) >= LISTING_MIN_TEASERS and text >= LISTING_TEASER_RATIO * amount:
+        return Verdict("listing", f"{len(headings)} linked headings outweigh the body")
+    return None
+
+
+def _form(page: Page, body, amount: float) -> Verdict | None:
+    """A body of input fields and their labels (login, search, error page): neither article nor listing."""
+    fields = len(_FIELDS(body))
+    if fields >= FORM_MIN_FIELDS and amount < FORM_MAX_UNITS_PER_FIELD * fields:
+        return Verdict("other", f"a form of {fields} fields")
+    return None
+
+
+def _linked(body, amount: float, link_density: float) -> str | None:
+    """What makes the body look like a list of links, if anything."""
+    if link_density > ARTICLE_MAX_LINK_DENSITY:
+        return f"links holding {link_density:.0%} of the text"
+    in_entries = sum(units(li.text_content()) for li in _ENTRIES(body)) / amount
+    if in_entries > LISTING_MIN_LINKED_ITEMS:
+        return f"linked entries holding {in_entries:.0%} of the text"
+    return None
+
+
+def _longest_paragraph(body) -> float:
+    """The most unlinked text one paragraph outside the linked entries holds."""
+    return max((units(_own_text(el)) for el in body.iter(*BODY_PARAGRAPHS, *BODY_TEXT_HOLDERS)
+                if _OUTSIDE_ENTRIES(el)), default=0.0)

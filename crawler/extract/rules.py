@@ -121,8 +121,27 @@ WORD_UNITS = 2.5
 # Share of a candidate's text inside links above which it is navigation.
 BODY_MAX_LINK_DENSITY = 0.5
 ARTICLE_MAX_LINK_DENSITY = 0.3
-# Share of a candidate's text inside linked list items above which it is a listing.
+
+# --- page kind (crawler.extract.kind) ------------------------------------------
+
+# Share of a candidate's text inside linked list items above which it is a listing...
 LISTING_MIN_LINKED_ITEMS = 0.5
+# ...unless a paragraph this long sits outside them: the list is a reply tree
+# or related block under the article's own text.
+ARTICLE_MIN_PARAGRAPH_UNITS = 120
+# At least this many full posts of one shape (same tag and class as the body,
+# each with body-sized text), the first holding less than this share of their
+# text: a blog front page or archive, not an article made of its first post.
+LISTING_MIN_POSTS = 3
+LISTING_MAX_POST_SHARE = 0.5
+# At least this many linked headings (h2-h4) holding this many times the
+# body's text: a front page of teasers, whatever its og:type says.
+LISTING_MIN_TEASERS = 6
+LISTING_TEASER_RATIO = 3.0
+# A body with at least this many input fields and less text than this per
+# field is a form (login, search, error page): neither article nor listing.
+FORM_MIN_FIELDS = 3
+FORM_MAX_UNITS_PER_FIELD = 40
 
 # Elements dropped with their content wherever they appear in the body.
 DROP_TAGS = (

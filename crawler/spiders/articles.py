@@ -4,7 +4,8 @@ Discovery, in the order a site usually offers it: the sitemaps named in
 robots.txt (and /sitemap.xml), the start pages and the paginated listings
 they link to, and the related-article blocks inside articles. Which pages
 are articles is the site profile's call when it has URL patterns, else
-`crawler.extract.page_kind`'s. Listings are followed, never archived.
+`crawler.extract.page_kind`'s. Listings (and pages that are neither) are
+followed, never archived: a `ListingItem` records each one and why.
 Every request that fails ends as a `FailureItem`, so the archive says why:
 the middlewares in `crawler/middlewares` refuse what is not an HTML page,
 loops, traps and the like, and the errback records it. Archived articles
@@ -21,7 +22,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.failures import failure_item, from_failure, utc_now
-from crawler.items import ArticleItem, NotModifiedItem
+from crawler.items import ArticleItem, ListingItem, NotModifiedItem
 from crawler.profile import load_profile
 from crawler.workers import PageAnalyser
 
@@ -130,6 +131,8 @@ class ArticlesSpider(scrapy.Spider):
         page = await self.analyser.analyse(response.text, response.url, fetched_at)
         response.meta["page_kind"] = page.kind
         if page.kind != "article":
+            yield ListingItem(url=response.url, kind=page.kind, why=page.why, links=len(page.links),
+                              fetched_at=fetched_at.isoformat(timespec="seconds"))
             for request in self.follow(page.links):
                 yield request
             return
