@@ -1,0 +1,192 @@
+"""Page kind, one test per rule of crawler/extract/kind.py and its rows in rules.py.
+
+Each rule gets a page on either side of its threshold, so a row changed in
+rules.py moves the pages with it; the pages are small and written here.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from crawler.extract import page_kind, page_verdict, rules
+from crawler.extract.page import parse
+from crawler.extract.text import units
+from crawler.profile import SiteProfile
+
+URL = "http://blog.example.cn/2025/03/notes.html"
+# One sentence of each script, measured once so the pages scale with the rules.
+ZH = "周末把旧书架上的笔记重新整理了一遍，按年份装进纸盒，顺手记下每一本的来历。"
+EN = "We moved the old station clock back to the hall and wound it every Sunday morning. "
+
+
+def prose(at_least: float, sentence: str = ZH) -> str:
+    """Text of at least `at_least` units, in whole sentences."""
+    return sentence * math.ceil(at_least / units(sentence))
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def verdict(html: str, url: str = URL, profile=None):
+    return page_verdict(parse(html), url, profile)
+
+
+OG_ARTICLE = '<meta property="og:type" content="article">'
+JSONLD_POSTING = '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "x"}</script>'
+
+
+def entries(n: int, snippet: str = "短短一句摘要，说明这篇写了什么，又为什么值得一读。" * 2) -> str:
+    """Teasers: a linked title and a snippet each."""
+    return "<ul>" + "".join(
+        f'<li><a href="/2025/0{1 + i % 9}/p{i}.html">第{i}篇：标题</a><p>{snippet}</p></li>'
+        for i in range(n)) + "</ul>"
+
+
+def replies(n: int) -> str:
+    """A thread's reply tree: a linked reply title, its author and time each."""
+    return "<ul>" + "".join(
+        f'<li><a href="/thread.jsp?id={i}">回复：说得对，我家也有一个这样的纸盒</a>【读者{i}】03-0{1 + i % 9} 12:00</li>'
+        for i in range(n)) + "</ul>"
+
+
+# --- declared and plain articles ------------------------------------------------
+
+@pytest.mark.parametrize("head", [OG_ARTICLE, JSONLD_POSTING])
+def test_a_declared_article_is_an_article_however_short(head):
+    got = verdict(page(f"<article><h1>短讯</h1><p>{prose(rules.BODY_MIN_UNITS)}</p></article>", head))
+    assert got.kind == "article" and "declared" in got.why
+
+
+def test_article_min_units_separates_an_article_from_a_stub():
+    enough = prose(rules.ARTICLE_MIN_UNITS)
+    assert page_kind(parse(page(f"<h1>随笔</h1><div><p>{enough}</p></div>")), URL) == "article"
+    short = ZH * math.floor((rules.ARTICLE_MIN_UNITS - 1) / units(ZH))
+    assert units(short) >= rules.BODY_MIN_UNITS
+    got = verdict(page(f"<h1>随笔</h1><div><p>{short}</p></div>"))
+    assert got == ("listing", f"too little text ({units(short):.0f} units)")
+
+
+def test_words_of_every_spaced_script_count_as_text():
+    """Cyrillic and Hangul words weigh as Latin ones: a Russian or Korean article is long enough."""
+    for word in ("слово", "낱말", "λέξη", "word"):
+        assert units(f"{word} {word}") == 2 * rules.WORD_UNITS
+    russian = "Мы перенесли старые часы в зал и заводили их каждое воскресное утро. " * 8
+    assert page_kind(parse(page(f"<h1>Часы</h1><div><p>{russian}</p></div>")), URL) == "article"
+
+
+def test_no_block_of_text_is_a_listing():
+    assert verdict(page('<a href="/a">一</a> <a href="/b">二</a>')) == ("listing", "no block of text")
+
+
+def test_a_site_profile_settles_the_kind():
+    profile = SiteProfile(name="blog", start_urls=["http://blog.example.cn/"], article_urls=(re.compile(r"/\d{4}/\d\d/"),))
+    short = page("<p>目录</p>")
+    assert verdict(short, URL, profile) == ("article", "the site profile's article URL patterns")
+    assert verdict(short, "http://blog.example.cn/tags/", profile).kind == "listing"
+
+
+# --- linked entries and links ---------------------------------------------------
+
+def test_linked_entries_make_a_listing():
+    got = verdict(page(f"<h1>三月</h1><div>{entries(12)}</div>"))
+    assert got.kind == "listing" and got.why.startswith("linked entries holding")
+
+
+def test_link_density_over_article_max_makes_a_listing():
+    """Short lines, each a link and a few words (a link directory), with no paragraph of its own."""
+    between = (rules.ARTICLE_MAX_LINK_DENSITY + rules.BODY_MAX_LINK_DENSITY) / 2   # a body still, not an article
+    linked, plain = "旧书纸盒的来历" * 2, "旧书纸盒的来历" * round(2 * (1 - between) / between)
+    lines = "".join(f'<p><a href="/x{i}">{linked}</a>{plain}</p>' for i in range(12))
+    got = verdict(page(f"<div>{lines}</div>"))
+    assert got.kind == "listing" and got.why.startswith("links holding")
+
+
+def test_a_long_paragraph_beside_linked_entries_is_an_article():
+    """A forum post above its reply tree."""
+    own = prose(rules.ARTICLE_MIN_PARAGRAPH_UNITS)
+    got = verdict(page(f"<div><h2>主题：旧书的来历</h2><p>{own}</p>{replies(30)}</div>"))
+    assert got.kind == "article" and got.why.startswith("a paragraph of")
+    short = ZH * math.floor((rules.ARTICLE_MIN_PARAGRAPH_UNITS - 1) / units(ZH))
+    assert verdict(page(f"<div><h2>主题：旧书的来历</h2><p>{short}</p>{replies(30)}</div>")).kind == "listing"
+
+
+# --- several posts of one shape -------------------------------------------------
+
+def posts(n: int, first: float = 200, others: float = 200) -> str:
+    return "".join(
+        f'<div class="post"><h2><a href="/2025/03/p{i}.html">第{i}篇</a></h2>'
+        f'<div class="entry-content"><p>{prose(first if i == 0 else others)}</p></div></div>'
+        for i in range(n))
+
+
+def test_several_full_posts_make_a_listing_whatever_the_page_declares():
+    """A blog front page or monthly archive, not an article made of its first post."""
+    got = verdict(page(f"<h1>我的博客</h1>{posts(rules.LISTING_MIN_POSTS)}", OG_ARTICLE))
+    assert got == ("listing", f"{rules.LISTING_MIN_POSTS} full posts of one shape")
+
+
+def test_fewer_posts_than_listing_min_posts_stay_an_article():
+    assert page_kind(parse(page(posts(rules.LISTING_MIN_POSTS - 1))), URL) == "article"
+
+
+def test_a_first_post_over_listing_max_post_share_is_the_article():
+    """An article followed by short excerpts of the same shape (an author's other posts)."""
+    others = rules.BODY_MIN_UNITS
+    first = others * (rules.LISTING_MIN_POSTS - 1) * rules.LISTING_MAX_POST_SHARE / (1 - rules.LISTING_MAX_POST_SHARE) * 1.5
+    assert page_kind(parse(page(posts(rules.LISTING_MIN_POSTS, first, others))), URL) == "article"
+
+
+def test_posts_under_body_min_units_are_not_full_posts():
+    html = page(posts(1, 400) + "".join(f'<div class="entry-content"><p>短评{i}。</p></div>' for i in range(6)))
+    assert page_kind(parse(html), URL) == "article"
+
+
+# --- teasers ----------------------------------------------------------------------
+
+def teasers(n: int) -> str:
+    return "".join(f'<section><h3><a href="/2025/03/t{i}.html">{EN.strip()}</a></h3></section>' for i in range(n))
+
+
+def test_linked_headings_outweighing_the_body_make_a_listing_whatever_the_page_declares():
+    """A section front of teasers whose template says og:type=article."""
+    body = f'<article><p>{prose(rules.ARTICLE_MIN_UNITS, EN)}</p></article>'
+    n = max(rules.LISTING_MIN_TEASERS,
+            math.ceil(rules.LISTING_TEASER_RATIO * units(prose(rules.ARTICLE_MIN_UNITS, EN)) / units(EN)))
+    got = verdict(page(body + teasers(n), OG_ARTICLE))
+    assert got == ("listing", f"{n} linked headings outweigh the body")
+
+
+def test_a_related_grid_under_a_long_article_leaves_it_an_article():
+    body = f'<article><h1>Clock</h1><p>{prose(400, EN)}</p></article>'
+    assert page_kind(parse(page(body + teasers(rules.LISTING_MIN_TEASERS * 2), OG_ARTICLE)), URL) == "article"
+
+
+def test_fewer_teasers_than_listing_min_teasers_leave_the_declared_article():
+    body = f'<article><p>{prose(rules.BODY_MIN_UNITS, EN)}</p></article>'
+    assert page_kind(parse(page(body + teasers(rules.LISTING_MIN_TEASERS - 1), OG_ARTICLE)), URL) == "article"
+
+
+# --- forms ------------------------------------------------------------------------
+
+def form(fields: int, text: str) -> str:
+    inputs = "".join(f'<p>第{i}项 <input type="text" name="f{i}"></p>' for i in range(fields))
+    return f'<form action="/login"><div class="content"><p>{text}</p>{inputs}<input type="submit"></div></form>'
+
+
+def test_a_body_of_input_fields_is_neither_article_nor_listing():
+    """A login or error page: recorded as `other`, never archived."""
+    fields = rules.FORM_MIN_FIELDS + 1
+    got = verdict(page(form(fields, prose(rules.BODY_MIN_UNITS))))
+    assert got == ("other", f"a form of {fields} fields")
+
+
+def test_an_article_with_a_comment_form_is_an_article():
+    text = prose(rules.FORM_MAX_UNITS_PER_FIELD * rules.FORM_MIN_FIELDS + rules.ARTICLE_MIN_UNITS)
+    assert page_kind(parse(page(form(rules.FORM_MIN_FIELDS, text))), URL) == "article"
+
+
+def test_fewer_fields_than_form_min_fields_are_not_a_form():
+    assert page_kind(parse(page(form(rules.FORM_MIN_FIELDS - 1, prose(rules.ARTICLE_MIN_UNITS)))), URL) == "article"
