@@ -169,6 +169,26 @@ def test_fewer_teasers_than_listing_min_teasers_leave_the_declared_article():
     assert page_kind(parse(page(body + teasers(rules.LISTING_MIN_TEASERS - 1), OG_ARTICLE)), URL) == "article"
 
 
+def test_teaser_cards_making_up_the_body_are_not_its_own_text():
+    """A topic page: a heading, one line of intro, a grid of cards (linked heading + short snippet)."""
+    n = rules.LISTING_MIN_TEASERS + 2
+    cards = "".join(f'<div class="card"><h3><a href="/t{i}.html">第{i}篇：怎样挑一把顺手的螺丝刀</a></h3>'
+                    f"<p>批头材质最要紧。</p></div>" for i in range(n))
+    got = verdict(page(f"<h1>工具专题</h1><p>这里汇集了所有和工具有关的文章。</p><div>{cards}</div>", OG_ARTICLE))
+    assert got == ("listing", f"{n} linked headings and no body")
+    cards = cards.replace("批头材质最要紧。", "批头材质最要紧，握柄要防滑，长短各备一把。")
+    intro = "<p>这里汇集了所有和工具有关的文章，从入门用的螺丝刀到焊接用的烙铁，每一篇都写了挑选时的心得。</p>"
+    got = verdict(page(f"<h1>工具专题</h1><div>{intro}{cards}</div>", OG_ARTICLE))
+    assert got == ("listing", f"{n} linked headings outweigh the body")
+
+
+def test_linked_item_headings_of_a_list_heavy_article_leave_it_an_article():
+    """"Eight tools I use": each item a linked heading straight in the body and a paragraph about it."""
+    items = "".join(f'<h3><a href="/tools/{i}.html">工具{i}</a></h3><p>{prose(60)}</p>'
+                    for i in range(rules.LISTING_MIN_TEASERS + 2))
+    assert verdict(page(f'<h1>我常用的八样工具</h1><div class="text">{items}</div>')).kind == "article"
+
+
 # --- forms ------------------------------------------------------------------------
 
 def form(fields: int, text: str) -> str:

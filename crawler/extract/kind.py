@@ -57,15 +57,15 @@ def kind_of(page: Page) -> Verdict:
         return Verdict("article" if verdict else "listing", "the site profile's article URL patterns")
     declared = _declared(page)
     body, _ = find_body(page)
-    if body is None:
-        return Verdict("article", declared) if declared else Verdict("listing", "no block of text")
-    amount, link_density = score(body)
+    amount, link_density = score(body) if body is not None else (0.0, 1.0)
     for cue in (_posts, _teasers, _form):
         found = cue(page, body, amount)
         if found is not None:
             return found
     if declared:
         return Verdict("article", declared)
+    if body is None:
+        return Verdict("listing", "no block of text")
     if amount < ARTICLE_MIN_UNITS:
         return Verdict("listing", f"too little text ({amount:.0f} units)")
     linked = _linked(body, amount, link_density)
@@ -87,7 +87,7 @@ def _declared(page: Page) -> str | None:
 
 def _posts(page: Page, body, amount: float) -> Verdict | None:
     """Several full posts of the body's shape, the body only the first: a blog front page or archive."""
-    shape = body.get("class")
+    shape = body.get("class") if body is not None else None
     if not shape:
         return None
     nested = set(body.iterancestors())
@@ -101,17 +101,31 @@ def _posts(page: Page, body, amount: float) -> Verdict | None:
 
 
 def _teasers(page: Page, body, amount: float) -> Verdict | None:
-    """Linked headings outweighing the body: a front page of teasers."""
+    """Linked headings outweighing the body's own text: a front page of teasers.
+
+    A heading's card (its parent: heading + snippet, shorter than an
+    article) inside the body is not the body's own text; a heading straight
+    in the body (a list-heavy article's linked items) leaves its paragraphs
+    to the body, and a longer "card" is a post (see _posts).
+    """
     headings = _TEASERS(page.root)
+    if len(headings) < LISTING_MIN_TEASERS:
+        return None
     text = sum(units(h.text_content()) for h in headings)
-    if len(headings) >= LISTING_MIN_TEASERS and text >= LISTING_TEASER_RATIO * amount:
+    if body is None:
+        return Verdict("listing", f"{len(headings)} linked headings and no body")
+    around = set(body.iterancestors()) | {body}
+    cards = {h if h.getparent() in around else h.getparent() for h in headings}
+    inside = [c for c in cards if body in c.iterancestors() and not any(a in cards for a in c.iterancestors())]
+    own = amount - sum(u for u in (units(card.text_content()) for card in inside) if u < ARTICLE_MIN_UNITS)
+    if text >= LISTING_TEASER_RATIO * own:
         return Verdict("listing", f"{len(headings)} linked headings outweigh the body")
     return None
 
 
 def _form(page: Page, body, amount: float) -> Verdict | None:
     """A body of input fields and their labels (login, search, error page): neither article nor listing."""
-    fields = len(_FIELDS(body))
+    fields = len(_FIELDS(body)) if body is not None else 0
     if fields >= FORM_MIN_FIELDS and amount < FORM_MAX_UNITS_PER_FIELD * fields:
         return Verdict("other", f"a form of {fields} fields")
     return None

@@ -131,13 +131,15 @@ LISTING_MIN_LINKED_ITEMS = 0.5
 ARTICLE_MIN_PARAGRAPH_UNITS = 120
 # At least this many full posts of one shape (same tag and class as the body,
 # each with body-sized text), the first holding less than this share of their
-# text: a blog front page or archive, not an article made of its first post.
+# text (an article trailed by excerpts of its own shape holds more): a blog
+# front page or archive, not an article made of its first post.
 LISTING_MIN_POSTS = 3
-LISTING_MAX_POST_SHARE = 0.5
+LISTING_MAX_POST_SHARE = 0.6
 # At least this many linked headings (h2-h4) holding this many times the
-# body's text: a front page of teasers, whatever its og:type says.
+# body's own text (its text outside the headings' cards): a front page of
+# teasers, whatever its og:type says.
 LISTING_MIN_TEASERS = 6
-LISTING_TEASER_RATIO = 3.0
+LISTING_TEASER_RATIO = 2.0
 # A body with at least this many input fields and less text than this per
 # field is a form (login, search, error page): neither article nor listing.
 FORM_MIN_FIELDS = 3
