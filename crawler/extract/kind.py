@@ -3,9 +3,10 @@
 A profile's article URL patterns settle it when present. Otherwise the
 page's evidence is weighed, most telling first: several full posts of one
 shape (a blog front page or archive) and linked headings that outweigh the
-body (a front page of teasers) make a listing whatever the page declares; a
-body that is a form is neither; then what the page declares (JSON-LD
-Article types, og:type=article) makes an article; then its shape: an article
+body with no long paragraph anywhere (a front page of teasers) make a
+listing whatever the page declares; then what the page declares (JSON-LD
+Article types, og:type=article) makes an article; a body that is a form is
+neither; then its shape: an article
 has a body with enough prose and few links, a listing's text sits in linked
 entries (title + snippet) or links, unless a long paragraph of its own
 stands beside them (a thread's reply tree, a related list under a short article).
@@ -24,15 +25,14 @@ from .rules import (
     ARTICLE_MIN_PARAGRAPH_UNITS,
     ARTICLE_MIN_UNITS,
     ARTICLE_TYPES,
-    BODY_MIN_UNITS,
     BODY_PARAGRAPHS,
     BODY_TEXT_HOLDERS,
     FORM_MAX_UNITS_PER_FIELD,
     FORM_MIN_FIELDS,
-    LISTING_MAX_POST_SHARE,
     LISTING_MIN_LINKED_ITEMS,
     LISTING_MIN_POSTS,
     LISTING_MIN_TEASERS,
+    LISTING_POST_DOMINANCE,
     LISTING_TEASER_RATIO,
 )
 from .text import units
@@ -57,15 +57,18 @@ def kind_of(page: Page) -> Verdict:
         return Verdict("article" if verdict else "listing", "the site profile's article URL patterns")
     declared = _declared(page)
     body, _ = find_body(page)
-    amount, link_density = score(body) if body is not None else (0.0, 1.0)
-    for cue in (_posts, _teasers, _form):
+    if body is None:   # a declared article keeps its chance: trafilatura may still find its text
+        return Verdict("article", declared) if declared else Verdict("listing", "no block of text")
+    amount, link_density = score(body)
+    for cue in (_posts, _teasers):
         found = cue(page, body, amount)
         if found is not None:
             return found
     if declared:
         return Verdict("article", declared)
-    if body is None:
-        return Verdict("listing", "no block of text")
+    form = _form(body, amount)
+    if form is not None:
+        return form
     if amount < ARTICLE_MIN_UNITS:
         return Verdict("listing", f"too little text ({amount:.0f} units)")
     linked = _linked(body, amount, link_density)
@@ -86,16 +89,16 @@ def _declared(page: Page) -> str | None:
 
 
 def _posts(page: Page, body, amount: float) -> Verdict | None:
-    """Several full posts of the body's shape, the body only the first: a blog front page or archive."""
-    shape = body.get("class") if body is not None else None
-    if not shape:
+    """Several full posts of the body's shape, none dominant: a blog front page or archive."""
+    shape = body.get("class")
+    if not shape or amount < ARTICLE_MIN_UNITS:   # a generic block wrapper, not a post
         return None
     nested = set(body.iterancestors())
     posts = [el for el in page.root.iter(body.tag)
              if el.get("class") == shape and el not in nested and body not in set(el.iterancestors())]
-    texts = [amount if el is body else score(el)[0] for el in posts]
-    full = [t for t in texts if t >= BODY_MIN_UNITS]
-    if len(full) >= LISTING_MIN_POSTS and amount < LISTING_MAX_POST_SHARE * sum(full):
+    full = sorted((t for t in (amount if el is body else score(el)[0] for el in posts) if t >= ARTICLE_MIN_UNITS),
+                  reverse=True)
+    if len(full) >= LISTING_MIN_POSTS and full[0] < LISTING_POST_DOMINANCE * full[1]:
         return Verdict("listing", f"{len(full)} full posts of one shape")
     return None
 
@@ -109,11 +112,9 @@ def _teasers(page: Page, body, amount: float) -> Verdict | None:
     to the body, and a longer "card" is a post (see _posts).
     """
     headings = _TEASERS(page.root)
-    if len(headings) < LISTING_MIN_TEASERS:
+    if len(headings) < LISTING_MIN_TEASERS or _longest_paragraph(page.root) >= ARTICLE_MIN_PARAGRAPH_UNITS:
         return None
     text = sum(units(h.text_content()) for h in headings)
-    if body is None:
-        return Verdict("listing", f"{len(headings)} linked headings and no body")
     around = set(body.iterancestors()) | {body}
     cards = {h if h.getparent() in around else h.getparent() for h in headings}
     inside = [c for c in cards if body in c.iterancestors() and not any(a in cards for a in c.iterancestors())]
@@ -123,9 +124,9 @@ def _teasers(page: Page, body, amount: float) -> Verdict | None:
     return None
 
 
-def _form(page: Page, body, amount: float) -> Verdict | None:
+def _form(body, amount: float) -> Verdict | None:
     """A body of input fields and their labels (login, search, error page): neither article nor listing."""
-    fields = len(_FIELDS(body)) if body is not None else 0
+    fields = len(_FIELDS(body))
     if fields >= FORM_MIN_FIELDS and amount < FORM_MAX_UNITS_PER_FIELD * fields:
         return Verdict("other", f"a form of {fields} fields")
     return None

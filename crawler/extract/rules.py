@@ -130,14 +130,16 @@ LISTING_MIN_LINKED_ITEMS = 0.5
 # or related block under the article's own text.
 ARTICLE_MIN_PARAGRAPH_UNITS = 120
 # At least this many full posts of one shape (same tag and class as the body,
-# each with body-sized text), the first holding less than this share of their
-# text (an article trailed by excerpts of its own shape holds more): a blog
-# front page or archive, not an article made of its first post.
+# each of article size), none of them this many times longer than every
+# other (that one is the article, the rest excerpts of the site's other
+# posts): a blog front page or archive, not an article made of its first post.
 LISTING_MIN_POSTS = 3
-LISTING_MAX_POST_SHARE = 0.6
+LISTING_POST_DOMINANCE = 3.0
 # At least this many linked headings (h2-h4) holding this many times the
-# body's own text (its text outside the headings' cards): a front page of
-# teasers, whatever its og:type says.
+# body's own text (its text outside the headings' cards), and no paragraph
+# of ARTICLE_MIN_PARAGRAPH_UNITS anywhere on the page (the body found may be
+# a fragment; an article's own paragraphs are long): a front page of teasers,
+# whatever its og:type says.
 LISTING_MIN_TEASERS = 6
 LISTING_TEASER_RATIO = 2.0
 # A body with at least this many input fields and less text than this per
