@@ -77,6 +77,16 @@ def test_words_of_every_spaced_script_count_as_text():
     assert page_kind(parse(page(f"<h1>Часы</h1><div><p>{russian}</p></div>")), URL) == "article"
 
 
+def test_a_lone_long_paragraph_is_an_article_though_no_body_was_found():
+    """Body detection can miss an article (text in odd containers); one long paragraph still shows it."""
+    story = f"<p>{prose(rules.ARTICLE_MIN_LONE_PARAGRAPH_UNITS)}</p>"
+    links = "".join(f'<a href="/x{i}">{ZH}</a>' for i in range(40))   # beside it: no block qualifies
+    got = verdict(page(f"<div>{links}{story}</div>"))
+    assert got.kind == "article" and got.why.startswith("a paragraph of")
+    short = f"<p>{ZH * math.floor((rules.ARTICLE_MIN_LONE_PARAGRAPH_UNITS - 1) / units(ZH))}</p>"
+    assert verdict(page(f"<div>{links}{short}</div>")).kind == "listing"
+
+
 def test_no_block_of_text_is_a_listing_unless_declared_an_article():
     """A declared article whose body we cannot find may still be found by trafilatura: never dropped for that."""
     links = page('<a href="/a">一</a> <a href="/b">二</a>' + teasers_zh(rules.LISTING_MIN_TEASERS))
@@ -132,6 +142,14 @@ def posts(n: int, first: float = 200, others: float = 200) -> str:
 def test_several_full_posts_make_a_listing_whatever_the_page_declares():
     """A blog front page or monthly archive, not an article made of its first post."""
     got = verdict(page(f"<h1>我的博客</h1>{posts(rules.LISTING_MIN_POSTS)}", OG_ARTICLE))
+    assert got == ("listing", f"{rules.LISTING_MIN_POSTS} full posts of one shape")
+
+
+def test_several_article_elements_of_excerpts_make_a_listing():
+    """A front page of <article> excerpts, no class needed: the element says what each one is."""
+    excerpts = "".join(f'<article><h2><a href="/p{i}.html">第{i}篇</a></h2><p>{prose(rules.ARTICLE_MIN_UNITS)}</p></article>'
+                       for i in range(rules.LISTING_MIN_POSTS))
+    got = verdict(page(f"<main>{excerpts}</main>"))
     assert got == ("listing", f"{rules.LISTING_MIN_POSTS} full posts of one shape")
 
 

@@ -22,6 +22,7 @@ from .body import _own_text, find_body, score
 from .page import Page, xpath
 from .rules import (
     ARTICLE_MAX_LINK_DENSITY,
+    ARTICLE_MIN_LONE_PARAGRAPH_UNITS,
     ARTICLE_MIN_PARAGRAPH_UNITS,
     ARTICLE_MIN_UNITS,
     ARTICLE_TYPES,
@@ -58,7 +59,7 @@ def kind_of(page: Page) -> Verdict:
     declared = _declared(page)
     body, _ = find_body(page)
     if body is None:   # a declared article keeps its chance: trafilatura may still find its text
-        return Verdict("article", declared) if declared else Verdict("listing", "no block of text")
+        return Verdict("article", declared) if declared else _lone_paragraph(page, "no block of text")
     amount, link_density = score(body)
     for cue in (_posts, _teasers):
         found = cue(page, body, amount)
@@ -70,7 +71,7 @@ def kind_of(page: Page) -> Verdict:
     if form is not None:
         return form
     if amount < ARTICLE_MIN_UNITS:
-        return Verdict("listing", f"too little text ({amount:.0f} units)")
+        return _lone_paragraph(page, f"too little text ({amount:.0f} units)")
     linked = _linked(body, amount, link_density)
     if linked is None:
         return Verdict("article", f"a block of {amount:.0f} units of prose")
@@ -78,6 +79,14 @@ def kind_of(page: Page) -> Verdict:
     if longest < ARTICLE_MIN_PARAGRAPH_UNITS:
         return Verdict("listing", linked)
     return Verdict("article", f"a paragraph of {longest:.0f} units beside {linked}")
+
+
+def _lone_paragraph(page: Page, listing: str) -> Verdict:
+    """An article whose body was not found, if one long paragraph shows it; else a listing for `listing`."""
+    longest = _longest_paragraph(page.root)
+    if longest >= ARTICLE_MIN_LONE_PARAGRAPH_UNITS:
+        return Verdict("article", f"a paragraph of {longest:.0f} units, though {listing}")
+    return Verdict("listing", listing)
 
 
 def _declared(page: Page) -> str | None:
@@ -91,7 +100,7 @@ def _declared(page: Page) -> str | None:
 def _posts(page: Page, body, amount: float) -> Verdict | None:
     """Several full posts of the body's shape, none dominant: a blog front page or archive."""
     shape = body.get("class")
-    if not shape or amount < ARTICLE_MIN_UNITS:   # a generic block wrapper, not a post
+    if not (shape or body.tag == "article") or amount < ARTICLE_MIN_UNITS:   # a block wrapper, not a post
         return None
     nested = set(body.iterancestors())
     posts = [el for el in page.root.iter(body.tag)

@@ -129,6 +129,9 @@ LISTING_MIN_LINKED_ITEMS = 0.5
 # ...unless a paragraph this long sits outside them: the list is a reply tree
 # or related block under the article's own text.
 ARTICLE_MIN_PARAGRAPH_UNITS = 120
+# A page whose body we cannot find, or find too short, is still an article
+# when one paragraph somewhere holds this much text (body detection missed it).
+ARTICLE_MIN_LONE_PARAGRAPH_UNITS = 240
 # At least this many full posts of one shape (same tag and class as the body,
 # each of article size), none of them this many times longer than every
 # other (that one is the article, the rest excerpts of the site's other
