@@ -192,6 +192,14 @@ def test_linked_headings_outweighing_the_body_make_a_listing_whatever_the_page_d
     assert got == ("listing", f"{n} linked headings outweigh the body")
 
 
+def test_a_short_story_in_a_content_container_amid_many_teasers_is_an_article():
+    """A four-paragraph wire story on a news site whose every page shows dozens of teasers."""
+    story = f'<div class="{rules.BODY_CONTAINERS[1].split(",")[0].lstrip(".")}">{short_paragraphs(rules.ARTICLE_MIN_UNITS)}</div>'
+    n = 6 * rules.LISTING_MIN_TEASERS
+    got = verdict(page(f"<h1>Clock</h1>{story}{teasers(n)}"))
+    assert got.kind == "article" and got.why.startswith("a block of")
+
+
 def test_a_long_paragraph_anywhere_stops_the_teaser_rule():
     """The body found may be a fragment of the article; the article's own long paragraph still shows."""
     fragment = f"<article>{short_paragraphs(rules.ARTICLE_MIN_UNITS)}</article>"

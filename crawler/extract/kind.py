@@ -2,9 +2,10 @@
 
 A profile's article URL patterns settle it when present. Otherwise the
 page's evidence is weighed, most telling first: several full posts of one
-shape (a blog front page or archive) and linked headings that outweigh the
-body with no long paragraph anywhere (a front page of teasers) make a
-listing whatever the page declares; then what the page declares (JSON-LD
+shape (a blog front page or archive) and linked headings that outweigh a
+body found outside the content containers, with no long paragraph
+anywhere (a front page of teasers), make a listing whatever the page
+declares; then what the page declares (JSON-LD
 Article types, og:type=article) makes an article; a body that is a form is
 neither; then its shape: an article
 has a body with enough prose and few links, a listing's text sits in linked
@@ -45,6 +46,7 @@ _TEASERS = xpath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]")
 _FIELDS = xpath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
                 "concat(' ', @type, ' ')))] | .//textarea | .//select")
 _OUTSIDE_ENTRIES = xpath("not(ancestor::li)")
+_MARKED = ("container", "profile")   # bodies the page or its profile marks as the article's text
 
 
 class Verdict(NamedTuple):
@@ -57,14 +59,13 @@ def kind_of(page: Page) -> Verdict:
     if verdict is not None:
         return Verdict("article" if verdict else "listing", "the site profile's article URL patterns")
     declared = _declared(page)
-    body, _ = find_body(page)
+    body, how = find_body(page)
     if body is None:   # a declared article keeps its chance: trafilatura may still find its text
         return Verdict("article", declared) if declared else _lone_paragraph(page, "no block of text")
     amount, link_density = score(body)
-    for cue in (_posts, _teasers):
-        found = cue(page, body, amount)
-        if found is not None:
-            return found
+    found = _posts(page, body, amount) or (_teasers(page, body, amount) if how not in _MARKED else None)
+    if found is not None:
+        return found
     if declared:
         return Verdict("article", declared)
     form = _form(body, amount)

@@ -142,7 +142,8 @@ LISTING_POST_DOMINANCE = 3.0
 # body's own text (its text outside the headings' cards), and no paragraph
 # of ARTICLE_MIN_PARAGRAPH_UNITS anywhere on the page (the body found may be
 # a fragment; an article's own paragraphs are long): a front page of teasers,
-# whatever its og:type says.
+# whatever its og:type says. Not when the body is a content container
+# (BODY_CONTAINERS): a short news story amid a site's many teasers.
 LISTING_MIN_TEASERS = 6
 LISTING_TEASER_RATIO = 2.0
 # A body with at least this many input fields and less text than this per
