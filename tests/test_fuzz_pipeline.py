@@ -23,7 +23,7 @@ from crawler.extract import FIELDS, _fill
 from crawler.extract.kind import KINDS, kind_of
 from crawler.extract.page import Page
 from crawler.failures import Refused
-from crawler.items import ArticleItem, FailureItem
+from crawler.items import ArticleItem, FailureItem, ListingItem
 from crawler.middlewares.content import refusal
 from crawler.middlewares.encoding import EncodingMiddleware, decide_encoding
 from crawler.parsing import html_selector
@@ -115,9 +115,12 @@ def test_a_fuzzed_page_ends_as_items_or_a_recorded_failure(body, content_type):
         assert isinstance(refused, Refused) and refused.reason in ("empty", "not_html")
         return
     for output in asyncio.run(collected(spider.parse(response))):
-        assert isinstance(output, (ArticleItem, FailureItem, Request))
+        assert isinstance(output, (ArticleItem, FailureItem, ListingItem, Request))
         if isinstance(output, ArticleItem):
             item = dedupe.process_item(normalize.process_item(output))
             assert item["body_text"] and item["content_hash"]
         elif isinstance(output, FailureItem):
             assert output["reason"] == "extract_error"
+        elif isinstance(output, ListingItem):
+            item = dedupe.process_item(normalize.process_item(output))
+            assert item["kind"] in KINDS and item["why"]
