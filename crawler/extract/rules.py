@@ -244,9 +244,35 @@ CODE_LINE_BLOCKS = (
 
 # --- title ---------------------------------------------------------------
 
-# "<title>Post - Site</title>": the separators before a site-name suffix.
-TITLE_SUFFIX_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", "｜", "|", "_", " · ")
-TITLE_SUFFIX_MAX_CHARS = 40
+# Separators between a headline and the site name or section glued to it in
+# <title>/og:title ("Post - Site", "标题_频道_站名", "Site » Post"). Rows
+# with spaces split only where written so; a bare one splits unless both of
+# its neighbours are Latin letters or digits ("snake_case", "Node-RED").
+TITLE_SEPARATORS = (
+    " - ", " -- ", " | ", " || ", " – ", " — ", " :: ", " » ", " « ", " · ", " / ", " > ",
+    "｜", "——", "--", "__", "::", "»", "|", "_", "-", "—", "–", ">", "<",
+)
+# Where a shown headline may end inside a declared title: the rest of it
+# (site name, section) starts after one of these (or any separator above).
+TITLE_BOUNDARY_CHARS = ":：|｜-–—_»«·/<>()（）[]【】《》〖〗"
+# Headings inside these are page furniture, not the headline (CSS).
+TITLE_FURNITURE = ("nav", "footer", "aside", "[role=navigation]", "[aria-hidden=true]")
+# Classes that hide an element from sight (screen-reader text, hidden logos).
+TITLE_HIDDEN_CLASSES = frozenset((
+    "aural", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
+    "element-invisible", "hidden", "hide", "u-hidden", "is-hidden", "offscreen",
+))
+# <meta> keys naming the site, an affix of the declared titles.
+SITE_NAME_META_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+# A heading's first part set apart as a kicker ("<span>Opinion</span> ...",
+# "<strong>Deutschlandtakt</strong> Flixbus ..."): at most this many
+# characters, shorter than the headline after it, which starts like a
+# sentence (not lower-case: "<b>How</b> to ..." is styling, not a kicker).
+KICKER_MAX_CHARS = 40
+# Punctuation between a kicker and the headline, dropped with it.
+KICKER_SEPARATORS = ":：|｜-–—•·»/ "
+# Shortest shown text (characters) that may stand for a declared title.
+TITLE_MIN_CHARS = 4
 
 # --- dates, author, language ------------------------------------------------
 
