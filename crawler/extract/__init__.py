@@ -25,7 +25,8 @@ from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
 from .kind import kind_of
 from .markdown import to_markdown
-from .meta import find_author, find_canonical, find_language, find_published, meta_line
+from .authors import find_author
+from .meta import find_canonical, find_language, find_published, meta_line
 from .page import Page, parse
 from .related import find_related
 from .sanitize import sanitize
@@ -101,5 +102,5 @@ def _fill(item: dict, page: Page) -> None:
         item["body_markdown"] = to_markdown(tree)
     line = meta_line(title_el, body)
     item["published_at"], item["date_source"] = find_published(page, line)
-    item["author"] = find_author(page, line)
+    item["author"] = find_author(page, line, item["body_text"] or "")
     item["language"] = find_language(page, item["body_text"] or title or "")
