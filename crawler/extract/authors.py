@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .page import Page
+from .page import Page, xpath
 from .rules import (
     ARTICLE_TYPES,
     AUTHOR_HAN_NAME_CHARS,
@@ -49,6 +49,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HAN_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+(?:[·・•][\u3400-\u4dbf\u4e00-\u9fff]+)*$")
 _WORD = re.compile(r"^[^\W\d_]+(?:['’.-][^\W\d_]*)*\.?$")
 _NOT_NAME = re.compile(r"@|://|www\.|\.(?:com|net|org|cn|de|fr|uk|ru|io|info|co)\b|\d", re.I)
+_REL_AUTHOR = xpath('//a[contains(concat(" ", @rel, " "), " author ")] | //*[@itemprop="author"]')
 _BYLINE_TAIL = 200  # characters of the body's first and last line searched for "（记者 X）"
 
 
@@ -92,12 +93,11 @@ def _starts_byline(text: str, at: int) -> bool:
 
 
 def _markup(page: Page) -> list[str]:
-    """Bylines in markup: rel=author, itemprop=author, a byline or author class (first of each)."""
+    """Bylines in markup: the first rel/itemprop=author element, the first byline or author class."""
     found = []
-    for query in ('//*[contains(concat(" ", @rel, " "), " author ") or @itemprop="author"]', "//*[@class or @id]"):
-        for el in page.root.xpath(query):
-            if query.startswith("//*[@class") and not _byline_markup(el):
-                continue
+    marked = [_REL_AUTHOR(page.root), page.classed(_byline_class)]
+    for elements in marked:
+        for el in elements:
             names = el.xpath('.//*[@itemprop="name"]')
             value = clean((names[0] if names else el).text_content()) or clean(el.get("content"))
             if value and len(value) <= 120:
@@ -106,13 +106,11 @@ def _markup(page: Page) -> list[str]:
     return found
 
 
-def _byline_markup(el) -> bool:
-    for token in f"{el.get('class') or ''} {el.get('id') or ''}".lower().split():
-        words = re.split(r"[_-]+", token)
-        if words[-1] in AUTHOR_MARKUP_WORDS or (
-                len(words) > 1 and words[-2] in AUTHOR_MARKUP_WORDS and words[-1] in AUTHOR_MARKUP_NAME_WORDS):
-            return True
-    return False
+def _byline_class(token: str) -> bool:
+    """Does a class token mark a byline ("post-author", "byline", "author-name"; not "author-bio")?"""
+    words = re.split(r"[_-]+", token.lower())
+    return words[-1] in AUTHOR_MARKUP_WORDS or (
+        len(words) > 1 and words[-2] in AUTHOR_MARKUP_WORDS and words[-1] in AUTHOR_MARKUP_NAME_WORDS)
 
 
 def _listed(value) -> list:

@@ -135,6 +135,12 @@ class Page:
                 index.setdefault(("id", id_), []).append((pos, el))
         return index
 
+    def classed(self, test) -> list:
+        """Elements with a class token `test` accepts, in document order (answered from the index)."""
+        found = {pos: el for (kind, token), els in self._class_id_index.items() if kind == "class" and test(token)
+                 for pos, el in els}
+        return [found[pos] for pos in sorted(found)]
+
     @cached_property
     def text(self) -> str:
         """All the page's text, scripts included: a cheap check before a costly search for a word."""

@@ -255,8 +255,12 @@ TITLE_SEPARATORS = (
 # Where a shown headline may end inside a declared title: the rest of it
 # (site name, section) starts after one of these (or any separator above).
 TITLE_BOUNDARY_CHARS = ":：|｜-–—_»«·/<>()（）[]【】《》〖〗"
-# Headings inside these are page furniture, not the headline (CSS).
-TITLE_FURNITURE = ("nav", "footer", "aside", "[role=navigation]", "[aria-hidden=true]")
+# Headings inside these are page furniture, not the headline: tags, roles,
+# and class or id words (split on - and _) of a trail, whose last crumb
+# often repeats the headline in an h1.
+TITLE_FURNITURE_TAGS = frozenset(("nav", "footer", "aside"))
+TITLE_FURNITURE_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary"))
+TITLE_FURNITURE_WORDS = frozenset(("breadcrumb", "breadcrumbs", "crumb", "crumbs", "breadcrumblist"))
 # Classes that hide an element from sight (screen-reader text, hidden logos).
 TITLE_HIDDEN_CLASSES = frozenset((
     "aural", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
@@ -321,7 +325,7 @@ AUTHOR_TEXT_LABELS = (
     "View all posts by", "All posts by", "Written by", "Posted by", "Words by", "Reported by", "Story by", "By", "Author", "Autorin", "Autor",
     "Von", "Par", "Auteur", "Por", "Di", "Door", "Av", "Af", "Автор",
 )
-# Class or id tokens marking the element that holds the byline: a token whose
+# Class tokens marking the element that holds the byline: a token whose
 # last word (split on - and _) is one of these, or whose last word is in
 # AUTHOR_MARKUP_NAME_WORDS after one of these ("post-author", "byline",
 # "author-name"; not "author-bio" or "author-social", an author box's parts).

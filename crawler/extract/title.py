@@ -28,12 +28,13 @@ from lxml import etree
 from .page import Page
 from .rules import (
     ARTICLE_TYPES,
-    BREADCRUMB_CONTAINERS,
     KICKER_MAX_CHARS,
     KICKER_SEPARATORS,
     SITE_NAME_META_KEYS,
     TITLE_BOUNDARY_CHARS,
-    TITLE_FURNITURE,
+    TITLE_FURNITURE_ROLES,
+    TITLE_FURNITURE_TAGS,
+    TITLE_FURNITURE_WORDS,
     TITLE_HIDDEN_CLASSES,
     TITLE_MIN_CHARS,
     TITLE_SEPARATORS,
@@ -44,6 +45,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
                        "«": '"', "»": '"', "…": "...", "\u00a0": " ", "\u3000": " "})
 _LATIN = re.compile("[A-Za-z]")
+_WORD_SPLIT = re.compile("[-_]")
 _SKIP = frozenset(("script", "style", "noscript", "template", "title", "head", "meta", "option", "select", "textarea"))
 
 
@@ -53,15 +55,14 @@ def find_title(page: Page) -> tuple[str | None, object | None]:
     if picked:
         return picked, page.picked("title")
     declared = _declared(page)
-    headings = [(h, _heading_text(h)) for h in page.root.iter(*_HEADINGS)]
-    headings = [(h, t) for h, t in headings if t and not _furniture(page, h)]
     site = _site_names(page)
-    headings = [(h, t) for h, t in headings if t.casefold() not in site]
-    agreeing = [(h, t) for h, t in headings if _agrees_any(t, declared)]
-    if agreeing:  # h1 before h2 ..., then the longest (a logo h1 may agree with the site-name part)
-        h, t = min(agreeing, key=lambda ht: (ht[0].tag, -len(ht[1])))
-        return t, h
-    h1 = next(((h, t) for h, t in headings if h.tag == "h1"), None)
+    headings = [(h, t) for h in page.root.iter(*_HEADINGS) if (t := _heading_text(h)) and t.casefold() not in site]
+    agreeing = sorted(((h, t) for h, t in headings if _agrees_any(t, declared)),
+                      key=lambda ht: (ht[0].tag, -len(ht[1])))  # h1 before h2 ..., then the longest
+    for h, t in agreeing:
+        if not _furniture(page, h):
+            return t, h
+    h1 = next(((h, t) for h, t in headings if h.tag == "h1" and not _furniture(page, h)), None)
     shown = _shown(page, declared, site) if declared else None
     if h1 and not (shown and len(shown[1]) > len(h1[1]) and not _agrees_any(h1[1], declared, strict=False)):
         return h1[1], h1[0]
@@ -99,22 +100,21 @@ def _site_names(page: Page) -> set[str]:
     return names
 
 
+@lru_cache(maxsize=4096)
 def _fold(s: str) -> str:
     """Text as compared: NFKC, case-folded, quotes and ellipses unified, spaces collapsed."""
     return clean(unicodedata.normalize("NFKC", s).translate(_FOLD)).casefold()
 
 
+_SEPARATORS = re.compile("(?:%s)|(?<![A-Za-z0-9])(?:%s)|(?:%s)(?![A-Za-z0-9])" % (
+    "|".join(re.escape(s) for s in TITLE_SEPARATORS if s != s.strip()),
+    *["|".join(re.escape(s) for s in TITLE_SEPARATORS if s == s.strip())] * 2))
+
+
 @lru_cache(maxsize=4096)
-def _separator_re() -> re.Pattern:
-    spaced = [re.escape(s) for s in TITLE_SEPARATORS if s != s.strip()]
-    bare = [re.escape(s) for s in TITLE_SEPARATORS if s == s.strip()]
-    return re.compile("(?:%s)|(?<![A-Za-z0-9])(?:%s)|(?:%s)(?![A-Za-z0-9])" % (
-        "|".join(spaced), "|".join(bare), "|".join(bare)))
-
-
-def segments(title: str) -> list[str]:
+def segments(title: str) -> tuple[str, ...]:
     """`title` split at its separators ("A - B_C" -> [A, B, C]), empty parts dropped."""
-    return [clean(p) for p in _separator_re().split(title) if clean(p)]
+    return tuple(clean(p) for p in _SEPARATORS.split(title) if clean(p))
 
 
 def headline_part(title: str, site: set[str] = frozenset()) -> str:
@@ -160,7 +160,7 @@ def _cut(rest: str, end: bool) -> bool:
 
 def _heading_text(h) -> str:
     """The heading's text (block children apart by a space), its kicker left out."""
-    text = clean(plain_text(h).replace("\n", " "))
+    text = clean(plain_text(h).replace("\n", " ") if h.find(".//*") is not None else h.text_content())
     kicker = _kicker(h, text)
     return text[len(kicker):].lstrip(KICKER_SEPARATORS) if kicker else text
 
@@ -181,24 +181,18 @@ def _kicker(h, text: str) -> str | None:
 def _furniture(page: Page, el) -> bool:
     """Navigation, a trail, hidden text, a link home: not where a headline is."""
     for node in (el, *el.iterancestors()):
-        if node.tag in TITLE_FURNITURE or node in _furniture_set(page):
+        if node.tag in TITLE_FURNITURE_TAGS or node.get("hidden") is not None or node.get("aria-hidden") == "true":
             return True
-        classes = set((node.get("class") or "").split())
-        if classes & TITLE_HIDDEN_CLASSES or node.get("hidden") is not None:
+        if (node.get("role") or "").lower() in TITLE_FURNITURE_ROLES or "breadcrumb" in (node.get("aria-label") or "").lower():
+            return True
+        classes = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if any(c in TITLE_HIDDEN_CLASSES or TITLE_FURNITURE_WORDS.intersection(_WORD_SPLIT.split(c)) for c in classes):
             return True
     links = el.xpath(".//a[@href]")
     if len(links) == 1 and clean(links[0].text_content()) == clean(el.text_content()):
         path = urlsplit(page.absolute(links[0].get("href")) or "").path
         return path.strip("/") in ("", "index.html", "index.htm", "index.php", "en-us", "en")
     return False
-
-
-def _furniture_set(page: Page) -> set:
-    found = page.__dict__.get("_title_furniture")
-    if found is None:
-        query = ", ".join((*TITLE_FURNITURE, *BREADCRUMB_CONTAINERS))
-        found = page.__dict__["_title_furniture"] = set(page.select(query))
-    return found
 
 
 def _shown(page: Page, declared: list[str], site: set[str]):
