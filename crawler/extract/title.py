@@ -43,7 +43,7 @@ from .text import clean, plain_text
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
-                       "«": '"', "»": '"', "…": "...", "\u00a0": " ", "\u3000": " "})
+                       "…": "...", "\u00a0": " ", "\u3000": " "})
 _LATIN = re.compile("[A-Za-z]")
 _WORD_SPLIT = re.compile("[-_]")
 _SKIP = frozenset(("script", "style", "noscript", "template", "title", "head", "meta", "option", "select", "textarea"))
