@@ -165,3 +165,45 @@ def test_a_space_before_a_chinese_site_name_but_not_inside_a_latin_title():
 
 def test_without_any_agreeing_text_the_declared_title_minus_its_site_name():
     assert title_of("", declared(f"{CN_HEADLINE}_潮汐网"), CN_PROSE) == CN_HEADLINE
+
+
+# --- a section's <title>: the emphasised line above the prose ---------------------
+
+def table_page(line: str) -> str:
+    return (f"<table><tr><td><a href='/'>潮汐网</a> <a href='/news/'>地方新闻</a></td></tr>"
+            f"<tr><td>{line}<br>{CN_PROSE}</td></tr></table>")
+
+
+@pytest.mark.parametrize("tag", sorted(rules.TITLE_EMPHASIS_TAGS))
+def test_emphasised_line_above_the_prose_when_the_title_names_the_section(tag):
+    assert title_of(table_page(f"<{tag}>{CN_HEADLINE}</{tag}>"), declared("地方新闻"), "") == CN_HEADLINE
+
+
+@pytest.mark.parametrize("word", sorted(rules.TITLE_CLASS_WORDS))
+def test_title_class_word_marks_the_line(word):
+    line = f"<div class='art-{word}'>{CN_HEADLINE}</div>"
+    assert title_of(table_page(line), declared("地方新闻"), "") == CN_HEADLINE
+
+
+@pytest.mark.parametrize("part", [*rules.TITLE_NOT_CHARS, "2024-05-03"])
+def test_a_trail_or_a_date_line_is_no_headline(part):
+    line = f"<b>{CN_HEADLINE}</b><div class='info'><b>{part}{CN_HEADLINE}</b></div>"
+    assert title_of(table_page(line), declared("地方新闻"), "") == CN_HEADLINE
+
+
+@pytest.mark.parametrize("end", rules.TITLE_NOT_LAST_CHARS)
+def test_a_sentence_or_a_label_is_no_headline(end):
+    line = f"<b>{CN_HEADLINE}</b><div><b>请登录后再发表您的看法和评论{end}</b></div>"
+    assert title_of(table_page(line), declared("地方新闻"), "") == CN_HEADLINE
+
+
+def test_the_longest_of_the_last_lines_above_the_prose():
+    lines = "<b>很早以前的一条很长很长很长很长的加粗文字</b>" + "<b>站内导航</b>" * rules.TITLE_LAST_LINES
+    assert title_of(table_page(lines + f"<b>{CN_HEADLINE}</b><b>林小舟</b>"), declared("地方新闻"), "") == CN_HEADLINE
+    too_long = "很" * (rules.TITLE_MAX_CHARS + 1)
+    assert title_of(table_page(f"<b>{too_long}</b>"), declared("地方新闻"), "") == "地方新闻"
+
+
+def test_a_declared_title_longer_than_any_line_above_the_prose_stays():
+    assert title_of(table_page("<b>潮汐</b>"), declared(CN_HEADLINE), "") == CN_HEADLINE
+    assert rules.TITLE_PROSE_UNITS > 0

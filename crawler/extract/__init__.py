@@ -81,11 +81,11 @@ def _prose(tree, text: str) -> str:
 
 def _fill(item: dict, page: Page) -> None:
     crumbs, trail = find_breadcrumbs(page)
-    title, title_el = find_title(page)
+    body, how = find_body(page)
+    title, title_el = find_title(page, body)
     item.update(title=title, breadcrumbs=crumbs, section=section_of(crumbs, title, page.url))
     item["related"], related_els = find_related(page)
     item["canonical_url"] = find_canonical(page)
-    body, how = find_body(page)
     drop = (trail, title_el, *related_els)
     tree = clean_body(page, body, drop) if body is not None else None
     text = plain_text(tree) if tree is not None else ""

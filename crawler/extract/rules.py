@@ -277,6 +277,19 @@ KICKER_MAX_CHARS = 40
 KICKER_SEPARATORS = ":：|｜-–—•·»/ "
 # Shortest shown text (characters) that may stand for a declared title.
 TITLE_MIN_CHARS = 4
+# When the declared title is shown nowhere (a site's or section's <title>),
+# the headline is the longest of the last few emphasised short lines before
+# the body's first line of prose: a heading, bold or <font> text, a table
+# header, or an element whose class or id has one of these words.
+TITLE_EMPHASIS_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "font", "th", "big"))
+TITLE_CLASS_WORDS = frozenset(("title", "tit", "headline", "heading", "biaoti", "bt", "subject"))
+TITLE_MAX_CHARS = 80
+# ...that does not end like a sentence or a label, nor hold a trail's separators.
+TITLE_NOT_LAST_CHARS = ("。", ":", "：")
+TITLE_NOT_CHARS = (">", "»", "›", "＞", "当前位置", "您的位置", "You are here")
+TITLE_LAST_LINES = 3
+# A line of prose has at least this many units (crawler.extract.text.units).
+TITLE_PROSE_UNITS = 30
 
 # --- dates, author, language ------------------------------------------------
 

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .meta import has_date
 from .page import Page
 from .rules import (
     ARTICLE_TYPES,
@@ -32,14 +33,21 @@ from .rules import (
     KICKER_SEPARATORS,
     SITE_NAME_META_KEYS,
     TITLE_BOUNDARY_CHARS,
+    TITLE_CLASS_WORDS,
+    TITLE_EMPHASIS_TAGS,
+    TITLE_LAST_LINES,
+    TITLE_MAX_CHARS,
+    TITLE_PROSE_UNITS,
     TITLE_FURNITURE_ROLES,
     TITLE_FURNITURE_TAGS,
     TITLE_FURNITURE_WORDS,
     TITLE_HIDDEN_CLASSES,
     TITLE_MIN_CHARS,
+    TITLE_NOT_CHARS,
+    TITLE_NOT_LAST_CHARS,
     TITLE_SEPARATORS,
 )
-from .text import clean, plain_text
+from .text import clean, plain_text, units
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
@@ -49,8 +57,8 @@ _WORD_SPLIT = re.compile("[-_]")
 _SKIP = frozenset(("script", "style", "noscript", "template", "title", "head", "meta", "option", "select", "textarea"))
 
 
-def find_title(page: Page) -> tuple[str | None, object | None]:
-    """(title, the element showing it or None)."""
+def find_title(page: Page, body=None) -> tuple[str | None, object | None]:
+    """(title, the element showing it or None); `body` is the article body's element, if found."""
     picked = page.picked_text("title")
     if picked:
         return picked, page.picked("title")
@@ -68,11 +76,11 @@ def find_title(page: Page) -> tuple[str | None, object | None]:
         return h1[1], h1[0]
     if shown:
         return shown[1], shown[0]
-    for title in declared:
-        core = headline_part(title, site)
-        if core:
-            return core, None
-    return None, None
+    cores = [core for core in (headline_part(title, site) for title in declared) if core]
+    above = _above_prose(page, body) if body is not None else None
+    if above and len(above[1]) > max(map(len, cores), default=0):
+        return above[1], above[0]  # the declared title, shown nowhere, is the site's or a section's name
+    return (cores[0], None) if cores else (None, None)
 
 
 def _declared(page: Page) -> list[str]:
@@ -204,7 +212,8 @@ def _shown(page: Page, declared: list[str], site: set[str]):
             continue  # its text does not start like a part of a declared title
         text = clean(plain_text(el).replace("\n", " "))
         if (TITLE_MIN_CHARS <= len(text) and (best is None or len(text) > len(best[1]))
-                and text.casefold() not in site and _agrees_any(text, declared) and not _furniture(page, el)):
+                and text.casefold() not in site and _agrees_any(text, declared) and not _furniture(page, el)
+                and not _links_away(page, el)):
             best = el, text
     return best
 
@@ -217,6 +226,41 @@ def _text_owners(root):
         if own and own.strip() and owner is not None and owner not in seen:
             seen.add(owner)
             yield owner, own.strip()
+
+
+def _above_prose(page: Page, body):
+    """(element, text): the longest of the last emphasised short lines before the body's prose."""
+    lines = []
+    for el, own in _text_owners(page.root):
+        if el.tag in _SKIP:
+            continue
+        text = clean(plain_text(el).replace("\n", " "))
+        inside = el is body or body in el.iterancestors()
+        if inside and units(text) >= TITLE_PROSE_UNITS:
+            break
+        if (TITLE_MIN_CHARS <= len(text) <= TITLE_MAX_CHARS and _emphasised(el) and not has_date(text)
+                and not text.endswith(TITLE_NOT_LAST_CHARS) and not any(c in text for c in TITLE_NOT_CHARS)
+                and not _links_away(page, el)
+                and not _furniture(page, el)):
+            lines.append((el, text))
+    recent = lines[-TITLE_LAST_LINES:]
+    return max(recent, key=lambda line: len(line[1])) if recent else None
+
+
+def _links_away(page: Page, el) -> bool:
+    """Is `el` inside a link to another page (a menu entry, a teaser), not a headline of this one?"""
+    for a in (el, *el.iterancestors()):
+        if a.tag == "a" and a.get("href"):
+            target = page.absolute(a.get("href"))
+            return target is not None and target.split("#")[0] != page.url.split("#")[0]
+    return False
+
+
+def _emphasised(el) -> bool:
+    if el.tag in TITLE_EMPHASIS_TAGS:
+        return True
+    words = _WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower().replace(" ", "-"))
+    return bool(TITLE_CLASS_WORDS.intersection(words))
 
 
 def title_headings(tree, title: str | None) -> list:
