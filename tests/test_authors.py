@@ -165,3 +165,10 @@ def test_name_particle(particle):
 
 def test_the_site_named_by_its_host_is_no_person():
     assert extract(head='<meta name="author" content="Maren Holt, Harbour Times">') == "Maren Holt"
+
+
+def test_chinese_name_lengths():
+    low, high, foreign = rules.AUTHOR_HAN_NAME_CHARS
+    assert people("林" * (low - 1)) == [] and people("林" * high) == ["林" * high] and people("林" * (high + 1)) == []
+    long_foreign = "约" * (foreign - 1) + "·" + "史密"
+    assert people(long_foreign) == [] and people("约翰·史密斯") == ["约翰·史密斯"]

@@ -12,7 +12,6 @@ that names one decides.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from .page import Page, xpath
 from .rules import (
@@ -28,9 +27,9 @@ from .rules import (
     AUTHOR_NOT_PERSON_HAN_ENDINGS,
     AUTHOR_NOT_PERSON_WORDS,
     AUTHOR_TEXT_LABELS,
-    SITE_NAME_META_KEYS,
 )
 from .text import clean
+from .title import site_names
 
 _LATIN_LABELS = [x for x in AUTHOR_TEXT_LABELS if x.isascii()]
 _HAN_LABELS = [x for x in AUTHOR_TEXT_LABELS if not x.isascii()]
@@ -42,7 +41,7 @@ _LABEL = re.compile(
 )
 _HAN_LABEL = re.compile("|".join(map(re.escape, _HAN_LABELS)))
 # Where a byline's names end: a date, a time, a separator, a bracket, a sentence.
-_END = re.compile(r"\s[|·•]\s|[|()（）\[\]【】。！？!?\n]|\s[-–—]\s|\b(?:on|am|le|el|il|am)\s+\d|\d{1,4}\s*[-/.年:]\s*\d|\s{2,}")
+_END = re.compile(r"\s[|·•]\s|[|()（）\[\]【】。！？!?\n]|\s[-–—]\s|\b(?:on|am|le|el|il)\s+\d|\d{1,4}\s*[-/.年:]\s*\d|\s{2,}")
 _SPLIT = re.compile("|".join(re.escape(s) for s in sorted(AUTHOR_NAME_SEPARATORS, key=len, reverse=True))
                     + r"|(?<=\w{2})\.\s+(?=[A-Z])", re.I)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -125,14 +124,12 @@ def _after_label(value: str) -> str | None:
 
 def _publisher_names(page: Page) -> set[str]:
     """The site's and publisher's names, squeezed: a byline naming them names no person."""
-    names = {page.meta(key) for key in SITE_NAME_META_KEYS}
+    names = site_names(page)
     for obj in page.jsonld_of_type(ARTICLE_TYPES):
         for publisher in _listed(obj.get("publisher")):
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
                 names.add(publisher["name"])
-    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
-    names.add(host.split(".")[0] if host else None)
-    return {_squeezed(n) for n in names if n and _squeezed(n)}
+    return {_squeezed(n) for n in names if _squeezed(n)}
 
 
 def _squeezed(name: str) -> str:
@@ -169,8 +166,8 @@ def _person(name: str, site: set[str], how: str) -> str | None:
         return None
     if _HAN.search(name):
         core = name.replace("·", "").replace("・", "")
-        low, high = AUTHOR_HAN_NAME_CHARS
-        if (not _HAN_NAME.match(name) or not (low <= len(core) <= (high if core == name else 12))
+        low, high, foreign = AUTHOR_HAN_NAME_CHARS
+        if (not _HAN_NAME.match(name) or not (low <= len(core) <= (high if core == name else foreign))
                 or any(w in name for w in AUTHOR_NOT_PERSON_HAN) or name.endswith(AUTHOR_NOT_PERSON_HAN_ENDINGS)
                 or (how == "text" and core == name and name[0] not in AUTHOR_HAN_SURNAMES)):
             return None

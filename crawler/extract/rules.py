@@ -372,8 +372,9 @@ AUTHOR_HAN_SURNAMES = frozenset(
     "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
     "上诸东皇尉公慕宇令"  # 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 宇文 令狐
 )
-# A Chinese name is this many Han characters (a transliterated one, "·" inside, may be longer).
-AUTHOR_HAN_NAME_CHARS = (2, 4)
+# A Chinese name is this many Han characters (fewest, most, most for a
+# transliterated one with "·" inside: "欧阳·明月", "约翰·史密斯").
+AUTHOR_HAN_NAME_CHARS = (2, 4, 12)
 
 # A CJK share of letters above this makes an unlabeled page Chinese.
 CJK_LANGUAGE_SHARE = 0.3

@@ -10,7 +10,10 @@ engines, and shows it above the article. The headline is what is shown:
    breadcrumb's last crumb, hidden, the site's name, a logo link home);
 3. else any element showing nothing but an agreeing text (old Chinese
    templates put the headline in a <td><b> or a <div class="title">);
-4. else the declared title, its site name and section affixes dropped.
+4. else, when the declared title names only the site or a section (it is
+   shorter than the emphasised lines just above the body's prose), the
+   longest of those lines;
+5. else the declared title, its site name and section affixes dropped.
 
 A heading's kicker (a short first part set apart: "Opinion",
 "Zugverkehr") is not part of the headline.
@@ -35,16 +38,16 @@ from .rules import (
     TITLE_BOUNDARY_CHARS,
     TITLE_CLASS_WORDS,
     TITLE_EMPHASIS_TAGS,
-    TITLE_LAST_LINES,
-    TITLE_MAX_CHARS,
-    TITLE_PROSE_UNITS,
     TITLE_FURNITURE_ROLES,
     TITLE_FURNITURE_TAGS,
     TITLE_FURNITURE_WORDS,
     TITLE_HIDDEN_CLASSES,
+    TITLE_LAST_LINES,
+    TITLE_MAX_CHARS,
     TITLE_MIN_CHARS,
     TITLE_NOT_CHARS,
     TITLE_NOT_LAST_CHARS,
+    TITLE_PROSE_UNITS,
     TITLE_SEPARATORS,
 )
 from .text import clean, plain_text, units
@@ -63,7 +66,7 @@ def find_title(page: Page, body=None) -> tuple[str | None, object | None]:
     if picked:
         return picked, page.picked("title")
     declared = _declared(page)
-    site = _site_names(page)
+    site = site_names(page)
     headings = [(h, t) for h in page.root.iter(*_HEADINGS) if (t := _heading_text(h)) and t.casefold() not in site]
     agreeing = sorted(((h, t) for h, t in headings if _agrees_any(t, declared)),
                       key=lambda ht: (ht[0].tag, -len(ht[1])))  # h1 before h2 ..., then the longest
@@ -98,7 +101,7 @@ def _ld_headline(page: Page) -> str | None:
     return None
 
 
-def _site_names(page: Page) -> set[str]:
+def site_names(page: Page) -> set[str]:
     """The site's names, case-folded: from <meta> and the host ("example" of www.example.com)."""
     names = {clean(page.meta(key)).casefold() for key in SITE_NAME_META_KEYS if page.meta(key)}
     host = (urlsplit(page.url).hostname or "").removeprefix("www.")
