@@ -67,6 +67,7 @@ _GAP_CUES = {
     _DIRECTIONAL: BREADCRUMB_CUES["directional"], _AMBIG: BREADCRUMB_CUES["ambiguous"],
     "chain": BREADCRUMB_CUES["directional"] + BREADCRUMB_CUES["chain"],
 }
+_MAX_LINKS = 3 * BREADCRUMB_MAX_CRUMBS
 _LISTS = frozenset(("ul", "ol", "table"))
 
 
@@ -109,6 +110,8 @@ def _scored(page: Page, structured: list[dict], candidates):
         if el in seen:
             continue
         seen.add(el)
+        if len(el.findall(".//a")) > _MAX_LINKS:  # a layout box (<body class="path-node">), not a trail
+            continue
         crumbs, label, gap = _parse(page, el)
         if not crumbs or not _shaped(crumbs):
             continue
@@ -315,7 +318,7 @@ def _parse(page: Page, el) -> tuple[list[dict], bool, str | None]:
     if units and units[0]["url"] is None and units[0]["name"][-1:] in ":：" and len(units[0]["name"]) <= 20:
         units = units[1:]  # "Vous êtes ici :", "位置：": a label in any language
         label = label or bool(units)
-    run = max(_runs(units), key=lambda r: (sum(u["url"] is not None for u in r), len(r)), default=[])
+    run = max(_runs(units), key=_run_rank, default=[])
     gaps = {u["gap"] for u in run[1:]}
     gap = next((g for g in (_DIRECTIONAL, _AMBIG) if g in gaps), None)
     if gaps == {_DIRECTIONAL} and len(run) >= 3:
@@ -426,6 +429,15 @@ def _runs(units: list[dict]) -> list[list[dict]]:
         else:
             runs.append([u])
     return runs
+
+
+def _run_rank(run: list[dict]) -> tuple[int, int, int]:
+    """Runs joined by separators first (a trail draws them, junk beside it rarely), then by links, then length."""
+    kind = run[1]["gap"] if len(run) > 1 else None
+    return _JOIN_RANK.get(kind, 0), sum(u["url"] is not None for u in run), len(run)
+
+
+_JOIN_RANK = {_DIRECTIONAL: 3, _AMBIG: 2, _ITEM: 1}
 
 
 def _joins(run: list[dict], gap: str | None) -> bool:
