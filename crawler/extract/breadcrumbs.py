@@ -47,6 +47,7 @@ _SPLIT = re.compile(
     )
 )
 _SEP_DIRECTIONAL = frozenset(s[0] for s in BREADCRUMB_SEPARATORS_ANYWHERE)
+_SEP_CHARS = frozenset(s[0] for s in BREADCRUMB_SEPARATORS if s != "-")  # "-" follows too many links in running text
 _STRIP = "".join(BREADCRUMB_SEPARATORS) + " \t\r\n\u00a0\u3000"
 _OPENERS = "【[（(「《"  # an opening bracket ends no name: it belongs to what follows the trail
 _HOME = tuple(w.casefold() for w in BREADCRUMB_HOME_WORDS)
@@ -140,10 +141,12 @@ _INNER_H1 = xpath("count(.//h1)")
 
 def _candidates(page: Page):
     """Elements that may hold a trail: marked ones, and links followed by a separator."""
-    yield from page.marked(_marked)
+    for el in page.marked(_marked):
+        parent = el.getparent()
+        yield parent if el.tag == "li" and parent is not None else el  # a marked item stands for its list
     for a in page.root.iter("a"):
         after = (a.tail or "").lstrip()
-        if _SEP_DIRECTIONAL.intersection(after[:3]):
+        if _SEP_CHARS.intersection(after[:3]):
             yield _holder(a)
         elif not after:
             nxt = a.getnext()
@@ -217,8 +220,9 @@ def _shaped(crumbs: list[dict]) -> bool:
 
 
 def _marker(el, climb: bool = True) -> int:
-    """Weight of the strongest trail word in the class/id/aria-label of `el` (or a small ancestor)."""
-    best = 0
+    """Weight of the strongest trail word in the class/id/aria-label of `el`, a small ancestor or its first item."""
+    item = el.find("li") if climb and el.tag in ("ul", "ol") else None
+    best = _marker(item, climb=False) if item is not None else 0
     for _ in range(3 if climb else 1):
         if el is None or not isinstance(el.tag, str):
             break
@@ -315,9 +319,8 @@ def _parse(page: Page, el) -> tuple[list[dict], bool, str | None]:
             label = True
             break
     units = _units(tokens)
-    if units and units[0]["url"] is None and units[0]["name"][-1:] in ":：" and len(units[0]["name"]) <= 20:
-        units = units[1:]  # "Vous êtes ici :", "位置：": a label in any language
-        label = label or bool(units)
+    if units and units[0]["url"] is None and units[0]["colon"] and len(units[0]["name"]) <= 20:
+        units = units[1:]  # "Estás en:", "位置：": a label in any language, though only the rows find a trail
     run = max(_runs(units), key=_run_rank, default=[])
     gaps = {u["gap"] for u in run[1:]}
     gap = next((g for g in (_DIRECTIONAL, _AMBIG) if g in gaps), None)
@@ -398,7 +401,7 @@ def _units(tokens: list[tuple]) -> list[dict]:
         nonlocal gap
         name = piece if raw else _name(piece)
         if name:
-            units.append({"name": name, "url": url, "gap": gap})
+            units.append({"name": name, "url": url, "gap": gap, "colon": piece.rstrip()[-1:] in ":："})
             gap = None
 
     for tok in tokens:
