@@ -191,3 +191,22 @@ def test_an_old_microdata_trail_is_read_as_shown():
                 '<span itemprop="title">Home</span></a></li><li itemscope itemtype="http://data-vocabulary.org/Breadcrumb">'
                 '<a href="/finance/" itemprop="url"><span itemprop="title">Finance</span></a></li><li>Small cafés</li></ul>')
     assert [name for name, _ in got] == ["Home", "Finance", "Small cafés"]
+
+
+# --- prose is no trail -----------------------------------------------------------------
+
+def test_three_names_after_arrows_are_a_trail_on_a_page_without_headline():
+    got = trail('<table><tr><td><a href="/bbs/main.php">论坛</a> &gt; 影视版区 &gt; <a href="/bbs/board.php?id=18">'
+                '电影留言板</a></td><td>[<a href="/bbs/best.php">精华区</a>]</td></tr></table>', headline="")
+    assert [name for name, _ in got] == ["论坛", "影视版区", "电影留言板"]
+
+
+def test_book_title_marks_in_prose_are_no_separators():
+    assert trail('<p>她参加过《<a href="/wiki/a">甲节目</a>》、《<a href="/wiki/b">乙节目</a>》和'
+                 '《<a href="/wiki/c">丙节目</a>》的录制。</p>') == []
+
+
+def test_arrows_in_a_sentence_are_no_trail():
+    assert trail('<p>Open <a href="/help/settings">Settings</a> &gt; <a href="/help/privacy">Privacy</a> &gt; '
+                 '<a href="/help/clear">Clear data</a>, then restart the app and wait for the sync to finish '
+                 'before you sign in again on the other devices that you use every day.</p>', headline="") == []

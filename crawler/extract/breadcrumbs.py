@@ -29,6 +29,7 @@ from .rules import (
     BREADCRUMB_MAX_CRUMBS,
     BREADCRUMB_MAX_LINK_CHARS,
     BREADCRUMB_MIN_SCORE,
+    BREADCRUMB_MIN_TEXT_SHARE,
     BREADCRUMB_ONE_CRUMB_MIN_SCORE,
     BREADCRUMB_SEPARATORS,
     BREADCRUMB_SEPARATORS_ANYWHERE,
@@ -51,7 +52,11 @@ _SEP_CHARS = frozenset(s[0] for s in BREADCRUMB_SEPARATORS if s != "-")  # "-" f
 _STRIP = "".join(BREADCRUMB_SEPARATORS) + " \t\r\n\u00a0\u3000"
 _OPENERS = "【[（(「《"  # an opening bracket ends no name: it belongs to what follows the trail
 _HOME = tuple(w.casefold() for w in BREADCRUMB_HOME_WORDS)
-_AFTER_HOME = re.compile(r"[ \t\u00a0\u3000]*(?:%s)[ \t\u00a0\u3000]*\w" % "|".join(re.escape(s) for s in BREADCRUMB_SEPARATORS))
+_HOME_RUN = re.compile(r"(%s)[ \t\u00a0\u3000]*(?:%s)[ \t\u00a0\u3000]*\w" % (
+    "|".join(re.escape(w) for w in BREADCRUMB_HOME_WORDS), "|".join(re.escape(s) for s in BREADCRUMB_SEPARATORS)))
+_LABEL_KEYS: dict[str, list[str]] = {}  # rows by their last two characters: one search rules out several rows
+for _row in BREADCRUMB_LABELS:
+    _LABEL_KEYS.setdefault(_row[-2:], []).append(_row)
 _SKIP = frozenset(("script", "style", "noscript", "template", "select", "option", "button", "form", "input"))
 _ICONS = frozenset(("img", "svg", "i"))
 _ITEMS = frozenset(("li", "td", "th", "dd", "dt", "tr", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "br", "ul", "ol"))
@@ -114,7 +119,7 @@ def _scored(page: Page, structured: list[dict], candidates):
         if len(el.findall(".//a")) > _MAX_LINKS:  # a layout box (<body class="path-node">), not a trail
             continue
         crumbs, label, gap = _parse(page, el)
-        if not crumbs or not _shaped(crumbs):
+        if not crumbs or not _shaped(crumbs) or _share(crumbs, el) < BREADCRUMB_MIN_TEXT_SHARE:
             continue
         marker = _marker(el)
         agrees = _agrees(crumbs, structured)
@@ -156,7 +161,8 @@ def _candidates(page: Page):
 
 def _quiet_candidates(page: Page):
     """Trails that only a label ("当前位置：") or a home word ("首页 - 新闻") gives away; sought when nothing else is."""
-    labels = tuple(x for x in BREADCRUMB_LABELS if x in page.text)
+    text = page.text
+    labels = tuple(x for key, rows in _LABEL_KEYS.items() if key in text for x in rows if x in text)
     if labels:
         for text in xpath(_text_xpath(labels))(page.root):
             el = text.getparent()
@@ -170,22 +176,12 @@ def _quiet_candidates(page: Page):
 
 def _home_texts(page: Page):
     """Elements whose text reads as a trail of unlinked names from a home word: "首页 - 新闻动态"."""
-    words = tuple(w for w in BREADCRUMB_HOME_WORDS if _home_run(page.text, w))
+    words = tuple(sorted({m.group(1) for m in _HOME_RUN.finditer(page.text)}))
     if not words:
         return
     for text in xpath(_text_xpath(words))(page.root):
-        if any(_home_run(text.strip(), w, anywhere=False) for w in words) and text.getparent().find(".//a") is None:
+        if _HOME_RUN.match(text.strip()) and text.getparent().find(".//a") is None:
             yield text.getparent()
-
-
-def _home_run(text: str, word: str, anywhere: bool = True) -> bool:
-    """`word` followed by a separator and a name, somewhere in `text` (or at its start)."""
-    at = text.find(word)
-    while at >= 0 and (anywhere or at == 0):
-        if _AFTER_HOME.match(text, at + len(word)):
-            return True
-        at = text.find(word, at + 1)
-    return False
 
 
 @lru_cache(maxsize=256)
@@ -210,6 +206,10 @@ def _holder(a):
             break
         el = el.getparent()
     return el if el is not None else a
+
+
+def _share(crumbs: list[dict], el) -> float:
+    return sum(len(c["name"]) for c in crumbs) / max(1, len(clean(el.text_content())))
 
 
 def _shaped(crumbs: list[dict]) -> bool:

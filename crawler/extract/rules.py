@@ -52,7 +52,7 @@ BREADCRUMB_HOME_WORDS = ("首页", "主页", "Home", "Homepage", "Startseite", "
 # weigh less: menus use them too. An element showing no text (an icon, an
 # image, an empty link styled by CSS) between crumbs is a separator as well.
 BREADCRUMB_SEPARATORS = (">", "»", "›", "→", "＞", "≫", "〉", "》", "/", "-", "|", "｜", "·", "::")
-BREADCRUMB_SEPARATORS_ANYWHERE = (">", "»", "›", "→", "＞", "≫", "〉", "》")
+BREADCRUMB_SEPARATORS_ANYWHERE = (">", "»", "›", "→", "＞", "≫", "〉")
 
 # Elements whose content is never shown (screen-reader labels, hidden variants).
 BREADCRUMB_HIDDEN_CLASSES = ("visually-hidden", "sr-only", "screen-reader-text", "aural", "hidden", "hide")
@@ -62,7 +62,7 @@ BREADCRUMB_CUES = {
     "label": 3,               # a BREADCRUMB_LABELS row introduces it
     "directional": 2,         # crumbs split by an unambiguous separator
     "ambiguous": 1,           # ... by "/", "|", "-" or an icon
-    "chain": 1,               # three crumbs or more, each after an unambiguous separator
+    "chain": 2,               # three crumbs or more, each after an unambiguous separator
     "home_first": 1,          # the first crumb is the site root or named like it
     "deepening": 1,           # link paths get deeper, never shallower
     "nested": 1,              # ... each inside the one before
@@ -76,6 +76,9 @@ BREADCRUMB_ONE_CRUMB_MIN_SCORE = 3
 BREADCRUMB_MAX_CHARS = 300
 BREADCRUMB_MAX_CRUMBS = 8
 BREADCRUMB_MAX_LINK_CHARS = 60
+# Least share of its element's text a trail shows (a paragraph holding a few
+# links between arrows is prose; a trail box holds little else).
+BREADCRUMB_MIN_TEXT_SHARE = 0.2
 
 # --- related articles --------------------------------------------------------
 
