@@ -48,7 +48,8 @@ _SPLIT = re.compile(
     )
 )
 _SEP_DIRECTIONAL = frozenset(s[0] for s in BREADCRUMB_SEPARATORS_ANYWHERE)
-_SEP_CHARS = frozenset(s[0] for s in BREADCRUMB_SEPARATORS if s != "-")  # "-" follows too many links in running text
+# What may follow a link that starts a trail: "-", "·" and ":" follow too many links in menus and prose.
+_SEP_SEEDS = _SEP_DIRECTIONAL | {"/", "|", "｜"}
 _STRIP = "".join(BREADCRUMB_SEPARATORS) + " \t\r\n\u00a0\u3000"
 _OPENERS = "【[（(「《"  # an opening bracket ends no name: it belongs to what follows the trail
 _HOME = tuple(w.casefold() for w in BREADCRUMB_HOME_WORDS)
@@ -59,7 +60,7 @@ for _row in BREADCRUMB_LABELS:
     _LABEL_KEYS.setdefault(_row[-2:], []).append(_row)
 _SKIP = frozenset(("script", "style", "noscript", "template", "select", "option", "button", "form", "input"))
 _ICONS = frozenset(("img", "svg", "i"))
-_ITEMS = frozenset(("li", "td", "th", "dd", "dt", "tr", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "br", "ul", "ol"))
+_ITEMS = frozenset(("li", "td", "th", "dd", "dt", "tr", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "br", "ul", "ol", "table"))
 _ROOT_PATH = re.compile(r"^/?(?:(?:index|default|home)(?:\.\w+)?)?/?$", re.I)
 _HIDDEN = frozenset(c.casefold() for c in BREADCRUMB_HIDDEN_CLASSES)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -68,10 +69,10 @@ _BREADCRUMB_LIST = re.compile("BreadcrumbList")
 _MARKUP = (("itemtype", "itemprop"), ("typeof", "property"))
 
 LINK, TEXT, SEP, BREAK, END = range(5)
-_DIRECTIONAL, _AMBIG, _ITEM, _END = "directional", "ambiguous", "item", "end"
+_DIRECTIONAL, _AMBIG, _ITEM, _END, _CHAIN = "directional", "ambiguous", "item", "end", "chain"
 _GAP_CUES = {
     _DIRECTIONAL: BREADCRUMB_CUES["directional"], _AMBIG: BREADCRUMB_CUES["ambiguous"],
-    "chain": BREADCRUMB_CUES["directional"] + BREADCRUMB_CUES["chain"],
+    _CHAIN: BREADCRUMB_CUES["directional"] + BREADCRUMB_CUES["chain"],
 }
 _MAX_LINKS = 3 * BREADCRUMB_MAX_CRUMBS
 _LISTS = frozenset(("ul", "ol", "table"))
@@ -151,7 +152,7 @@ def _candidates(page: Page):
         yield parent if el.tag == "li" and parent is not None else el  # a marked item stands for its list
     for a in page.root.iter("a"):
         after = (a.tail or "").lstrip()
-        if _SEP_CHARS.intersection(after[:3]):
+        if _SEP_SEEDS.intersection(after[:3]):
             yield _holder(a)
         elif not after:
             nxt = a.getnext()
@@ -196,8 +197,6 @@ def _marked(value: str) -> bool:
     return bool(_MARKER_HINT.search(value)) and _marker_words(value) > 0
 
 
-
-
 def _holder(a):
     """The nearest ancestor of a link that holds another link too (the run it belongs to)."""
     el = a.getparent()
@@ -209,6 +208,7 @@ def _holder(a):
 
 
 def _share(crumbs: list[dict], el) -> float:
+    """How much of the element's text the trail is."""
     return sum(len(c["name"]) for c in crumbs) / max(1, len(clean(el.text_content())))
 
 
@@ -244,6 +244,7 @@ def _marker_words(value: str) -> int:
 
 
 def _url_cues(page: Page, crumbs: list[dict]) -> int:
+    """Home first; then links below the root getting deeper, each inside the one before."""
     score = 0
     first = crumbs[0]
     if (first["url"] and _is_root(first["url"])) or first["name"].casefold().endswith(_HOME):
@@ -325,7 +326,7 @@ def _parse(page: Page, el) -> tuple[list[dict], bool, str | None]:
     gaps = {u["gap"] for u in run[1:]}
     gap = next((g for g in (_DIRECTIONAL, _AMBIG) if g in gaps), None)
     if gaps == {_DIRECTIONAL} and len(run) >= 3:
-        gap = "chain"
+        gap = _CHAIN
     return [{"name": u["name"], "url": u["url"]} for u in run], label, gap
 
 
