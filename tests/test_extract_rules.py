@@ -101,6 +101,20 @@ def test_weak_breadcrumb_marker_tips_a_borderline_trail(word):
     assert [c["name"] for c in got["breadcrumbs"]] == ["Home", "Docs", "Install"]
 
 
+@pytest.mark.parametrize("word", rules.BREADCRUMB_HOME_WORDS)
+def test_home_word_starts_an_unlinked_trail(word):
+    assert article(before="<div class='x'>Elsewhere &gt; Guides</div><h1>Setup</h1>")["breadcrumbs"] == []
+    got = article(before=f"<div class='x'>{word} &gt; Guides</div><h1>Setup</h1>")
+    assert [c["name"] for c in got["breadcrumbs"]] == [word, "Guides"]
+
+
+@pytest.mark.parametrize("cls", rules.BREADCRUMB_HIDDEN_CLASSES)
+def test_hidden_text_in_a_trail_is_no_crumb(cls):
+    trail = (f'<ol class="breadcrumb"><li><a href="/">Home<span class="{cls}"> HIDDEN</span></a></li>'
+             f'<li><span class="{cls}">HIDDEN</span><a href="/docs/">Docs</a></li></ol>')
+    assert [c["name"] for c in article(before=trail)["breadcrumbs"]] == ["Home", "Docs"]
+
+
 def test_microdata_breadcrumb_list():
     trail = (
         '<ol itemscope itemtype="https://schema.org/BreadcrumbList">'

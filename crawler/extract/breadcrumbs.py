@@ -341,7 +341,7 @@ def _tokens(page: Page, el, out: list) -> None:
         elif tag == "a" and child.get("href") is not None:
             name = _link_name(child)
             out.append((LINK, name, page.absolute(child.get("href"))) if name else (SEP,))
-            if name and clean(child.text_content())[-1:] in _SEP_DIRECTIONAL:
+            if name and clean(_shown(child))[-1:] in _SEP_DIRECTIONAL:
                 out.append((SEP,))  # "<a>院校招生资讯&gt;</a>": the separator drawn inside the link
         elif tag in _ICONS or (tag == "span" and len(child) == 0 and not (child.text or "").strip()):
             out.append((SEP,))
@@ -363,11 +363,21 @@ def _hidden(el) -> bool:
 
 
 def _link_name(a) -> str:
-    name = clean(a.text_content()) or clean(a.get("title") or a.get("aria-label"))
+    """What a link shows: its text (hidden parts left out), else its title, label or image alt."""
+    name = clean(_shown(a)) or clean(a.get("title") or a.get("aria-label"))
     if not name:
         alts = [clean(img.get("alt")) for img in a.iter("img")]
         name = next((x for x in alts if x), "")
     return _name(name)
+
+
+def _shown(el) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _SKIP and not _hidden(child):
+            parts.append(_shown(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _name(text: str) -> str:
