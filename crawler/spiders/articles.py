@@ -20,6 +20,7 @@ import scrapy
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.extract.rulecheck import check_rules
 from crawler.failures import failure_item, from_failure, utc_now
 from crawler.items import ArticleItem, NotModifiedItem
 from crawler.profile import load_profile
@@ -53,6 +54,7 @@ class ArticlesSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        check_rules()   # `scrapy crawl` too stops at start on a rule selector that does not compile
         kwargs.setdefault("site", crawler.settings.get("ARCHIVE_SITE_PROFILE"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.profile:
