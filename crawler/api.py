@@ -96,15 +96,17 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
     `site`: only that profile's articles, through its selectors; else every
     article, each site through its profile in sites/ when there is one.
     Changed articles are rewritten (their old content kept in `revisions`)
-    batch by batch through ArchiveWriter; returns how many were looked at,
-    changed, unchanged, and could not be extracted.
+    batch by batch through ArchiveWriter, and those whose content stands but
+    whose date, author, section... now extract differently are refreshed in
+    place; returns how many were looked at, changed, refreshed, unchanged,
+    and could not be extracted.
     """
     check_rules()
     only = load_profile(site) if site else None
     profiles = {only.name: only} if only else _profiles_by_name(Path("sites"))
     scheme = FingerprintScheme.from_settings(crawl_settings(db))
     stages = (NormalizePipeline(), DedupePipeline(scheme=scheme))
-    report = {"articles": 0, "changed": 0, "unchanged": 0, "failed": 0}
+    report = {"articles": 0, "changed": 0, "refreshed": 0, "unchanged": 0, "failed": 0}
     with run_lock(db), closing(open_archive(db)) as archive:
         writer = ArchiveWriter(archive, batch_size, scheme=scheme)
         where, params = ("where site = ?", [only.name]) if only else ("", [])
@@ -128,7 +130,7 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
                     item = stage.process_item(item)
                 writer.add_article(item, reextracted=True)
         writer.flush()
-        report.update(changed=writer.counts["changed"], unchanged=writer.counts["unchanged"])
+        report.update(changed=writer.counts["changed"], refreshed=writer.refreshed, unchanged=writer.counts["unchanged"])
     return report
 
 

@@ -38,6 +38,13 @@ ARTICLE_COLUMNS = (
     "body_markdown", "content_hash",
 )
 
+# Extracted columns outside content_hash (which covers title and body_text):
+# when only these differ the content stands, but the row is brought up to date.
+REFRESHED_COLUMNS = (
+    "canonical_url", "section", "published_at", "date_source", "author", "language",
+    "body_html", "body_markdown",
+)
+
 # Settings recorded in crawl_runs.settings: what makes two runs comparable.
 RUN_SETTINGS = (
     "ARCHIVE_DB", "ARCHIVE_BATCH_SIZE", "ARCHIVE_SITE_PROFILE", "USER_AGENT",
@@ -109,7 +116,9 @@ class ArchiveWriter:
     Within one batch a later article for the same URL replaces an earlier
     one, and a URL archived in a batch loses its failures row even if it
     also failed in that batch. Re-extracted articles (`archive reparse`)
-    write only when their content changed, and never move last_seen.
+    write only when an extracted column differs, and never move last_seen;
+    when only REFRESHED_COLUMNS differ (a better date, author, section) the
+    row is updated in place, counted as `refreshed`, no revision kept.
     Each new or changed article joins its cluster of copies (see
     `pipelines/clusters.py`) in the same transaction.
     """
@@ -122,6 +131,7 @@ class ArchiveWriter:
         self.clusters = Clusters(db, self.scheme)
         self.run_id: int | None = None
         self.counts = dict.fromkeys(COUNTS, 0)
+        self.refreshed = 0   # re-extracted articles brought up to date in place (not a crawl_runs count)
         self._articles: dict[str, dict] = {}
         self._failures: list[dict] = []
         self._not_modified: dict[str, str] = {}   # url -> when the 304 came
@@ -194,6 +204,7 @@ class ArchiveWriter:
             if self.run_id is not None:
                 self.db["crawl_runs"].update(self.run_id, counts)
         self.counts = counts
+        self.refreshed += written.get("refreshed", 0)
 
     # -- writing (inside the batch transaction) ---------------------------
 
@@ -211,17 +222,19 @@ class ArchiveWriter:
     def _write_articles(self, articles: list[dict]) -> dict[str, int]:
         """Upsert one batch of articles; returns how many were new/changed/unchanged."""
         urls = [a["row"]["url"] for a in articles]
-        known = {url: (id_, h) for url, id_, h in self._select_in(
-            "SELECT url, id, content_hash FROM articles WHERE url IN ({})", urls)}
-        new, changed, unchanged = [], [], []
+        known = {url: (id_, h, rest) for url, id_, h, *rest in self._select_in(
+            f"SELECT url, id, content_hash, {', '.join(REFRESHED_COLUMNS)} FROM articles WHERE url IN ({{}})", urls)}
+        new, changed, unchanged, refreshed = [], [], [], []
         for article in articles:
             prior = known.get(article["row"]["url"])
             if prior is None:
                 new.append(article)
-            elif prior[1] == article["row"]["content_hash"]:
-                unchanged.append((prior[0], article))
-            else:
+            elif prior[1] != article["row"]["content_hash"]:
                 changed.append((prior[0], article))
+            elif article["reextracted"] and list(prior[2]) != [article["row"][c] for c in REFRESHED_COLUMNS]:
+                refreshed.append((prior[0], article))
+            else:
+                unchanged.append((prior[0], article))
         new = [a for a in new if not a["reextracted"]]   # a reparse only revisits archived rows
         table = self.db["articles"]
         table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"]} for a in new])
@@ -232,8 +245,11 @@ class ArchiveWriter:
         # url rides along: 4.x upserts are INSERT .. ON CONFLICT DO UPDATE,
         # and SQLite checks NOT NULL before it sees the conflict.
         table.upsert_all([{"id": id_, "url": a["row"]["url"], "last_seen": a["row"]["last_seen"],
-                           "run_id": self.run_id, "status": "ok", "gone_at": None}
+                           "run_id": self.run_id, "status": "ok", "gone_at": None,
+                           **{c: a["row"][c] for c in REFRESHED_COLUMNS}}
                           for id_, a in unchanged if not a["reextracted"]], pk="id")
+        table.upsert_all([{"id": id_, "url": a["row"]["url"], **{c: a["row"][c] for c in REFRESHED_COLUMNS}}
+                          for id_, a in refreshed], pk="id")
         written = [(new_ids[a["row"]["url"]], a) for a in new] + changed
         self._replace_children(written, clear=[id_ for id_, _ in changed])
         for id_, _ in changed:
@@ -243,7 +259,7 @@ class ArchiveWriter:
             self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
         search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
         self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
-        return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
+        return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged), "refreshed": len(refreshed)}
 
     def _keep_revisions(self, changed: list[tuple[int, dict]]) -> None:
         """The content `changed` articles had until now, before the upsert overwrites it."""

@@ -37,7 +37,7 @@ def test_reparse_rewrites_only_what_extracts_differently_without_network(minisit
             db.conn.commit()
     result = run_archive("reparse", "--db", str(db_path))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"articles": 3, "changed": 1, "unchanged": 2, "failed": 0}
+    assert json.loads(result.stdout) == {"articles": 3, "changed": 1, "refreshed": 0, "unchanged": 2, "failed": 0}
     with open_archive(db_path) as db:
         row = db["articles"].get(1)
         assert {k: row[k] for k in ("title", "content_hash", "last_seen", "run_id")} == {
@@ -51,6 +51,27 @@ def test_reparse_rewrites_only_what_extracts_differently_without_network(minisit
     assert json.loads(again.stdout)["changed"] == 0
 
 
+def test_reparse_writes_a_better_date_author_or_section_though_the_content_stands(minisite, tmp_path):
+    db_path = tmp_path / "x.db"
+    crawl(minisite, db_path)
+    fields = ("published_at", "author", "section")
+    with open_archive(db_path) as db:   # as an extractor that missed them might have left it
+        extracted = {row["id"]: {k: row[k] for k in (*fields, "content_hash", "last_changed")}
+                     for row in db["articles"].rows}
+        assert all(v["published_at"] for v in extracted.values())
+        for id_ in extracted:
+            db["articles"].update(id_, {"published_at": None, "author": "某人", "section": None})
+    result = run_archive("reparse", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"articles": 3, "changed": 0, "refreshed": 3, "unchanged": 0, "failed": 0}
+    with open_archive(db_path) as db:
+        assert {row["id"]: {k: row[k] for k in (*fields, "content_hash", "last_changed")}
+                for row in db["articles"].rows} == extracted
+        assert db["revisions"].count == 0
+    again = run_archive("reparse", "--db", str(db_path))
+    assert json.loads(again.stdout)["unchanged"] == 3
+
+
 def test_reparse_with_a_profile_runs_with_the_site_offline(tmp_path):
     db_path = tmp_path / "x.db"
     with serve_directory(FIXTURES / "minisite") as base:
@@ -60,7 +81,7 @@ def test_reparse_with_a_profile_runs_with_the_site_offline(tmp_path):
     profile = tmp_path / "p.toml"
     profile.write_text(f'name = "{site}"\n[selectors]\ntitle = "div.top a"\n', encoding="utf-8")
     result = run_archive("reparse", "--site", str(profile), "--db", str(db_path))
-    assert json.loads(result.stdout) == {"articles": 3, "changed": 3, "unchanged": 0, "failed": 0}
+    assert json.loads(result.stdout) == {"articles": 3, "changed": 3, "refreshed": 0, "unchanged": 0, "failed": 0}
     with open_archive(db_path) as db:
         assert {row["title"] for row in db["articles"].rows} == {"青柠笔记", "Qingning Notes"}
         assert db["revisions"].count == 3
