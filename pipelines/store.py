@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 import zlib
+from contextlib import ExitStack
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
@@ -24,6 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FailureItem, NotModifiedItem
+from crawler.runlock import run_lock
 from pipelines import search
 from pipelines.clusters import Clusters
 from pipelines.dedupe import FingerprintScheme
@@ -368,6 +370,9 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
 class StorePipeline:
     """Feeds items to an ArchiveWriter over one crawl.
 
+    Holds the archive's run lock from start to finish, so `scrapy crawl
+    articles` meets other runs as `archive crawl` does (which holds it
+    already: taken again at no cost); a busy archive stops it at start.
     Scrapy 2.19 calls close_spider() without the close reason, so the run
     row is finished from the spider_closed signal, which carries it and
     fires after the pipelines have closed (stats are still readable).
@@ -381,6 +386,7 @@ class StorePipeline:
         self.run_settings = run_settings
         self.scheme = scheme
         self.writer: ArchiveWriter | None = None
+        self.lock = ExitStack()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -391,6 +397,7 @@ class StorePipeline:
         pipeline = cls(crawler, path, settings.getint("ARCHIVE_BATCH_SIZE", 200),
                        {name: settings.get(name) for name in RUN_SETTINGS},
                        FingerprintScheme.from_settings(settings))
+        pipeline.lock.enter_context(run_lock(path))   # ArchiveBusy: another run has the archive
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -416,9 +423,11 @@ class StorePipeline:
 
     def spider_closed(self, spider, reason):
         if self.writer is None:
+            self.lock.close()
             return
         stats = self.crawler.stats
         self.writer.finish_run(reason, fetched=stats.get_value("response_received_count", 0),
                                skipped=stats.get_value("incremental/skipped", 0))
         self.writer.db.close()
         self.writer = None
+        self.lock.close()
