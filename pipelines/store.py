@@ -29,6 +29,7 @@ from crawler.runlock import run_lock
 from pipelines import search
 from pipelines.clusters import Clusters
 from pipelines.dedupe import FingerprintScheme
+from pipelines.normalize import normalize_url
 from pipelines.revisions import KEPT_COLUMNS, revision_row
 from pipelines.schema import open_archive
 from pipelines.snippets import snippet_mismatch
@@ -122,7 +123,8 @@ class ArchiveWriter:
     when only REFRESHED_COLUMNS differ (a better date, author, section) the
     row is updated in place, counted as `refreshed`, no revision kept.
     Each new or changed article joins its cluster of copies (see
-    `pipelines/clusters.py`) in the same transaction.
+    `pipelines/clusters.py`) in the same transaction. A URL that redirected
+    to an archived article is remembered in `redirects`.
     """
 
     def __init__(self, db: sqlite_utils.Database, batch_size: int = 200,
@@ -137,6 +139,7 @@ class ArchiveWriter:
         self._articles: dict[str, dict] = {}
         self._failures: list[dict] = []
         self._not_modified: dict[str, str] = {}   # url -> when the 304 came
+        self._redirects: dict[str, tuple[str, str]] = {}   # url -> (the URL it led to, when)
         self._started = time.monotonic()
 
     # -- run lifecycle ----------------------------------------------------
@@ -170,7 +173,16 @@ class ArchiveWriter:
         if pending["fingerprint"] is _MISSING:  # not through DedupePipeline (tests, tools)
             pending["fingerprint"] = self.scheme.signature(pending["row"]["body_text"])
         self._articles[item["url"]] = pending
+        for url in item.get("redirected_from") or ():
+            self.add_redirect(url, item["url"], pending["raw"]["fetched_at"])
         self._flush_when_full()
+
+    def add_redirect(self, url: str, target: str, seen_at: str | None = None) -> None:
+        """Remember that `url` redirected to `target`: a `redirects` row once `target` is archived
+        (in this batch or a later one of the run; forgotten at the end of the run if never)."""
+        url, target = normalize_url(url), normalize_url(target)
+        if url != target:
+            self._redirects[url] = (target, seen_at or utc_now())
 
     def add_not_modified(self, item: Mapping) -> None:
         """Queue a NotModifiedItem-shaped mapping: the archived content still stands."""
@@ -195,13 +207,14 @@ class ArchiveWriter:
         """Write the buffer in one transaction (a no-op when it is empty)."""
         articles, failures, not_modified = list(self._articles.values()), self._failures, self._not_modified
         self._articles, self._failures, self._not_modified = {}, [], {}
-        if not articles and not failures and not not_modified:
+        if not articles and not failures and not not_modified and not self._redirects:
             return
         with self.db.atomic():
             written = self._write_failures(failures)
             written["not_modified"] = self.db.conn.executemany(_NOT_MODIFIED, [
                 {"url": url, "fetched_at": at, "run_id": self.run_id} for url, at in not_modified.items()]).rowcount
             written.update(self._write_articles(articles))
+            self._write_redirects()
             counts = {name: self.counts[name] + written.get(name, 0) for name in COUNTS}
             if self.run_id is not None:
                 self.db["crawl_runs"].update(self.run_id, counts)
@@ -262,6 +275,14 @@ class ArchiveWriter:
         search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
         self.db.conn.executemany("DELETE FROM failures WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged), "refreshed": len(refreshed)}
+
+    def _write_redirects(self) -> None:
+        """The buffered redirects whose target is archived; the others wait for a later batch."""
+        ids = dict(self._select_in("SELECT url, id FROM articles WHERE url IN ({})",
+                                   list({target for target, _ in self._redirects.values()})))
+        self.db["redirects"].upsert_all([{"url": url, "article_id": ids[target], "last_seen": at}
+                                         for url, (target, at) in self._redirects.items() if target in ids], pk="url")
+        self._redirects = {url: v for url, v in self._redirects.items() if v[0] not in ids}
 
     def _keep_revisions(self, changed: list[tuple[int, dict]]) -> None:
         """The content `changed` articles had until now, before the upsert overwrites it."""
@@ -399,6 +420,7 @@ class StorePipeline:
                        FingerprintScheme.from_settings(settings))
         pipeline.lock.enter_context(run_lock(path))   # ArchiveBusy: another run has the archive
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
         return pipeline
 
     def open_spider(self):
@@ -417,6 +439,13 @@ class StorePipeline:
         else:
             self.writer.add_article(ItemAdapter(item))
         return item
+
+    def request_dropped(self, request, spider):
+        """A redirect to a page this run already asked for (the dupefilter drops it): the link
+        still leads to that page, and the next run should know without following it."""
+        if self.writer is not None:
+            for url in request.meta.get("redirect_urls", ()):
+                self.writer.add_redirect(url, request.url)
 
     def close_spider(self):
         self.writer.flush()

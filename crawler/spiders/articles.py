@@ -153,6 +153,7 @@ class ArticlesSpider(scrapy.Spider):
             headers={h: response.headers.get(h).decode("latin-1")
                      for h in KEPT_HEADERS if response.headers.get(h)},
             raw_html=response.body,
+            redirected_from=response.meta.get("redirect_urls", []),
             fetched_at=fetched_at.isoformat(timespec="seconds"),
         )
         for request in self.follow([r["url"] for r in item["related"]] + [c["url"] for c in item["breadcrumbs"]]):
