@@ -13,6 +13,7 @@ crash it still shows how far the run got (status stays "running").
 from __future__ import annotations
 
 import json
+import logging
 import time
 import zlib
 from contextlib import ExitStack
@@ -27,12 +28,14 @@ from scrapy.exceptions import NotConfigured
 from crawler.items import FailureItem, NotModifiedItem
 from crawler.runlock import run_lock
 from pipelines import search
-from pipelines.clusters import Clusters
+from pipelines.clusters import Clusters, stale_clusters
 from pipelines.dedupe import FingerprintScheme
 from pipelines.normalize import normalize_url
 from pipelines.revisions import KEPT_COLUMNS, revision_row
 from pipelines.schema import open_archive
 from pipelines.snippets import snippet_mismatch
+
+logger = logging.getLogger(__name__)
 
 # Item fields copied as they are into `articles` columns.
 ARTICLE_COLUMNS = (
@@ -426,6 +429,10 @@ class StorePipeline:
     def open_spider(self):
         spider = self.crawler.spider
         self.writer = ArchiveWriter(open_archive(self.path), self.batch_size, self.scheme)
+        stale = stale_clusters(self.writer.db, self.writer.scheme, self.run_settings)
+        if stale:
+            logger.warning("near-duplicate settings changed (%s): run `archive dedupe --rebuild` so every "
+                           "fingerprint and cluster follows them", "; ".join(stale))
         self.writer.start_run(site=getattr(spider, "site", None),
                               start_urls=getattr(spider, "start_urls", ()),
                               settings=self.run_settings)

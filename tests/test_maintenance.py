@@ -182,3 +182,24 @@ def test_autothrottle_lets_a_304_lower_the_delay_as_a_200_does():
         throttle._adjust_delay(slot, 0.01, Response("http://127.0.0.1/a.html", status=304))
         delays[throttle_class] = slot.delay
     assert delays[ScrapyAutoThrottle] == 0.5 and delays[AutoThrottle] < 0.3
+
+
+def test_a_changed_dedupe_setting_warns_that_a_rebuild_is_needed(minisite, tmp_path):
+    db_path = tmp_path / "x.db"
+    first = run_archive("crawl", minisite + "/", "--db", str(db_path))
+    assert first.returncode == 0 and "dedupe --rebuild" not in first.stderr
+    same = run_archive("crawl", minisite + "/", "--db", str(db_path))
+    assert "dedupe --rebuild" not in same.stderr
+    changed = run_archive("crawl", minisite + "/", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64")
+    assert changed.returncode == 0
+    warning, = [line for line in changed.stderr.splitlines() if "dedupe --rebuild" in line]
+    assert "WARNING" in warning and "DEDUPE_NUM_PERM was 128" in warning and "perm=128" in warning
+    threshold = run_archive("crawl", minisite + "/", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64",
+                            "-s", "DEDUPE_THRESHOLD=0.7")
+    assert "DEDUPE_THRESHOLD was 0.5" in threshold.stderr
+    rebuilt = run_archive("dedupe", "--rebuild", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64",
+                          "-s", "DEDUPE_THRESHOLD=0.7")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    after = run_archive("crawl", minisite + "/", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64",
+                        "-s", "DEDUPE_THRESHOLD=0.7")
+    assert "dedupe --rebuild" not in after.stderr
