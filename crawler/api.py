@@ -23,6 +23,7 @@ from scrapy.settings import Settings
 
 from crawler import settings as project_settings
 from crawler.extract import extract_article
+from crawler.extract.rulecheck import check_rules
 from crawler.items import ArticleItem
 from crawler.profile import load_profile
 from crawler.runlock import run_lock
@@ -57,6 +58,7 @@ def crawl(urls=(), site=None, db="archive.db", max_pages=0, depth=0, settings=No
     at once when another run has it). Runs Scrapy's reactor, so call it once
     per process (as the command line does).
     """
+    check_rules()  # a rule selector that does not compile fails here, before anything starts
     if site:
         load_profile(site)  # a bad profile fails here, before anything starts
     with run_lock(db):
@@ -94,14 +96,17 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
     `site`: only that profile's articles, through its selectors; else every
     article, each site through its profile in sites/ when there is one.
     Changed articles are rewritten (their old content kept in `revisions`)
-    batch by batch through ArchiveWriter; returns how many were looked at,
-    changed, unchanged, and could not be extracted.
+    batch by batch through ArchiveWriter, and those whose content stands but
+    whose date, author, section... now extract differently are refreshed in
+    place; returns how many were looked at, changed, refreshed, unchanged,
+    and could not be extracted.
     """
+    check_rules()
     only = load_profile(site) if site else None
     profiles = {only.name: only} if only else _profiles_by_name(Path("sites"))
     scheme = FingerprintScheme.from_settings(crawl_settings(db))
     stages = (NormalizePipeline(), DedupePipeline(scheme=scheme))
-    report = {"articles": 0, "changed": 0, "unchanged": 0, "failed": 0}
+    report = {"articles": 0, "changed": 0, "refreshed": 0, "unchanged": 0, "failed": 0}
     with run_lock(db), closing(open_archive(db)) as archive:
         writer = ArchiveWriter(archive, batch_size, scheme=scheme)
         where, params = ("where site = ?", [only.name]) if only else ("", [])
@@ -125,7 +130,7 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
                     item = stage.process_item(item)
                 writer.add_article(item, reextracted=True)
         writer.flush()
-        report.update(changed=writer.counts["changed"], unchanged=writer.counts["unchanged"])
+        report.update(changed=writer.counts["changed"], refreshed=writer.refreshed, unchanged=writer.counts["unchanged"])
     return report
 
 
@@ -150,6 +155,7 @@ def serve(db="archive.db", host="127.0.0.1", port=8001) -> None:
 
 def extract(source: str, site=None) -> dict:
     """Extract one page, from a file or a URL, as the crawl would."""
+    check_rules()
     profile = load_profile(site) if site else None
     if source.startswith(("http://", "https://")):
         request = urllib.request.Request(source, headers={"User-Agent": project_settings.USER_AGENT})

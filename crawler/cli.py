@@ -1,8 +1,9 @@
 """`archive`: the command line, one sub-command per function of `crawler.api`.
 
 Exit status (cron reads it): 0 the run finished (or stopped at a limit it
-was given); 1 it ended otherwise (interrupted, failed to start); 2 bad
-usage or a bad site profile; 3 another run holds the archive, nothing done.
+was given); 1 it ended otherwise (interrupted, failed to start: e.g. a rule
+selector the installed cssselect cannot compile); 2 bad usage or a bad site
+profile; 3 another run holds the archive, nothing done.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import sys
 
 from crawler import api
+from crawler.extract.rulecheck import RuleError
 from crawler.profile import ProfileError
 from crawler.runlock import ArchiveBusy
 
@@ -101,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ProfileError, FileNotFoundError, ValueError) as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RuleError as exc:
+        print(f"archive {args.command}: {exc}", file=sys.stderr)
+        return EXIT_UNFINISHED
     except ArchiveBusy as exc:
         print(f"archive {args.command}: {exc}", file=sys.stderr)
         return EXIT_BUSY

@@ -32,6 +32,7 @@ class ArticleItem(scrapy.Item):
     headers = scrapy.Field()        # {"content-type": ..., "etag": ..., "last-modified": ...} (lower-case keys)
     raw_html = scrapy.Field()       # the response body bytes exactly as fetched
     fetched_at = scrapy.Field()     # ISO 8601 UTC
+    redirected_from = scrapy.Field()  # the URLs the fetch was redirected from, in order ([] when none)
 
     # from the dedupe pipeline
     content_hash = scrapy.Field()   # sha256 hex of the normalized title + body_text

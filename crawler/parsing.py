@@ -13,15 +13,28 @@ libxml2 also does not know HTML5's void elements (<wbr>, <source>,
 <embed>, <track>, <keygen>): it nests everything after one inside it, so a
 <wbr> in a sentence, or an <embed> that cleaning removes, would take the
 rest of the article along. They are closed explicitly before lxml parses.
+
+An element that extraction drops with its content (rules.DROP_TAGS and
+trafilatura's list: a <svg onload>, a <button>, a <nav>, a <label>, an
+<iframe>...) that the page never closes would take every paragraph after
+it along: libxml2 nests them inside it up to its parent's end, and reads a
+raw-text one (<iframe>, <textarea>, <title>...) as text to the end of the
+page. Such an element is closed where it opens; an unclosed <script> or
+<style>, whose content is code, at the next tag. A link left open is
+closed before the next block, or every paragraph after it would be link
+text (and no longer count as the article's).
 """
 from __future__ import annotations
 
 import re
 import warnings
+from functools import cache
 
 import html5lib
 import lxml.etree
 from parsel import Selector
+
+from trafilatura.settings import MANUALLY_CLEANED
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline, return; U+FFFE, U+FFFF).
 # A regex: ten times faster than str.translate on a page that has none.
@@ -31,6 +44,13 @@ _END_TAG = re.compile(r"</(?:body|html)\s*>", re.I)
 _AFTER_END_IGNORABLE = re.compile(r"</(?:body|html)\s*>|<!--.*?-->|\s+", re.I | re.S)
 # A start tag of an HTML5 void element libxml2 does not know (quoted attribute values may hold ">").
 _HTML5_VOID = re.compile(r"<(wbr|source|embed|track|keygen)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>", re.I)
+# What libxml2 reads as raw text up to its end tag; of which code, whose text is never the page's.
+_RAW_TEXT = frozenset(("script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"))
+_CODE = frozenset(("script", "style"))
+# The start of a tag: (/ of an end tag, name); then its attributes (quoted values may hold ">" and "<").
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)")
+_ATTRIBUTES = re.compile(r"((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>?")
+_ANY_TAG = re.compile(r"<[a-zA-Z/!]")
 
 
 def content_after_end(text: str) -> bool:
@@ -51,9 +71,78 @@ def close_html5_voids(text: str) -> str:
     return _HTML5_VOID.sub(r"<\1\2></\1>", text)
 
 
+@cache
+def _patterns() -> tuple[frozenset[str], re.Pattern]:
+    """(the swallowing elements and "a", a block tag): swallowing is what extraction (ours and
+    trafilatura's) drops with its content, and the raw-text elements."""
+    from crawler.extract.rules import DROP_TAGS, IMPLIED_END_TAGS  # crawler.extract imports this module
+    from crawler.extract.text import BLOCK_TAGS
+
+    swallowing = (frozenset(DROP_TAGS) | frozenset(MANUALLY_CLEANED) | _RAW_TEXT) - frozenset(IMPLIED_END_TAGS)
+    return swallowing | {"a"}, re.compile(r"</?(?:%s)(?=[\s/>])" % "|".join(sorted(BLOCK_TAGS)), re.I)
+
+
+def close_left_open(text: str) -> str:
+    """`text` with an end tag added for each swallowing element and link the page leaves open."""
+    watched, block = _patterns()
+    inserts: list[tuple[int, str]] = []
+    open_: dict[str, list[int]] = {}
+    link_at, pos = None, 0
+
+    def close_link(before: int) -> None:
+        found = block.search(text, link_at, before)
+        if found is not None or before < len(text):
+            inserts.append((found.start() if found else before, "</a>"))
+
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name not in watched or m.start() < pos:
+            continue
+        if text.rfind(">", 0, m.start()) < text.rfind("<", 0, m.start()):
+            continue   # inside another tag's attribute value: not a tag
+        end_tag, attrs = m.group(1), _ATTRIBUTES.match(text, m.end()).group(1)
+        pos = m.end() + len(attrs) + 1
+        if name == "a":
+            if link_at is not None and not end_tag:
+                close_link(m.start())
+            link_at = None if end_tag else pos
+        elif end_tag:
+            if open_.get(name):
+                open_[name].pop()
+        elif attrs.endswith("/") and (attrs == "/" or attrs[-2] in " \t\r\n\"'"):
+            continue   # <use href="#i"/>: closed as it opens
+        elif name not in _RAW_TEXT:
+            open_.setdefault(name, []).append(pos)
+        else:
+            end = re.compile(rf"</{name}[\s/>]", re.I).search(text, pos)
+            # Opened again before its end: left open (but scripts write "<script" strings).
+            if end is not None and (name == "script" or not re.search(rf"<{name}[\s/>]", text[pos:end.start()], re.I)):
+                pos = end.end()
+                continue
+            if name in _CODE:
+                stop = _ANY_TAG.search(text, pos)
+                pos = stop.start() if stop else len(text)
+            inserts.append((pos, f"</{name}>"))
+    if link_at is not None:
+        close_link(len(text))
+    inserts += [(at, f"</{name}>") for name, starts in open_.items() for at in starts]
+    return _inserted(text, inserts)
+
+
+def _inserted(text: str, inserts: list[tuple[int, str]]) -> str:
+    """`text` with each (position, string) inserted."""
+    if not inserts:
+        return text
+    parts, last = [], 0
+    for at, tag in sorted(inserts):
+        parts += (text[last:at], tag)
+        last = at
+    return "".join(parts) + text[last:]
+
+
 def html_selector(text: str) -> Selector:
     """A Selector over the whole page (never raises)."""
-    text = _NOT_XML.sub("", text)
+    text = close_left_open(_NOT_XML.sub("", text))
     try:
         if content_after_end(text):
             text = html5_normalized(text)

@@ -42,6 +42,8 @@ REDIRECT_MAX_TIMES = 10
 # Traps (crawler.middlewares.traps); 0 switches a limit off.
 DEPTH_LIMIT = 0
 TRAP_MAX_LISTING_HOPS = 100     # listing pages reached through listing pages, in a row
+TRAP_MAX_BARREN_LINKS = 20      # links followed from listings that lead only to more of their own URL pattern
+TRAP_MAX_PATH_HOPS = 4          # listing pages in a row, each one level below the last in the path
 TRAP_MAX_PATH_SEGMENTS = 16
 TRAP_MAX_SEGMENT_REPEATS = 3
 URLLENGTH_LIMIT = 2083

@@ -15,7 +15,8 @@ grows. Only `ArchiveWriter` (inside its batch transaction) and the
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -24,6 +25,21 @@ from pipelines.dedupe import FingerprintScheme
 
 _MEMBER_COLUMNS = """a.id, a.published_at, a.first_seen, a.content_hash, a.duplicate_of,
                      a.similarity, f.minhash"""
+
+
+def stale_clusters(db: sqlite_utils.Database, scheme: FingerprintScheme, settings: Mapping) -> list[str]:
+    """Why the archive's fingerprints and clusters no longer follow `scheme` and these DEDUPE_*
+    `settings` ([] when they do): fingerprints made under another scheme (until `archive dedupe
+    --rebuild` recomputes them), or DEDUPE_* values other than the previous crawl's."""
+    found = [f"fingerprints made as {name!r}, now {scheme.name!r}" for name, in db.execute(
+        "SELECT DISTINCT scheme FROM fingerprints WHERE scheme != ? LIMIT 1", [scheme.name])]
+    last = db.execute("SELECT settings FROM crawl_runs WHERE settings IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+    before = json.loads(last[0]) if last else {}
+    for name, value in settings.items():
+        if name.startswith("DEDUPE_") and before.get(name) is not None and value is not None:
+            if float(before[name]) != float(value):
+                found.append(f"{name} was {before[name]} in the previous crawl, now {value}")
+    return found
 
 
 @dataclass

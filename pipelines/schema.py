@@ -76,6 +76,11 @@ TABLES = {
         pk="id",
         foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
     ),
+    "redirects": dict(
+        columns={"url": str, "article_id": int, "last_seen": str},
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
     "failures": dict(
         columns={
             "url": str, "reason": str, "http_status": int, "error": str,
@@ -189,6 +194,7 @@ MIGRATIONS = [
     _add_search,              # 4: articles_fts, back-filled
     _add_tables_and_columns,  # 5: revisions, articles.gone_at, crawl_runs.not_modified/gone/skipped/duration
     _add_tables_and_columns,  # 6: listings (fetched pages judged not articles), crawl_runs.listings
+    _add_tables_and_columns,  # 7: redirects
 ]
 
 

@@ -13,8 +13,10 @@ crash it still shows how far the run got (status stays "running").
 from __future__ import annotations
 
 import json
+import logging
 import time
 import zlib
+from contextlib import ExitStack
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
@@ -24,18 +26,29 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FailureItem, ListingItem, NotModifiedItem
+from crawler.runlock import run_lock
 from pipelines import search
-from pipelines.clusters import Clusters
+from pipelines.clusters import Clusters, stale_clusters
 from pipelines.dedupe import FingerprintScheme
+from pipelines.normalize import normalize_url
 from pipelines.revisions import KEPT_COLUMNS, revision_row
 from pipelines.schema import open_archive
 from pipelines.snippets import snippet_mismatch
+
+logger = logging.getLogger(__name__)
 
 # Item fields copied as they are into `articles` columns.
 ARTICLE_COLUMNS = (
     "url", "canonical_url", "site", "title", "section", "published_at",
     "date_source", "author", "language", "body_text", "body_html",
     "body_markdown", "content_hash",
+)
+
+# Extracted columns outside content_hash (which covers title and body_text):
+# when only these differ the content stands, but the row is brought up to date.
+REFRESHED_COLUMNS = (
+    "canonical_url", "section", "published_at", "date_source", "author", "language",
+    "body_html", "body_markdown",
 )
 
 # Settings recorded in crawl_runs.settings: what makes two runs comparable.
@@ -121,9 +134,12 @@ class ArchiveWriter:
     Within one batch a later article for the same URL replaces an earlier
     one, and a URL archived in a batch loses its failures row even if it
     also failed in that batch. Re-extracted articles (`archive reparse`)
-    write only when their content changed, and never move last_seen.
+    write only when an extracted column differs, and never move last_seen;
+    when only REFRESHED_COLUMNS differ (a better date, author, section) the
+    row is updated in place, counted as `refreshed`, no revision kept.
     Each new or changed article joins its cluster of copies (see
-    `pipelines/clusters.py`) in the same transaction.
+    `pipelines/clusters.py`) in the same transaction. A URL that redirected
+    to an archived article is remembered in `redirects`.
     """
 
     def __init__(self, db: sqlite_utils.Database, batch_size: int = 200,
@@ -134,10 +150,12 @@ class ArchiveWriter:
         self.clusters = Clusters(db, self.scheme)
         self.run_id: int | None = None
         self.counts = dict.fromkeys(COUNTS, 0)
+        self.refreshed = 0   # re-extracted articles brought up to date in place (not a crawl_runs count)
         self._articles: dict[str, dict] = {}
         self._failures: list[dict] = []
         self._not_modified: dict[str, str] = {}   # url -> when the 304 came
         self._listings: dict[str, dict] = {}
+        self._redirects: dict[str, tuple[str, str]] = {}   # url -> (the URL it led to, when)
         self._started = time.monotonic()
 
     # -- run lifecycle ----------------------------------------------------
@@ -171,7 +189,16 @@ class ArchiveWriter:
         if pending["fingerprint"] is _MISSING:  # not through DedupePipeline (tests, tools)
             pending["fingerprint"] = self.scheme.signature(pending["row"]["body_text"])
         self._articles[item["url"]] = pending
+        for url in item.get("redirected_from") or ():
+            self.add_redirect(url, item["url"], pending["raw"]["fetched_at"])
         self._flush_when_full()
+
+    def add_redirect(self, url: str, target: str, seen_at: str | None = None) -> None:
+        """Remember that `url` redirected to `target`: a `redirects` row once `target` is archived
+        (in this batch or a later one of the run; forgotten at the end of the run if never)."""
+        url, target = normalize_url(url), normalize_url(target)
+        if url != target:
+            self._redirects[url] = (target, seen_at or utc_now())
 
     def add_not_modified(self, item: Mapping) -> None:
         """Queue a NotModifiedItem-shaped mapping: the archived content still stands."""
@@ -205,7 +232,7 @@ class ArchiveWriter:
         articles, failures, not_modified = list(self._articles.values()), self._failures, self._not_modified
         listings = list(self._listings.values())
         self._articles, self._failures, self._not_modified, self._listings = {}, [], {}, {}
-        if not articles and not failures and not not_modified and not listings:
+        if not articles and not failures and not not_modified and not listings and not self._redirects:
             return
         with self.db.atomic():
             written = self._write_failures(failures)
@@ -213,10 +240,12 @@ class ArchiveWriter:
                 {"url": url, "fetched_at": at, "run_id": self.run_id} for url, at in not_modified.items()]).rowcount
             written["listings"] = self._write_listings(listings)
             written.update(self._write_articles(articles))
+            self._write_redirects()
             counts = {name: self.counts[name] + written.get(name, 0) for name in COUNTS}
             if self.run_id is not None:
                 self.db["crawl_runs"].update(self.run_id, counts)
         self.counts = counts
+        self.refreshed += written.get("refreshed", 0)
 
     # -- writing (inside the batch transaction) ---------------------------
 
@@ -240,17 +269,19 @@ class ArchiveWriter:
     def _write_articles(self, articles: list[dict]) -> dict[str, int]:
         """Upsert one batch of articles; returns how many were new/changed/unchanged."""
         urls = [a["row"]["url"] for a in articles]
-        known = {url: (id_, h) for url, id_, h in self._select_in(
-            "SELECT url, id, content_hash FROM articles WHERE url IN ({})", urls)}
-        new, changed, unchanged = [], [], []
+        known = {url: (id_, h, rest) for url, id_, h, *rest in self._select_in(
+            f"SELECT url, id, content_hash, {', '.join(REFRESHED_COLUMNS)} FROM articles WHERE url IN ({{}})", urls)}
+        new, changed, unchanged, refreshed = [], [], [], []
         for article in articles:
             prior = known.get(article["row"]["url"])
             if prior is None:
                 new.append(article)
-            elif prior[1] == article["row"]["content_hash"]:
-                unchanged.append((prior[0], article))
-            else:
+            elif prior[1] != article["row"]["content_hash"]:
                 changed.append((prior[0], article))
+            elif article["reextracted"] and list(prior[2]) != [article["row"][c] for c in REFRESHED_COLUMNS]:
+                refreshed.append((prior[0], article))
+            else:
+                unchanged.append((prior[0], article))
         new = [a for a in new if not a["reextracted"]]   # a reparse only revisits archived rows
         table = self.db["articles"]
         table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"]} for a in new])
@@ -261,8 +292,11 @@ class ArchiveWriter:
         # url rides along: 4.x upserts are INSERT .. ON CONFLICT DO UPDATE,
         # and SQLite checks NOT NULL before it sees the conflict.
         table.upsert_all([{"id": id_, "url": a["row"]["url"], "last_seen": a["row"]["last_seen"],
-                           "run_id": self.run_id, "status": "ok", "gone_at": None}
+                           "run_id": self.run_id, "status": "ok", "gone_at": None,
+                           **{c: a["row"][c] for c in REFRESHED_COLUMNS}}
                           for id_, a in unchanged if not a["reextracted"]], pk="id")
+        table.upsert_all([{"id": id_, "url": a["row"]["url"], **{c: a["row"][c] for c in REFRESHED_COLUMNS}}
+                          for id_, a in refreshed], pk="id")
         written = [(new_ids[a["row"]["url"]], a) for a in new] + changed
         self._replace_children(written, clear=[id_ for id_, _ in changed])
         for id_, _ in changed:
@@ -273,7 +307,15 @@ class ArchiveWriter:
         search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
         for table in ("failures", "listings"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE url = ?", [(url,) for url in urls])
-        return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged)}
+        return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged), "refreshed": len(refreshed)}
+
+    def _write_redirects(self) -> None:
+        """The buffered redirects whose target is archived; the others wait for a later batch."""
+        ids = dict(self._select_in("SELECT url, id FROM articles WHERE url IN ({})",
+                                   list({target for target, _ in self._redirects.values()})))
+        self.db["redirects"].upsert_all([{"url": url, "article_id": ids[target], "last_seen": at}
+                                         for url, (target, at) in self._redirects.items() if target in ids], pk="url")
+        self._redirects = {url: v for url, v in self._redirects.items() if v[0] not in ids}
 
     def _keep_revisions(self, changed: list[tuple[int, dict]]) -> None:
         """The content `changed` articles had until now, before the upsert overwrites it."""
@@ -382,6 +424,9 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
 class StorePipeline:
     """Feeds items to an ArchiveWriter over one crawl.
 
+    Holds the archive's run lock from start to finish, so `scrapy crawl
+    articles` meets other runs as `archive crawl` does (which holds it
+    already: taken again at no cost); a busy archive stops it at start.
     Scrapy 2.19 calls close_spider() without the close reason, so the run
     row is finished from the spider_closed signal, which carries it and
     fires after the pipelines have closed (stats are still readable).
@@ -395,6 +440,7 @@ class StorePipeline:
         self.run_settings = run_settings
         self.scheme = scheme
         self.writer: ArchiveWriter | None = None
+        self.lock = ExitStack()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -405,12 +451,18 @@ class StorePipeline:
         pipeline = cls(crawler, path, settings.getint("ARCHIVE_BATCH_SIZE", 200),
                        {name: settings.get(name) for name in RUN_SETTINGS},
                        FingerprintScheme.from_settings(settings))
+        pipeline.lock.enter_context(run_lock(path))   # ArchiveBusy: another run has the archive
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
         return pipeline
 
     def open_spider(self):
         spider = self.crawler.spider
         self.writer = ArchiveWriter(open_archive(self.path), self.batch_size, self.scheme)
+        stale = stale_clusters(self.writer.db, self.writer.scheme, self.run_settings)
+        if stale:
+            logger.warning("near-duplicate settings changed (%s): run `archive dedupe --rebuild` so every "
+                           "fingerprint and cluster follows them", "; ".join(stale))
         self.writer.start_run(site=getattr(spider, "site", None),
                               start_urls=getattr(spider, "start_urls", ()),
                               settings=self.run_settings)
@@ -427,14 +479,23 @@ class StorePipeline:
             self.writer.add_article(ItemAdapter(item))
         return item
 
+    def request_dropped(self, request, spider):
+        """A redirect to a page this run already asked for (the dupefilter drops it): the link
+        still leads to that page, and the next run should know without following it."""
+        if self.writer is not None:
+            for url in request.meta.get("redirect_urls", ()):
+                self.writer.add_redirect(url, request.url)
+
     def close_spider(self):
         self.writer.flush()
 
     def spider_closed(self, spider, reason):
         if self.writer is None:
+            self.lock.close()
             return
         stats = self.crawler.stats
         self.writer.finish_run(reason, fetched=stats.get_value("response_received_count", 0),
                                skipped=stats.get_value("incremental/skipped", 0))
         self.writer.db.close()
         self.writer = None
+        self.lock.close()

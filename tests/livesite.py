@@ -44,6 +44,7 @@ class LiveSite:
     base: str = ""
     delay: float = 0.0                  # seconds each article response waits
     pages: dict[str, Page] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)   # path -> where a 301 sends it
     hits: list[Hit] = field(default_factory=list)
 
     def put(self, path: str, text: str, content_type="text/html; charset=utf-8") -> None:
@@ -73,6 +74,13 @@ class _Handler(BaseHTTPRequestHandler):
     site: LiveSite
 
     def do_GET(self):
+        if self.path in self.site.redirects:
+            self.site.hits.append(Hit(self.path, 301, None, None))
+            self.send_response(301)
+            self.send_header("Location", self.site.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         page = self.site.pages.get(self.path)
         if page is not None and self.path.startswith("/a/") and self.site.delay:
             time.sleep(self.site.delay)

@@ -164,3 +164,20 @@ def test_datasette_and_sqlite_readers_never_see_an_error_during_a_crawl(tmp_path
             crawl.wait()
         datasette.terminate()
         datasette.wait(10)
+
+
+def test_scrapy_crawl_takes_the_run_lock_too(tmp_path, minisite):
+    """`scrapy crawl articles` is the same crawl, Scrapy's way: it stops at start on a busy archive."""
+    db_path = tmp_path / "x.db"
+    scrapy_crawl = [sys.executable, "-m", "scrapy.cmdline", "crawl", "articles", "-a", f"start_urls={minisite}/",
+                    "-s", f"ARCHIVE_DB={db_path}", "-s", "EXTRACT_PROCESSES=0"]
+    with run_lock(db_path):
+        busy = subprocess.run(scrapy_crawl, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert busy.returncode != 0
+    assert "in use by another run" in busy.stderr and f"pid {os.getpid()}" in busy.stderr
+    assert not db_path.exists() or open_archive(db_path)["crawl_runs"].count == 0
+    done = subprocess.run(scrapy_crawl, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert open_archive(db_path)["crawl_runs"].count == 1
+    with run_lock(db_path):   # and let go of it when done
+        pass

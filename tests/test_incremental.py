@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import run_archive
-from livesite import LiveSite, article_page, fill, paragraphs, serve_live_site, sitemap
+from livesite import LiveSite, article_page, fill, listing_page, paragraphs, serve_live_site, sitemap
 from pipelines.schema import open_archive
 
 
@@ -125,3 +125,26 @@ def test_incremental_off_downloads_everything_again(site, tmp_path):
     assert sorted(site.downloaded()) == ["/a/1.html", "/a/2.html", "/a/3.html"]
     assert all(h.if_none_match is None for h in site.asked())
     assert run["unchanged"] == 3
+
+
+def test_a_redirected_link_to_an_article_is_not_downloaded_every_run(site, tmp_path):
+    """The home page links /go/2 (an old address) which 301s to /a/2.html: remembered, not followed again."""
+    db_path = tmp_path / "x.db"
+    paths = fill(site, 3)
+    site.redirects["/go/2"] = "/a/2.html"
+    site.put("/", listing_page([("/go/2", "第2篇"), (paths[0], "第1篇"), (paths[2], "第3篇")]))
+    assert crawl(site.base + "/", "--db", str(db_path))["new"] == 3
+    with open_archive(db_path) as db:
+        redirect, = db["redirects"].rows
+        assert (redirect["url"], db["articles"].get(redirect["article_id"])["url"]) == (
+            site.base + "/go/2", site.base + "/a/2.html")
+
+    site.hits.clear()
+    quiet = crawl(site.base + "/", "--db", str(db_path))            # nothing due (7 days)
+    assert [h.path for h in site.hits if h.path != "/" and not h.path.endswith((".txt", ".xml"))] == []
+    assert quiet["skipped"] == 3
+
+    site.hits.clear()
+    due = crawl(site.base + "/", "--db", str(db_path), "-s", "ARCHIVE_RECRAWL_AFTER=0")
+    assert site.downloaded() == []                                  # due: asked conditionally, 304
+    assert due["not_modified"] == 3

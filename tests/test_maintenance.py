@@ -37,7 +37,7 @@ def test_reparse_rewrites_only_what_extracts_differently_without_network(minisit
             db.conn.commit()
     result = run_archive("reparse", "--db", str(db_path))
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"articles": 3, "changed": 1, "unchanged": 2, "failed": 0}
+    assert json.loads(result.stdout) == {"articles": 3, "changed": 1, "refreshed": 0, "unchanged": 2, "failed": 0}
     with open_archive(db_path) as db:
         row = db["articles"].get(1)
         assert {k: row[k] for k in ("title", "content_hash", "last_seen", "run_id")} == {
@@ -51,6 +51,27 @@ def test_reparse_rewrites_only_what_extracts_differently_without_network(minisit
     assert json.loads(again.stdout)["changed"] == 0
 
 
+def test_reparse_writes_a_better_date_author_or_section_though_the_content_stands(minisite, tmp_path):
+    db_path = tmp_path / "x.db"
+    crawl(minisite, db_path)
+    fields = ("published_at", "author", "section")
+    with open_archive(db_path) as db:   # as an extractor that missed them might have left it
+        extracted = {row["id"]: {k: row[k] for k in (*fields, "content_hash", "last_changed")}
+                     for row in db["articles"].rows}
+        assert all(v["published_at"] for v in extracted.values())
+        for id_ in extracted:
+            db["articles"].update(id_, {"published_at": None, "author": "某人", "section": None})
+    result = run_archive("reparse", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"articles": 3, "changed": 0, "refreshed": 3, "unchanged": 0, "failed": 0}
+    with open_archive(db_path) as db:
+        assert {row["id"]: {k: row[k] for k in (*fields, "content_hash", "last_changed")}
+                for row in db["articles"].rows} == extracted
+        assert db["revisions"].count == 0
+    again = run_archive("reparse", "--db", str(db_path))
+    assert json.loads(again.stdout)["unchanged"] == 3
+
+
 def test_reparse_with_a_profile_runs_with_the_site_offline(tmp_path):
     db_path = tmp_path / "x.db"
     with serve_directory(FIXTURES / "minisite") as base:
@@ -60,7 +81,7 @@ def test_reparse_with_a_profile_runs_with_the_site_offline(tmp_path):
     profile = tmp_path / "p.toml"
     profile.write_text(f'name = "{site}"\n[selectors]\ntitle = "div.top a"\n', encoding="utf-8")
     result = run_archive("reparse", "--site", str(profile), "--db", str(db_path))
-    assert json.loads(result.stdout) == {"articles": 3, "changed": 3, "unchanged": 0, "failed": 0}
+    assert json.loads(result.stdout) == {"articles": 3, "changed": 3, "refreshed": 0, "unchanged": 0, "failed": 0}
     with open_archive(db_path) as db:
         assert {row["title"] for row in db["articles"].rows} == {"青柠笔记", "Qingning Notes"}
         assert db["revisions"].count == 3
@@ -161,3 +182,24 @@ def test_autothrottle_lets_a_304_lower_the_delay_as_a_200_does():
         throttle._adjust_delay(slot, 0.01, Response("http://127.0.0.1/a.html", status=304))
         delays[throttle_class] = slot.delay
     assert delays[ScrapyAutoThrottle] == 0.5 and delays[AutoThrottle] < 0.3
+
+
+def test_a_changed_dedupe_setting_warns_that_a_rebuild_is_needed(minisite, tmp_path):
+    db_path = tmp_path / "x.db"
+    first = run_archive("crawl", minisite + "/", "--db", str(db_path))
+    assert first.returncode == 0 and "dedupe --rebuild" not in first.stderr
+    same = run_archive("crawl", minisite + "/", "--db", str(db_path))
+    assert "dedupe --rebuild" not in same.stderr
+    changed = run_archive("crawl", minisite + "/", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64")
+    assert changed.returncode == 0
+    warning, = [line for line in changed.stderr.splitlines() if "dedupe --rebuild" in line]
+    assert "WARNING" in warning and "DEDUPE_NUM_PERM was 128" in warning and "perm=128" in warning
+    threshold = run_archive("crawl", minisite + "/", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64",
+                            "-s", "DEDUPE_THRESHOLD=0.7")
+    assert "DEDUPE_THRESHOLD was 0.5" in threshold.stderr
+    rebuilt = run_archive("dedupe", "--rebuild", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64",
+                          "-s", "DEDUPE_THRESHOLD=0.7")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    after = run_archive("crawl", minisite + "/", "--db", str(db_path), "-s", "DEDUPE_NUM_PERM=64",
+                        "-s", "DEDUPE_THRESHOLD=0.7")
+    assert "dedupe --rebuild" not in after.stderr

@@ -193,6 +193,14 @@ DROP_TAGS = (
     "applet", "button", "input", "select", "textarea", "svg", "canvas",
     "nav", "aside", "footer", "link", "meta", "base", "title", "dialog",
 )
+# Elements without an end tag, or whose end tag HTML lets a page leave out:
+# never taken as left open (crawler.parsing closes any other element dropped
+# with its content that a page leaves open where it opens, so that it does
+# not swallow the paragraphs after it).
+IMPLIED_END_TAGS = (
+    "area", "base", "embed", "frame", "input", "link", "meta", "param", "source", "track",
+    "head", "rp", "rt", "rtc", "menuitem",
+)
 
 # A class or id token is boilerplate when one of its words (split on - and _)
 # is in BOILERPLATE_WORDS and every word after it is in BOILERPLATE_SUFFIXES:

@@ -11,6 +11,10 @@ is
   validators stored with its raw page, so an unchanged page answers 304 with
   no body, which the spider turns into a NotModifiedItem (only last_seen moves).
 
+A link to a URL that once redirected to an archived article (`redirects`)
+counts as a request for that article: without it, every run would follow
+the redirect and download the article again.
+
 A spider middleware rather than a downloader one: a request that is not due
 is dropped where the spider yields it, before the scheduler, the dupefilter
 and a download slot spend anything on it. The archive is read once, read-only,
@@ -41,6 +45,11 @@ _KNOWN_ARTICLES = """
 SELECT a.url, a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
 FROM articles AS a LEFT JOIN raw_pages AS r ON r.article_id = a.id
 """
+# URLs that redirected to an archived article: a link to one stands for the article.
+_KNOWN_REDIRECTS = """
+SELECT d.url, a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
+FROM redirects AS d JOIN articles AS a ON a.id = d.article_id LEFT JOIN raw_pages AS r ON r.article_id = a.id
+"""
 
 
 class Known(NamedTuple):
@@ -65,18 +74,25 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def load_known(db_path) -> dict[str, Known]:
-    """Article URLs of the archive with their last fetch and validators; empty when there is no archive."""
+    """Article URLs of the archive, and the URLs that redirected to them, with the article's last
+    fetch and validators; empty when there is no archive."""
     path = Path(db_path)
     if not path.is_file():
         return {}
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
         conn.execute("PRAGMA busy_timeout=10000")
-        try:
-            return {url: Known(*rest) for url, *rest in conn.execute(_KNOWN_ARTICLES)}
-        except sqlite3.OperationalError as exc:  # a new, still empty archive has no tables yet
-            if "no such table" in str(exc):
-                return {}
-            raise
+        known = {url: Known(*rest) for url, *rest in _rows(conn, _KNOWN_REDIRECTS)}
+        known.update((url, Known(*rest)) for url, *rest in _rows(conn, _KNOWN_ARTICLES))
+        return known
+
+
+def _rows(conn, sql: str) -> list:
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError as exc:  # a new archive has no tables yet, an older one not this table
+        if "no such table" in str(exc):
+            return []
+        raise
 
 
 class IncrementalMiddleware(BaseSpiderMiddleware):

@@ -21,6 +21,7 @@ import scrapy
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.extract.rulecheck import check_rules
 from crawler.failures import failure_item, from_failure, utc_now
 from crawler.items import ArticleItem, ListingItem, NotModifiedItem
 from crawler.profile import load_profile
@@ -54,6 +55,7 @@ class ArticlesSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        check_rules()   # `scrapy crawl` too stops at start on a rule selector that does not compile
         kwargs.setdefault("site", crawler.settings.get("ARCHIVE_SITE_PROFILE"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider.profile:
@@ -154,6 +156,7 @@ class ArticlesSpider(scrapy.Spider):
             headers={h: response.headers.get(h).decode("latin-1")
                      for h in KEPT_HEADERS if response.headers.get(h)},
             raw_html=response.body,
+            redirected_from=response.meta.get("redirect_urls", []),
             fetched_at=fetched_at.isoformat(timespec="seconds"),
         )
         for request in self.follow([r["url"] for r in item["related"]] + [c["url"] for c in item["breadcrumbs"]]):
