@@ -1,7 +1,7 @@
 """Every CSS selector in the rule tables, compiled once at start.
 
-A selector the installed cssselect cannot read (the `i` flag of
-`[aria-label*=breadcrumb i]` needs cssselect 1.6) would otherwise fail on
+A selector the installed cssselect cannot read (an older cssselect lacks
+pseudo-classes and the `i` attribute flag) would otherwise fail on
 every page, a warning each time, and leave the field it feeds empty: a
 crawl would archive nothing, as if every page were empty. `check_rules`
 compiles them all (the compiled queries are cached for the run) and names
@@ -18,7 +18,7 @@ from . import rules
 from .page import Page, parse
 
 # The rule tables whose rows are CSS selectors (or tuples of them).
-CSS_TABLES = ("BREADCRUMB_CONTAINERS", "BODY_CONTAINERS", "BODY_WRAPPERS", "CODE_LINE_BLOCKS")
+CSS_TABLES = ("BODY_CONTAINERS", "BODY_WRAPPERS", "CODE_LINE_BLOCKS")
 
 
 class RuleError(RuntimeError):
