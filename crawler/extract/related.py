@@ -1,75 +1,158 @@
-"""The in-article related-article block: a known heading, then linked entries.
+"""The related-article block: links chosen for this article, under a heading in any language.
 
-Only a heading from RELATED_HEADINGS opens a block, matched as the whole
-heading text (a paragraph that merely mentions "related" is not one), so a
-site-wide "最新文章" / "Popular" list is never taken for related articles.
-Entries come from the first linked element after the heading, or from the
-run of linked siblings that follows it.
+A heading from RELATED_HEADINGS (matched as the whole heading, or as a prefix
+row: a paragraph that merely mentions "related" is not one) opens a block.
+Its entries are the links that follow it up to the next heading or prose
+paragraph, or, for an inline label ("Related: <a>...</a>", "相关新闻：..."),
+the links of the label's own element. Every block found counts (an in-body
+"Read more" box and a list after the body are both related).
+
+A link is an entry only when it reads like an article: a title-length text,
+a web address that is not this page, the site's root, a tag/author/search
+page or an ad network, and no sponsor label on its card. A site-wide
+"最新文章" / "Popular" list has no related heading and is never taken.
 """
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from .page import Page, xpath
-from .rules import HEADING_MAX_CHARS, RELATED_HEADINGS
+from .rules import (
+    HEADING_MAX_CHARS,
+    RELATED_HEADINGS,
+    RELATED_HIDDEN_CLASSES,
+    RELATED_MIN_TITLE_UNITS,
+    RELATED_NOT_PATHS,
+    RELATED_SPONSOR_HOSTS,
+    RELATED_SPONSOR_LABELS,
+    WORD_UNITS,
+)
 from .text import clean
 
-_HEADINGS = frozenset(h.casefold() for h in RELATED_HEADINGS)
+_EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
+_PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
 # Short text nodes only: a heading is short, and this XPath is far cheaper
 # than matching every keyword in XPath (translate() per node was ~9 ms/page).
-_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 2}]"
+_SHORT_TEXTS = f"//body//text()[string-length(normalize-space(.)) <= {HEADING_MAX_CHARS * 2}]"
+_ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
-_TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》"
+_TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_INLINE_TAGS = frozenset(("a", "span", "strong", "b", "em", "i"))
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "button", "form", "iframe"))
 _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" layouts)
+_PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CHAR = re.compile(f"[{_IDEOGRAPHS}]")
+_WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN = frozenset(RELATED_HIDDEN_CLASSES)
+_SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in RELATED_SPONSOR_LABELS), re.I)
+_NOT_PATHS = re.compile("|".join(RELATED_NOT_PATHS), re.I)
 
 
 def find_related(page: Page) -> tuple[list[dict], list]:
-    """(entries as [{"title", "url", "snippet"}], the elements of the block)."""
+    """(entries as [{"title", "url", "snippet"}], the elements of the blocks)."""
     box = page.picked("related")
     if box is not None:
         return _parse_entries(page, _entry_elements([box])), [box]
-    for text in xpath(_SHORT_TEXTS)(page.root):
-        if not _is_heading_text(text):
+    entries, elements, seen = [], [], {_key(page.url)}
+    for heading in _headings(page):
+        if any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
             continue
-        heading = _heading_element(text)
-        found = _entries_after(heading)
-        if found:
-            node, boxes = found
-            entries = _parse_entries(page, _entry_elements(boxes))
-            if entries:
-                return entries, [node, *boxes]
-    return [], []
+        found = _block_of(page, heading)
+        if found is None:
+            continue
+        node, boxes = found
+        new = [e for e in _parse_entries(page, _entry_elements(boxes)) if _key(e["url"]) not in seen]
+        if not new and not _parse_entries(page, _entry_elements(boxes)):
+            continue
+        seen.update(_key(e["url"]) for e in new)
+        entries += new
+        elements += [node, *[b for b in boxes if b is not node]]
+    return entries, elements
 
 
-def _is_heading_text(text: str) -> bool:
-    return " ".join(text.split()).strip(_TRIM).casefold() in _HEADINGS
+def _key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
 
 
-def _heading_element(text):
+def _inside(el, box) -> bool:
+    return any(a is box for a in el.iterancestors())
+
+
+def is_heading_text(text: str) -> bool:
+    """Whether `text` is a related-block heading (whole, or by a prefix row)."""
+    norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
+    return bool(norm) and (norm in _EXACT or norm.startswith(_PREFIXES))
+
+
+def _headings(page: Page):
+    """Elements whose text (or image alt) is a related heading, in document order."""
+    found = []
+    for text in xpath(_SHORT_TEXTS)(page.root):
+        if is_heading_text(text):
+            found.append(_heading_element(text))
+    for img in xpath(_ALT_HEADINGS)(page.root):
+        if is_heading_text(img.get("alt")):
+            found.append(_heading_element(img))
+    order = {el: i for i, el in enumerate(page.root.iter())}
+    return sorted({id(e): e for e in found}.values(), key=lambda e: order.get(e, 0))
+
+
+def _heading_element(node):
     """The outermost element whose whole text is the heading (<h3><span>相关文章</span></h3> -> h3)."""
-    el = text.getparent()
-    if text.is_tail:
+    if isinstance(node, str):
+        el = node.getparent()
+        if node.is_tail:
+            el = el.getparent()
+    else:
+        el = node
+    while el.getparent() is not None and clean(el.getparent().text_content()) == clean(el.text_content()) \
+            and el.getparent().tag != "body":
         el = el.getparent()
-    wanted = clean(text)
-    while el.getparent() is not None and clean(el.getparent().text_content()) == wanted:
-        el = el.getparent()
+    if el.tag in _INLINE_TAGS:  # one tab of a tabbed heading: <h4><a>Related</a><a>More from author</a></h4>
+        for anc in list(el.iterancestors())[:2]:
+            if anc.tag in _HEADING_TAGS:
+                return anc
     return el
+
+
+def units(s: str) -> float:
+    """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS."""
+    return len(_CHAR.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
+
+
+def _hidden(el) -> bool:
+    """Hidden by a class ("hide") or style on it or an ancestor: an A/B variant the reader never sees."""
+    for node in (el, *el.iterancestors()):
+        if _HIDDEN_STYLE.search(node.get("style") or "") or node.get("hidden") is not None:
+            return True
+        if _HIDDEN.intersection((node.get("class") or "").split()):
+            return True
+    return False
 
 
 def _has_link(el) -> bool:
     return isinstance(el.tag, str) and (el.tag == "a" or el.find(".//a[@href]") is not None)
 
 
-def _entries_after(heading) -> tuple[object, list] | None:
-    """(the heading-level node, the linked elements after it up to the next heading)."""
+def _inline_links(heading) -> list:
+    """Links inside the heading's own element other than one wrapping the heading text."""
+    text = clean(heading.text_content())
+    return [a for a in heading.iter("a") if a.get("href") and clean(a.text_content()) not in ("", text)]
+
+
+def _block_of(page: Page, heading) -> tuple[object, list] | None:
+    """(the heading-level node, the elements holding its entries) or None."""
+    if heading.tag not in _HEADING_TAGS and _inline_links(heading) and _parse_entries(page, [heading]):
+        return heading, [heading]
     node = heading
     for _ in range(_CLIMB):
-        boxes = []
-        for sib in node.itersiblings():
-            if sib.tag in _HEADING_TAGS:
-                break
-            if _has_link(sib):
-                boxes.append(sib)
+        boxes = _linked_siblings(node)
         if boxes:
             return node, boxes
         node = node.getparent()
@@ -78,27 +161,85 @@ def _entries_after(heading) -> tuple[object, list] | None:
     return None
 
 
+def _linked_siblings(node) -> list:
+    """The linked elements after `node`, up to the next unlinked heading or a prose paragraph."""
+    boxes = []
+    for sib in node.itersiblings():
+        if not isinstance(sib.tag, str) or sib.tag in _SKIP_TAGS:
+            continue
+        linked = _has_link(sib)
+        if sib.tag in _HEADING_TAGS and not linked:
+            break
+        if linked and is_heading_text(clean(sib.text_content())):
+            break  # the next block's heading
+        text = clean(sib.text_content())
+        link_text = sum(len(clean(a.text_content())) for a in sib.iter("a"))
+        if units(text) >= _PROSE_UNITS and link_text < len(text) / 2:
+            break
+        if linked:
+            boxes.append(sib)
+    return boxes
+
+
 def _entry_elements(boxes: list) -> list:
-    """One element per entry: list items when the boxes hold lists, else the boxes themselves."""
-    if len(boxes) == 1:
-        box = boxes[0]
+    """One element per entry: list items when the boxes hold lists, else the boxes' linked children."""
+    out = []
+    for box in boxes:
+        if box.tag == "a":
+            out.append(box)
+            continue
         items = xpath(_ITEMS)(box)
         if items:
-            return items
+            out += items
+            continue
         kids = [c for c in box if _has_link(c)]
-        return kids if len(kids) > 1 else boxes
-    return [item for box in boxes for item in (xpath(_ITEMS)(box) or [box])]
+        out += kids if len(kids) > 1 else [box]
+    return out
 
 
 def _parse_entries(page: Page, elements: list) -> list[dict]:
-    entries = []
+    entries, seen = [], set()
     for el in elements:
-        links = [el] if el.tag == "a" else xpath(".//a[@href]")(el)
-        for link in links:
-            title = clean(link.text_content()) or clean(link.get("title"))
+        card = clean(el.text_content())
+        if _SPONSORS.search(card[:200]):
+            continue
+        found = []
+        for link in ([el] if el.tag == "a" else el.iter("a")):
             url = page.absolute(link.get("href"))
-            if title and url:
-                rest = clean(clean(el.text_content()).replace(title, "", 1)).lstrip(_SNIPPET_LEAD)
-                entries.append({"title": title, "url": url, "snippet": rest or None})
-                break
+            title = _title(link)
+            if url is None or not _article_like(page, url, title):
+                continue
+            key = _key(url)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append((title, url))
+        for title, url in found:
+            rest = clean(card.replace(title, "", 1)).lstrip(_SNIPPET_LEAD) if len(found) == 1 else ""
+            entries.append({"title": title, "url": url, "snippet": rest or None})
     return entries
+
+
+def _title(link) -> str:
+    text = clean(link.text_content())
+    if not text:
+        img = link.find(".//img[@alt]")
+        text = clean(img.get("alt")) if img is not None else ""
+    return text or clean(link.get("title"))
+
+
+def _article_like(page: Page, url: str, title: str) -> bool:
+    """A link that reads like another article: a title, not this page, the root, a tag page or an ad."""
+    if units(title) < RELATED_MIN_TITLE_UNITS or is_heading_text(title):
+        return False
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    host = parts.netloc.lower()
+    if any(host == h or host.endswith("." + h) for h in RELATED_SPONSOR_HOSTS):
+        return False
+    if parts.path.strip("/") == "" and not parts.query:
+        return False
+    if _key(url) == _key(page.url):
+        return False
+    return not _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else ""))
