@@ -172,13 +172,22 @@ def _linked_siblings(node) -> list:
             break
         if linked and is_heading_text(clean(sib.text_content())):
             break  # the next block's heading
-        text = clean(sib.text_content())
-        link_text = sum(len(clean(a.text_content())) for a in sib.iter("a"))
-        if units(text) >= _PROSE_UNITS and link_text < len(text) / 2:
+        if _prose(sib, linked):
             break
         if linked:
             boxes.append(sib)
     return boxes
+
+
+def _prose(el, linked: bool) -> bool:
+    """Article text resumes here: a long unlinked block, or a long paragraph with a few inline links."""
+    text = clean(el.text_content())
+    if units(text) < _PROSE_UNITS:
+        return False
+    if not linked:
+        return True
+    link_text = sum(len(clean(a.text_content())) for a in el.iter("a"))
+    return el.tag == "p" and link_text < len(text) / 2
 
 
 def _entry_elements(boxes: list) -> list:
