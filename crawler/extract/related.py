@@ -43,10 +43,15 @@ _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _INLINE_TAGS = frozenset(("a", "span", "strong", "b", "em", "i"))
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "button", "form", "iframe"))
 _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" layouts)
+_BAR_UNITS = 10  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
 _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
+_ID = re.compile(r"\d{3,}")  # an article id, or a year
+_MIXED_ID = re.compile(r"(?=.*\d)[A-Za-z0-9]{8,}")  # "7PKD2AyaKNe", "cv1454"
+_SLUG_SPLIT = re.compile(r"[-_+]+")
+_SLUG_WORDS = 3
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN = frozenset(RELATED_HIDDEN_CLASSES)
 _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in RELATED_SPONSOR_LABELS), re.I)
@@ -60,8 +65,8 @@ def find_related(page: Page) -> tuple[list[dict], list]:
         return _parse_entries(page, _entry_elements([box])), [box]
     entries, elements, seen = [], [], {_key(page.url)}
     for heading in _headings(page):
-        if any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
-            continue
+        if heading.tag == "a" or any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
+            continue  # a link reading "Read more" is a button, not a heading
         found = _block_of(page, heading)
         if found is None:
             continue
@@ -146,19 +151,45 @@ def _inline_links(heading) -> list:
     return [a for a in heading.iter("a") if a.get("href") and clean(a.text_content()) not in ("", text)]
 
 
+def _lead_text(el) -> str:
+    """The text before the element's first link: "Related:" in "Related: <a>...</a>"."""
+    parts: list[str] = []
+
+    def walk(node) -> bool:
+        if node.tag == "a":
+            return True
+        parts.append(node.text or "")
+        for child in node:
+            if walk(child):
+                return True
+            parts.append(child.tail or "")
+        return False
+
+    walk(el)
+    return clean("".join(parts))
+
+
 def _block_of(page: Page, heading) -> tuple[object, list] | None:
     """(the heading-level node, the elements holding its entries) or None."""
     if heading.tag not in _HEADING_TAGS and _inline_links(heading) and _parse_entries(page, [heading]):
+        if not is_heading_text(_lead_text(heading)):
+            return None  # "... read more here" inside a sentence is no label
         return heading, [heading]
     node = heading
     for _ in range(_CLIMB):
         boxes = _linked_siblings(node)
         if boxes:
             return node, boxes
-        node = node.getparent()
-        if node is None or node.tag == "body":
-            return None
+        parent = node.getparent()
+        if parent is None or parent.tag == "body" or _beside(parent, heading) >= _BAR_UNITS:
+            return None  # the heading's own box is empty (a script fills it): nothing beyond it is its list
+        node = parent
     return None
+
+
+def _beside(box, heading) -> float:
+    """Text units in `box` besides the heading's."""
+    return units(clean(box.text_content())) - units(clean(heading.text_content()))
 
 
 def _linked_siblings(node) -> list:
@@ -251,4 +282,37 @@ def _article_like(page: Page, url: str, title: str) -> bool:
         return False
     if _key(url) == _key(page.url):
         return False
-    return not _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else ""))
+    if _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return False
+    own = urlsplit(page.url)
+    return not _same_site(host, own.netloc.lower()) or _article_address(parts) or _same_shape(parts, own)
+
+
+def _same_site(a: str, b: str) -> bool:
+    """Hosts of one site: "news.site.cn" and "www.site.cn" (the last two labels agree)."""
+    return a.rsplit(".", 2)[-2:] == b.rsplit(".", 2)[-2:]
+
+
+def _article_address(parts) -> bool:
+    """An address shaped like an article's: an id or date in it, or a slug of several words.
+
+    Section, tag and profile pages ("/parabens", "/profile/anna-menin") have neither.
+    """
+    if _ID.search(parts.path) or _ID.search(parts.query):
+        return True
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return len(_SLUG_SPLIT.split(last)) >= _SLUG_WORDS or bool(_MIXED_ID.fullmatch(last))
+
+
+def _same_shape(parts, own) -> bool:
+    """Shaped like this article's own address: "/hw/raid.html" beside "/hw/ssd.html"."""
+    if own.query and not _ID.search(own.path):  # "ReadNews.asp?NewsID=4173": the script names the kind
+        return parts.path == own.path
+    mine, theirs = own.path.strip("/").split("/"), parts.path.strip("/").split("/")
+    if len(mine) != len(theirs) or _extension(mine[-1]) != _extension(theirs[-1]):
+        return False
+    return _extension(mine[-1]) != "" or (len(mine) > 1 and mine[0] == theirs[0])
+
+
+def _extension(segment: str) -> str:
+    return segment.rsplit(".", 1)[-1].lower() if "." in segment else ""

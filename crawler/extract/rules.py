@@ -87,13 +87,14 @@ RELATED_HEADINGS = (
     "관련뉴스", "Baca juga", "Berita terkait", "Artikel terkait",
 )
 
-# A related entry's title holds at least this many text units (a tag "China"
-# or a "Video" label does not; "第一篇相关" and "Second story" do).
-RELATED_MIN_TITLE_UNITS = 4
+# A related entry's title holds at least this many text units: three words
+# or six CJK characters (a tag "China", "View all" or "Subscribe now" does not).
+RELATED_MIN_TITLE_UNITS = 6
 # Link paths (regular expressions) that are not articles: tag, topic, author
 # and search pages.
 RELATED_NOT_PATHS = (
     r"/(tags?|topics?|category|categories|author|authors|search|label|keywords?)(/|$)",
+    r"[/_](profile|user|member)s?[/_.]",
     r"[?&](s|q|tag|keyword|search)=",
 )
 # Hosts of sponsored-content widgets, and card labels that mark a sponsored entry.
