@@ -36,6 +36,7 @@ _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
 # than matching every keyword in XPath (translate() per node was ~9 ms/page).
 _SHORT_TEXTS = f"//body//text()[string-length(normalize-space(.)) <= {HEADING_MAX_CHARS * 2}]"
 _ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
+_CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
@@ -48,6 +49,7 @@ _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block 
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
+_TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
 _ID = re.compile(r"\d{3,}")  # an article id, or a year
 _MIXED_ID = re.compile(r"(?=.*\d)[A-Za-z0-9]{8,}")  # "7PKD2AyaKNe", "cv1454"
 _SLUG_SPLIT = re.compile(r"[-_+]+")
@@ -65,7 +67,7 @@ def find_related(page: Page) -> tuple[list[dict], list]:
         return _parse_entries(page, _entry_elements([box])), [box]
     entries, elements, seen = [], [], {_key(page.url)}
     for heading in _headings(page):
-        if heading.tag == "a" or any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
+        if (heading.tag == "a" and page.absolute(heading.get("href"))) or any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
             continue  # a link reading "Read more" is a button, not a heading
         found = _block_of(page, heading)
         if found is None:
@@ -92,7 +94,12 @@ def _inside(el, box) -> bool:
 def is_heading_text(text: str) -> bool:
     """Whether `text` is a related-block heading (whole, or by a prefix row)."""
     norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
-    return bool(norm) and (norm in _EXACT or norm.startswith(_PREFIXES))
+    if not norm:
+        return False
+    if norm in _EXACT or norm.startswith(_PREFIXES) or f"{norm} " in _PREFIXES:
+        return True  # "More on " + <a>topic</a>: the prefix alone in its text node
+    parts = _TITLE_SEPARATORS.split(norm)  # "Related — 有關", "Related | Read further"
+    return len(parts) > 1 and any(p.strip(_TRIM) in _EXACT for p in parts)
 
 
 def _headings(page: Page):
@@ -261,11 +268,16 @@ def _parse_entries(page: Page, elements: list) -> list[dict]:
 
 
 def _title(link) -> str:
+    """The link's text, else its image's alt, its title, or the heading of its card (an overlay link)."""
     text = clean(link.text_content())
     if not text:
         img = link.find(".//img[@alt]")
         text = clean(img.get("alt")) if img is not None else ""
-    return text or clean(link.get("title"))
+    text = text or clean(link.get("title"))
+    if not text and link.getparent() is not None:
+        heads = xpath(_CARD_HEADINGS)(link.getparent())
+        text = clean(heads[0].text_content()) if heads else ""
+    return text
 
 
 def _article_like(page: Page, url: str, title: str) -> bool:
