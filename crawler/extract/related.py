@@ -44,7 +44,7 @@ _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _INLINE_TAGS = frozenset(("a", "span", "strong", "b", "em", "i"))
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "button", "form", "iframe"))
 _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" layouts)
-_BAR_UNITS = 10  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
+_BAR_UNITS = 20  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
 _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
@@ -185,7 +185,7 @@ def _block_of(page: Page, heading) -> tuple[object, list] | None:
     node = heading
     for _ in range(_CLIMB):
         boxes = _linked_siblings(node)
-        if boxes:
+        if boxes and _parse_entries(page, _entry_elements(boxes)):
             return node, boxes
         parent = node.getparent()
         if parent is None or parent.tag == "body" or _beside(parent, heading) >= _BAR_UNITS:
@@ -202,11 +202,13 @@ def _beside(box, heading) -> float:
 def _linked_siblings(node) -> list:
     """The linked elements after `node`, up to the next unlinked heading or a prose paragraph."""
     boxes = []
-    for sib in node.itersiblings():
-        if not isinstance(sib.tag, str) or sib.tag in _SKIP_TAGS:
+    for i, sib in enumerate(el for el in node.itersiblings() if isinstance(el.tag, str)):
+        if sib.tag in _SKIP_TAGS:
             continue
         linked = _has_link(sib)
         if sib.tag in _HEADING_TAGS and not linked:
+            if i == 0:
+                continue  # a subtitle right under the heading
             break
         if linked and is_heading_text(clean(sib.text_content())):
             break  # the next block's heading
