@@ -37,6 +37,7 @@ _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
 _SHORT_TEXTS = f"//body//text()[string-length(normalize-space(.)) <= {HEADING_MAX_CHARS * 2}]"
 _ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
@@ -196,7 +197,12 @@ def _block_of(page: Page, heading) -> tuple[object, list] | None:
 
 def _beside(box, heading) -> float:
     """Text units in `box` besides the heading's."""
-    return units(clean(box.text_content())) - units(clean(heading.text_content()))
+    return units(_visible_text(box)) - units(_visible_text(heading))
+
+
+def _visible_text(el) -> str:
+    """Text a reader sees: no script or style source."""
+    return clean(" ".join(xpath(_VISIBLE_TEXT)(el)))
 
 
 def _linked_siblings(node) -> list:
@@ -221,7 +227,7 @@ def _linked_siblings(node) -> list:
 
 def _prose(el, linked: bool) -> bool:
     """Article text resumes here: a long unlinked block, or a long paragraph with a few inline links."""
-    text = clean(el.text_content())
+    text = _visible_text(el)
     if units(text) < _PROSE_UNITS:
         return False
     if not linked:
