@@ -279,9 +279,8 @@ def _title(link) -> str:
     """The link's text, else its image's alt, its title, or the heading of its card (an overlay link)."""
     text = clean(link.text_content())
     if not text:
-        img = link.find(".//img[@alt]")
-        text = clean(img.get("alt")) if img is not None else ""
-    text = text or clean(link.get("title"))
+        text = next((clean(img.get("alt")) for img in link.iter("img") if clean(img.get("alt"))), "")
+    text = text or clean(link.get("title")) or clean(link.get("alt"))
     if not text and link.getparent() is not None:
         heads = xpath(_CARD_HEADINGS)(link.getparent())
         text = clean(heads[0].text_content()) if heads else ""
