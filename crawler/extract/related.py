@@ -52,11 +52,13 @@ _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
 _ID = re.compile(r"\d{3,}")  # an article id, or a year
+_ARTICLE_ID = re.compile(r"\d{4,}")
+_YEAR = re.compile(r"(19|20)\d\d")
 _MIXED_ID = re.compile(r"(?=.*\d)[A-Za-z0-9]{8,}")  # "7PKD2AyaKNe", "cv1454"
 _SLUG_SPLIT = re.compile(r"[-_+]+")
 _SLUG_WORDS = 3
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_HIDDEN = frozenset(RELATED_HIDDEN_CLASSES)
+_HIDDEN_TOKEN = re.compile(rf"(^|[-_])({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # "hide", "recommendations-hide"
 _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in RELATED_SPONSOR_LABELS), re.I)
 _NOT_PATHS = re.compile("|".join(RELATED_NOT_PATHS), re.I)
 
@@ -144,7 +146,7 @@ def _hidden(el) -> bool:
     for node in (el, *el.iterancestors()):
         if _HIDDEN_STYLE.search(node.get("style") or "") or node.get("hidden") is not None:
             return True
-        if _HIDDEN.intersection((node.get("class") or "").split()):
+        if any(_HIDDEN_TOKEN.search(token) for token in (node.get("class") or "").split()):
             return True
     return False
 
@@ -179,6 +181,9 @@ def _lead_text(el) -> str:
 
 def _block_of(page: Page, heading) -> tuple[object, list] | None:
     """(the heading-level node, the elements holding its entries) or None."""
+    card = next((a for a in heading.iterancestors("a") if page.absolute(a.get("href"))), None)
+    if card is not None:  # a label inside the card's own link: <a><span>Also on site.com</span> title</a>
+        return (card, [card]) if _parse_entries(page, [card]) else None
     if heading.tag not in _HEADING_TAGS and _inline_links(heading) and _parse_entries(page, [heading]):
         if not is_heading_text(_lead_text(heading)):
             return None  # "... read more here" inside a sentence is no label
@@ -281,6 +286,9 @@ def _title(link) -> str:
     if not text:
         text = next((clean(img.get("alt")) for img in link.iter("img") if clean(img.get("alt"))), "")
     text = text or clean(link.get("title")) or clean(link.get("alt"))
+    for node in link.iter():  # a label inside the link ("Also on site.com", "Read more:") is no part of the title
+        if node is not link and node.text and is_heading_text(node.text):
+            text = clean(text.replace(clean(node.text), "", 1))
     if not text and link.getparent() is not None:
         heads = xpath(_CARD_HEADINGS)(link.getparent())
         text = clean(heads[0].text_content()) if heads else ""
@@ -301,10 +309,18 @@ def _article_like(page: Page, url: str, title: str) -> bool:
         return False
     if _key(url) == _key(page.url):
         return False
+    own_ids = _ids(urlsplit(page.url))
+    if own_ids and _ids(parts) == own_ids:
+        return False  # this article's comments or print view
     if _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else "")):
         return False
     own = urlsplit(page.url)
     return not _same_site(host, own.netloc.lower()) or _article_address(parts) or _same_shape(parts, own)
+
+
+def _ids(parts) -> set[str]:
+    """The numbers in an address that name an article (years left out)."""
+    return {n for n in _ARTICLE_ID.findall(parts.path + parts.query) if not _YEAR.fullmatch(n)}
 
 
 def _same_site(a: str, b: str) -> bool:

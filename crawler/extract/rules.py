@@ -103,8 +103,9 @@ RELATED_SPONSOR_HOSTS = (
     "revcontent.com", "zergnet.com", "adnxs.com", "googleadservices.com",
 )
 RELATED_SPONSOR_LABELS = ("Sponsored", "Promoted", "Anzeige", "Paid content", "Partner content", "广告", "推广")
-# Class tokens that hide a block (an A/B variant or a template the reader never sees).
-RELATED_HIDDEN_CLASSES = ("hide", "hidden", "d-none", "is-hidden", "invisible")
+# Class tokens (whole, or after a - or _) that hide a block: an A/B variant or
+# a template the reader never sees ("hide", "is-hidden", "recommendations-hide").
+RELATED_HIDDEN_CLASSES = ("hide", "hidden", "d-none", "invisible")
 
 # Longest text a heading may have (after stripping a trailing colon) to count.
 HEADING_MAX_CHARS = 40
