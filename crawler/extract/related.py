@@ -21,6 +21,7 @@ from .page import Page, xpath
 from .rules import (
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
+    RELATED_CLASS_WORDS,
     RELATED_HIDDEN_CLASSES,
     RELATED_MIN_TITLE_UNITS,
     RELATED_NOT_PATHS,
@@ -38,6 +39,11 @@ _SHORT_TEXTS = f"//body//text()[string-length(normalize-space(.)) <= {HEADING_MA
 _ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+_MARKS = frozenset(RELATED_CLASS_WORDS)
+_MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
+_MARKED = "//body//*[@class or @id][not(self::a)][.//a[@href]]"
+_SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
+_LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
@@ -82,7 +88,56 @@ def find_related(page: Page) -> tuple[list[dict], list]:
         seen.update(_key(e["url"]) for e in new)
         entries += new
         elements += [node, *[b for b in boxes if b is not node]]
+    for box in _marked_boxes(page):
+        if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or _hidden(box):
+            continue
+        new = [e for e in _parse_entries(page, _entry_elements([box])) if _key(e["url"]) not in seen]
+        if new:
+            seen.update(_key(e["url"]) for e in new)
+            entries += new
+            elements.append(box)
     return entries, elements
+
+
+def _marked_boxes(page: Page) -> list:
+    """Unheaded blocks whose class or id names them related ("related-list", "xgwz"), outermost first."""
+    found, seen = [], []
+    for el in xpath(_MARKED)(page.root):
+        words = _MARK_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
+        if not _MARKS.intersection(words) or any(_inside(el, f) for f in seen):
+            continue
+        seen.append(el)
+        if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
+            continue
+        label = _box_heading(el)
+        if units(label) >= _LABEL_UNITS and not is_heading_text(label):
+            continue  # headed by something else ("热门文章", "Tennis latest"): the class name misleads
+        found.append(el)
+    return found
+
+
+def _box_heading(box) -> str:
+    """The heading a block shows above its entries: its lead text, or a heading element at its top."""
+    lead = _lead_text(box)
+    if lead:
+        return lead
+    first_link = box.find(".//a[@href]")
+    for head in box.iter(*_HEADING_TAGS):
+        if next(head.iterancestors("a"), None) is not None or len(list(box.iter(head.tag))) > 1:
+            break  # a card's title, repeated in every card
+        if first_link is None or _inside(first_link, head):
+            return clean(head.text_content())
+        break
+    return ""
+
+
+def _sponsored(el) -> bool:
+    """A widget of a sponsored-content network (its name in a class or id of the block or around it)."""
+    for node in (el, *el.iterancestors()):
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if any(name in marks for name in _SPONSOR_NAMES):
+            return True
+    return False
 
 
 def _key(url: str) -> str:
@@ -265,6 +320,8 @@ def _parse_entries(page: Page, elements: list) -> list[dict]:
             continue
         found = []
         for link in ([el] if el.tag == "a" else el.iter("a")):
+            if _hidden(link):
+                continue
             url = page.absolute(link.get("href"))
             title = _title(link)
             if url is None or not _article_like(page, url, title):

@@ -103,6 +103,10 @@ RELATED_SPONSOR_HOSTS = (
     "revcontent.com", "zergnet.com", "adnxs.com", "googleadservices.com",
 )
 RELATED_SPONSOR_LABELS = ("Sponsored", "Promoted", "Anzeige", "Paid content", "Partner content", "广告", "推广")
+# Words of a class or id (split on -, _ and case) that name an unheaded block
+# of related links: "related-list", "relatedLink", "story-alsos", and the
+# pinyin initials Chinese templates use (xgwz 相关文章, xgyd 相关阅读, xgxw 相关新闻).
+RELATED_CLASS_WORDS = ("related", "relatedposts", "relatedlinks", "alsos", "seealso", "xgwz", "xgyd", "xgxw", "xgtj")
 # Class tokens (whole, or after a - or _) that hide a block: an A/B variant or
 # a template the reader never sees ("hide", "is-hidden", "recommendations-hide").
 RELATED_HIDDEN_CLASSES = ("hide", "hidden", "d-none", "invisible")
