@@ -33,15 +33,17 @@ from .text import clean
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
 _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
-# Short text nodes only: a heading is short, and this XPath is far cheaper
-# than matching every keyword in XPath (translate() per node was ~9 ms/page).
-_SHORT_TEXTS = f"//body//text()[string-length(normalize-space(.)) <= {HEADING_MAX_CHARS * 2}]"
+# Short text nodes only (with room for the indentation around them): a heading
+# is short, and this XPath is far cheaper than matching every keyword in XPath
+# (translate() per node was ~9 ms/page) or normalize-space() on every node.
+_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4}]"
+_HEADING_MAX_TEXT = HEADING_MAX_CHARS * 2
 _ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _MARKS = frozenset(RELATED_CLASS_WORDS)
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
-_MARKED = "//body//*[@class or @id][not(self::a)][.//a[@href]]"
+_MARKED = "//body//*[@class or @id][not(self::a)]"
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
@@ -75,10 +77,11 @@ def find_related(page: Page) -> tuple[list[dict], list]:
     if box is not None:
         return _parse_entries(page, _entry_elements([box])), [box]
     entries, elements, seen = [], [], {_key(page.url)}
-    for heading in _headings(page):
-        if (heading.tag == "a" and page.absolute(heading.get("href"))) or any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
-            continue  # a link reading "Read more" is a button, not a heading
-        found = _block_of(page, heading)
+    headings = _headings(page)
+    for heading in headings:
+        if any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
+            continue
+        found = _block_of(page, heading, headings)
         if found is None:
             continue
         node, boxes = found
@@ -103,8 +106,11 @@ def _marked_boxes(page: Page) -> list:
     """Unheaded blocks whose class or id names them related ("related-list", "xgwz"), outermost first."""
     found, seen = [], []
     for el in xpath(_MARKED)(page.root):
-        words = _MARK_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
-        if not _MARKS.intersection(words) or any(_inside(el, f) for f in seen):
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        lower = marks.lower()
+        if not any(w in lower for w in _MARKS) or not _MARKS.intersection(w.lower() for w in _MARK_SPLIT.split(marks)):
+            continue
+        if el.find(".//a[@href]") is None or any(_inside(el, f) for f in seen):
             continue
         seen.append(el)
         if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
@@ -151,26 +157,28 @@ def _inside(el, box) -> bool:
 
 def is_heading_text(text: str) -> bool:
     """Whether `text` is a related-block heading (whole, or by a prefix row)."""
+    text = text.strip()
+    if not text or len(text) > _HEADING_MAX_TEXT:
+        return False  # most text nodes: indentation, or sentences
     norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
     if not norm:
         return False
     if norm in _EXACT or norm.startswith(_PREFIXES) or f"{norm} " in _PREFIXES:
         return True  # "More on " + <a>topic</a>: the prefix alone in its text node
-    parts = _TITLE_SEPARATORS.split(norm)  # "Related — 有關", "Related | Read further"
+    parts = _TITLE_SEPARATORS.split(norm) if " " in norm else ()  # "Related — 有關", "Related | Read further"
     return len(parts) > 1 and any(p.strip(_TRIM) in _EXACT for p in parts)
 
 
 def _headings(page: Page):
     """Elements whose text (or image alt) is a related heading, in document order."""
-    found = []
-    for text in xpath(_SHORT_TEXTS)(page.root):
-        if is_heading_text(text):
-            found.append(_heading_element(text))
-    for img in xpath(_ALT_HEADINGS)(page.root):
-        if is_heading_text(img.get("alt")):
-            found.append(_heading_element(img))
-    order = {el: i for i, el in enumerate(page.root.iter())}
-    return sorted({id(e): e for e in found}.values(), key=lambda e: order.get(e, 0))
+    found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if is_heading_text(t)]
+    images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if is_heading_text(img.get("alt"))]
+    if images:  # rare: only then is document order worth a walk over the page
+        order = {el: i for i, el in enumerate(page.root.iter())}
+        found = sorted(found + images, key=lambda e: order.get(e, 0))
+    # a link reading "Read more" is a button, not a heading (a tab without a target is one)
+    found = [h for h in found if h.tag != "a" or not page.absolute(h.get("href"))]
+    return list({id(e): e for e in found}.values())
 
 
 def _heading_element(node):
@@ -234,7 +242,7 @@ def _lead_text(el) -> str:
     return clean("".join(parts))
 
 
-def _block_of(page: Page, heading) -> tuple[object, list] | None:
+def _block_of(page: Page, heading, headings: list) -> tuple[object, list] | None:
     """(the heading-level node, the elements holding its entries) or None."""
     card = next((a for a in heading.iterancestors("a") if page.absolute(a.get("href"))), None)
     if card is not None:  # a label inside the card's own link: <a><span>Also on site.com</span> title</a>
@@ -245,7 +253,7 @@ def _block_of(page: Page, heading) -> tuple[object, list] | None:
         return heading, [heading]
     node = heading
     for _ in range(_CLIMB):
-        boxes = _linked_siblings(node)
+        boxes = _linked_siblings(node, [h for h in headings if h is not heading])
         if boxes and _parse_entries(page, _entry_elements(boxes)):
             return node, boxes
         parent = node.getparent()
@@ -265,8 +273,8 @@ def _visible_text(el) -> str:
     return clean(" ".join(xpath(_VISIBLE_TEXT)(el)))
 
 
-def _linked_siblings(node) -> list:
-    """The linked elements after `node`, up to the next unlinked heading or a prose paragraph."""
+def _linked_siblings(node, others: list) -> list:
+    """The linked elements after `node`, up to the next heading (unlinked, or another related one) or prose."""
     boxes = []
     for i, sib in enumerate(el for el in node.itersiblings() if isinstance(el.tag, str)):
         if sib.tag in _SKIP_TAGS:
@@ -276,7 +284,7 @@ def _linked_siblings(node) -> list:
             if i == 0:
                 continue  # a subtitle right under the heading
             break
-        if linked and is_heading_text(clean(sib.text_content())):
+        if any(h is sib or _inside(h, sib) for h in others):
             break  # the next block's heading
         if _prose(sib, linked):
             break
