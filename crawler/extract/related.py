@@ -67,7 +67,8 @@ _SLUG_SPLIT = re.compile(r"[-_+]+")
 _SLUG_WORDS = 3
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_TOKEN = re.compile(rf"(^|[-_])({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # "hide", "recommendations-hide"
-_SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in RELATED_SPONSOR_LABELS), re.I)
+_SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
+                                for w in RELATED_SPONSOR_LABELS), re.I)
 _NOT_PATHS = re.compile("|".join(RELATED_NOT_PATHS), re.I)
 
 
@@ -189,9 +190,10 @@ def _heading_element(node):
             el = el.getparent()
     else:
         el = node
-    while el.getparent() is not None and clean(el.getparent().text_content()) == clean(el.text_content()) \
-            and el.getparent().tag != "body":
-        el = el.getparent()
+    while (parent := el.getparent()) is not None and parent.tag != "body" \
+            and clean(parent.text_content()) == clean(el.text_content()) \
+            and _count_links(parent) == _count_links(el):  # image-only cards have no text, yet are no heading
+        el = parent
     if el.tag in _INLINE_TAGS:  # one tab of a tabbed heading: <h4><a>Related</a><a>More from author</a></h4>
         for anc in list(el.iterancestors())[:2]:
             if anc.tag in _HEADING_TAGS:
@@ -202,6 +204,10 @@ def _heading_element(node):
 def units(s: str) -> float:
     """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS."""
     return len(_CHAR.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
+
+
+def _count_links(el) -> int:
+    return len(xpath(".//a[@href]")(el)) + (el.tag == "a")
 
 
 def _hidden(el) -> bool:
@@ -284,13 +290,23 @@ def _linked_siblings(node, others: list) -> list:
             if i == 0:
                 continue  # a subtitle right under the heading
             break
-        if any(h is sib or _inside(h, sib) for h in others):
-            break  # the next block's heading
+        if any(h is sib or _inside(h, sib) for h in others) or _headed_otherwise(sib):
+            break  # the next block, with a heading of its own
         if _prose(sib, linked):
             break
         if linked:
             boxes.append(sib)
     return boxes
+
+
+def _headed_otherwise(el) -> bool:
+    """A box that opens with a heading of its own ("Most read") before any link: another block."""
+    for node in el.iter(*_HEADING_TAGS, "a"):
+        if node.tag == "a":
+            return False
+        if node.find(".//a[@href]") is None:
+            return not is_heading_text(clean(node.text_content()))
+    return False
 
 
 def _prose(el, linked: bool) -> bool:
@@ -324,7 +340,7 @@ def _parse_entries(page: Page, elements: list) -> list[dict]:
     entries, seen = [], set()
     for el in elements:
         card = clean(el.text_content())
-        if _SPONSORS.search(card[:200]):
+        if _SPONSORS.search(" ".join(el.itertext())[:300]):
             continue
         found = []
         for link in ([el] if el.tag == "a" else el.iter("a")):
@@ -341,6 +357,7 @@ def _parse_entries(page: Page, elements: list) -> list[dict]:
             found.append((title, url))
         for title, url in found:
             rest = clean(card.replace(title, "", 1)).lstrip(_SNIPPET_LEAD) if len(found) == 1 else ""
+            rest = "" if is_heading_text(rest) else rest  # the card's label ("Also on site.com"), no snippet
             entries.append({"title": title, "url": url, "snippet": rest or None})
     return entries
 
