@@ -316,8 +316,13 @@ def _prose(el, linked: bool) -> bool:
         return False
     if not linked:
         return True
-    link_text = sum(len(clean(a.text_content())) for a in el.iter("a"))
-    return el.tag == "p" and link_text < len(text) / 2
+    return el.tag == "p" and _prose_paragraph(el)
+
+
+def _prose_paragraph(p) -> bool:
+    text = _visible_text(p)
+    link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
+    return units(text) >= _PROSE_UNITS and link_text < len(text) / 2
 
 
 def _entry_elements(boxes: list) -> list:
@@ -344,7 +349,7 @@ def _parse_entries(page: Page, elements: list) -> list[dict]:
             continue
         found = []
         for link in ([el] if el.tag == "a" else el.iter("a")):
-            if _hidden(link):
+            if _hidden(link) or _cited(link):
                 continue
             url = page.absolute(link.get("href"))
             title = _title(link)
@@ -360,6 +365,17 @@ def _parse_entries(page: Page, elements: list) -> list[dict]:
             rest = "" if is_heading_text(rest) else rest  # the card's label ("Also on site.com"), no snippet
             entries.append({"title": title, "url": url, "snippet": rest or None})
     return entries
+
+
+def _cited(link) -> bool:
+    """A link in running text (a long paragraph, words around it): a citation, not an entry of a list."""
+    block = link.getparent()
+    while block is not None and block.tag in _INLINE_TAGS:
+        block = block.getparent()
+    if block is None:
+        return False
+    own = clean((block.text or "") + " ".join(c.tail or "" for c in block))
+    return units(own) >= _PROSE_UNITS / 2 and _prose_paragraph(block)
 
 
 def _title(link) -> str:
