@@ -43,7 +43,7 @@ _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _MARKS = frozenset(RELATED_CLASS_WORDS)
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
-_MARKED = "//body//*[@class or @id][not(self::a)]"
+_MARKED = "//body//*[@class or @id]"
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
@@ -66,7 +66,7 @@ _MIXED_ID = re.compile(r"(?=.*\d)[A-Za-z0-9]{8,}")  # "7PKD2AyaKNe", "cv1454"
 _SLUG_SPLIT = re.compile(r"[-_+]+")
 _SLUG_WORDS = 3
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_HIDDEN_TOKEN = re.compile(rf"(^|[-_])({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # "hide", "recommendations-hide"
+_HIDDEN_TOKEN = re.compile(rf"^({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # whole tokens: "--hidden" is often a state
 _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
                                 for w in RELATED_SPONSOR_LABELS), re.I)
 _NOT_PATHS = re.compile("|".join(RELATED_NOT_PATHS), re.I)
@@ -111,7 +111,7 @@ def _marked_boxes(page: Page) -> list:
         lower = marks.lower()
         if not any(w in lower for w in _MARKS) or not _MARKS.intersection(w.lower() for w in _MARK_SPLIT.split(marks)):
             continue
-        if el.find(".//a[@href]") is None or any(_inside(el, f) for f in seen):
+        if not _has_link(el) or any(_inside(el, f) for f in seen):
             continue
         seen.append(el)
         if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
@@ -141,9 +141,9 @@ def _box_heading(box) -> str:
 def _sponsored(el) -> bool:
     """A widget of a sponsored-content network (its name in a class or id of the block or around it)."""
     for node in (el, *el.iterancestors()):
-        marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-        if any(name in marks for name in _SPONSOR_NAMES):
-            return True
+        tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if any(_MARK_SPLIT.split(token)[0] in _SPONSOR_NAMES for token in tokens):
+            return True  # "taboola-below-article", "OUTBRAIN"; not "js-outbrain-anchor", a place they fill after it
     return False
 
 
@@ -237,7 +237,8 @@ def _lead_text(el) -> str:
     def walk(node) -> bool:
         if node.tag == "a":
             return True
-        parts.append(node.text or "")
+        if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS:  # not a comment's or a script's text
+            parts.append(node.text or "")
         for child in node:
             if walk(child):
                 return True

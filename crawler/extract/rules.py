@@ -107,9 +107,10 @@ RELATED_SPONSOR_LABELS = ("Sponsored", "Promoted", "Anzeige", "Paid content", "P
 # of related links: "related-list", "relatedLink", "story-alsos", and the
 # pinyin initials Chinese templates use (xgwz 相关文章, xgyd 相关阅读, xgxw 相关新闻).
 RELATED_CLASS_WORDS = ("related", "relatedposts", "relatedlinks", "alsos", "seealso", "xgwz", "xgyd", "xgxw", "xgtj")
-# Class tokens (whole, or after a - or _) that hide a block: an A/B variant or
-# a template the reader never sees ("hide", "is-hidden", "recommendations-hide").
-RELATED_HIDDEN_CLASSES = ("hide", "hidden", "d-none", "invisible")
+# Class tokens that hide a block: an A/B variant or a template the reader never
+# sees. Whole tokens only: a BEM modifier ("fc-show-more--hidden") is often a
+# state a script toggles, not a hidden block.
+RELATED_HIDDEN_CLASSES = ("hide", "hidden", "is-hidden", "d-none", "invisible")
 
 # Longest text a heading may have (after stripping a trailing colon) to count.
 HEADING_MAX_CHARS = 40
