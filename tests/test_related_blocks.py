@@ -234,3 +234,18 @@ def test_block_named_related_but_headed_otherwise_is_not_related():
 
 def test_widget_of_a_sponsored_network_is_not_related():
     assert related(after=f'<div id="taboola-below-article" class="related-links">{LIST}</div>') == []
+
+
+def test_inline_label_takes_the_link_paragraphs_under_it():
+    inner = ('<p>延伸阅读：<a href="/news/6950.html">县里发布今年夏天的高温预警</a></p>'
+             '<p><a href="/news/6951.html">纳凉点的开放时间延长到晚上十点</a></p>'
+             '<p>本报记者在现场看到，不少老人一早就来到图书馆附楼，带着水杯和扇子，在空调房里一坐就是半天。'
+             '工作人员说，今年来的人比去年多了一倍。</p>')
+    assert urls(related(inner=inner)) == ["http://site.example.cn/news/6950.html", "http://site.example.cn/news/6951.html"]
+
+
+def test_index_page_beside_an_id_address_is_not_an_entry():
+    block = ('<div class="recommend"><div class="hd"><h3>推荐文章</h3><a href="/read/home">更多精彩内容在这里</a></div>'
+             '<div class="card"><a href="/read/cv1502">去年夏天的纳凉点开放了多久</a></div></div>')
+    got = related(after=block, url="http://site.example.cn/read/cv1524")
+    assert urls(got) == ["http://site.example.cn/read/cv1502"]

@@ -59,6 +59,7 @@ _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
+_DIGIT = re.compile(r"\d")
 _ID = re.compile(r"\d{3,}")  # an article id, or a year
 _ARTICLE_ID = re.compile(r"\d{4,}")
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -257,7 +258,7 @@ def _block_of(page: Page, heading, headings: list) -> tuple[object, list] | None
     if heading.tag not in _HEADING_TAGS and _inline_links(heading) and _parse_entries(page, [heading]):
         if not is_heading_text(_lead_text(heading)):
             return None  # "... read more here" inside a sentence is no label
-        return heading, [heading]
+        return heading, [heading, *_linked_siblings(heading, [h for h in headings if h is not heading])]
     node = heading
     for _ in range(_CLIMB):
         boxes = _linked_siblings(node, [h for h in headings if h is not heading])
@@ -445,6 +446,8 @@ def _same_shape(parts, own) -> bool:
     mine, theirs = own.path.strip("/").split("/"), parts.path.strip("/").split("/")
     if len(mine) != len(theirs) or _extension(mine[-1]) != _extension(theirs[-1]):
         return False
+    if _DIGIT.search(mine[-1]) and not _DIGIT.search(theirs[-1]):
+        return False  # "/read/home" beside "/read/cv1524": an index, not an article
     return _extension(mine[-1]) != "" or (len(mine) > 1 and mine[0] == theirs[0])
 
 
