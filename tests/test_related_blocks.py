@@ -249,3 +249,12 @@ def test_index_page_beside_an_id_address_is_not_an_entry():
              '<div class="card"><a href="/read/cv1502">去年夏天的纳凉点开放了多久</a></div></div>')
     got = related(after=block, url="http://site.example.cn/read/cv1524")
     assert urls(got) == ["http://site.example.cn/read/cv1502"]
+
+
+@pytest.mark.parametrize("stamp", rules.RELATED_FEED_TIMES)
+def test_entries_stamped_relative_to_now_are_a_feed(stamp):
+    block = ('<div><h3>推荐阅读</h3><ul>'
+             f'<li><span>3 {stamp}</span><a href="/news/7002.html">Second cooling centre opens in the old school</a></li>'
+             f'<li><span>5 {stamp}</span><a href="/news/6890.html">How the heat plan was written last spring</a></li>'
+             '</ul></div>')
+    assert related(after=block) == []

@@ -22,6 +22,7 @@ from .rules import (
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
     RELATED_CLASS_WORDS,
+    RELATED_FEED_TIMES,
     RELATED_HIDDEN_CLASSES,
     RELATED_MIN_TITLE_UNITS,
     RELATED_NOT_PATHS,
@@ -46,6 +47,7 @@ _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _MARKED = "//body//*[@class or @id]"
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
+_FEED_TIME = re.compile(r"\d+\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
@@ -87,9 +89,10 @@ def find_related(page: Page) -> tuple[list[dict], list]:
         if found is None:
             continue
         node, boxes = found
-        new = [e for e in _parse_entries(page, _entry_elements(boxes)) if _key(e["url"]) not in seen]
-        if not new and not _parse_entries(page, _entry_elements(boxes)):
+        parsed = _parse_entries(page, _entry_elements(boxes))
+        if not parsed or _live_feed(boxes, parsed):
             continue
+        new = [e for e in parsed if _key(e["url"]) not in seen]
         seen.update(_key(e["url"]) for e in new)
         entries += new
         elements += [node, *[b for b in boxes if b is not node]]
@@ -102,6 +105,12 @@ def find_related(page: Page) -> tuple[list[dict], list]:
             entries += new
             elements.append(box)
     return entries, elements
+
+
+def _live_feed(boxes: list, entries: list) -> bool:
+    """Entries stamped "6小时前" / "2 hours ago": a feed of the newest items, not picks for this article."""
+    stamped = sum(len(_FEED_TIME.findall(" ".join(box.itertext()))) for box in boxes)
+    return len(entries) >= 2 and stamped * 2 > len(entries)
 
 
 def _marked_boxes(page: Page) -> list:

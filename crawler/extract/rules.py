@@ -107,6 +107,9 @@ RELATED_SPONSOR_LABELS = ("Sponsored", "Promoted", "Anzeige", "Paid content", "P
 # of related links: "related-list", "relatedLink", "story-alsos", and the
 # pinyin initials Chinese templates use (xgwz 相关文章, xgyd 相关阅读, xgxw 相关新闻).
 RELATED_CLASS_WORDS = ("related", "relatedposts", "relatedlinks", "alsos", "seealso", "xgwz", "xgyd", "xgxw", "xgtj")
+# Times relative to now ("6小时前", "2 hours ago") on most entries of a block
+# mark a feed of the newest items, not links chosen for this article.
+RELATED_FEED_TIMES = ("分钟前", "小时前", "minutes ago", "mins ago", "hours ago", "hrs ago", "Minuten", "Stunden")
 # Class tokens that hide a block: an A/B variant or a template the reader never
 # sees. Whole tokens only: a BEM modifier ("fc-show-more--hidden") is often a
 # state a script toggles, not a hidden block.
