@@ -1,21 +1,22 @@
-"""The related-article block: links chosen for this article, under a heading in any language.
+"""The related-article block: links chosen for this article, in any language, headed or not.
 
-A heading from RELATED_HEADINGS (matched as the whole heading, or as a prefix
-row: a paragraph that merely mentions "related" is not one) opens a block.
-Its entries are the links that follow it up to the next heading or prose
-paragraph, or, for an inline label ("Related: <a>...</a>", "相关新闻：..."),
-the links of the label's own element. Every block found counts (an in-body
-"Read more" box and a list after the body are both related).
+A heading from RELATED_HEADINGS (the whole heading, a prefix row, or one
+side of "Related — 相关"; text or image alt) opens a block. Its entries are
+the links that follow it, climbing only through a header bar, up to the next
+heading, another headed box or prose; an inline label ("Related: <a>...</a>",
+"相关新闻：...") takes its own links and the link paragraphs under it. An
+unheaded box whose class names it related (RELATED_CLASS_WORDS) counts too,
+unless it shows another heading ("热门文章", "Tennis latest"). Every block
+found counts: an in-body box and a list after the body are both related.
 
-A link is an entry only when it reads like an article: a title-length text,
-a web address that is not this page, the site's root, a tag/author/search
-page or an ad network, and no sponsor label on its card. A site-wide
-"最新文章" / "Popular" list has no related heading and is never taken.
+A link is an entry only when it reads like another article: a title-length
+text, not a citation inside running text, not hidden, not on a sponsored
+card or widget, and an article's address (crawler.extract.urlshape). A
+block whose entries are stamped "6小时前" is a live feed, not related.
 """
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from .page import Page, xpath
 from .rules import (
@@ -25,12 +26,12 @@ from .rules import (
     RELATED_FEED_TIMES,
     RELATED_HIDDEN_CLASSES,
     RELATED_MIN_TITLE_UNITS,
-    RELATED_NOT_PATHS,
     RELATED_SPONSOR_HOSTS,
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
 )
 from .text import clean
+from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
 _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
@@ -61,18 +62,10 @@ _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
-_DIGIT = re.compile(r"\d")
-_ID = re.compile(r"\d{3,}")  # an article id, or a year
-_ARTICLE_ID = re.compile(r"\d{4,}")
-_YEAR = re.compile(r"(19|20)\d\d")
-_MIXED_ID = re.compile(r"(?=.*\d)[A-Za-z0-9]{8,}")  # "7PKD2AyaKNe", "cv1454"
-_SLUG_SPLIT = re.compile(r"[-_+]+")
-_SLUG_WORDS = 3
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_TOKEN = re.compile(rf"^({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # whole tokens: "--hidden" is often a state
 _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
                                 for w in RELATED_SPONSOR_LABELS), re.I)
-_NOT_PATHS = re.compile("|".join(RELATED_NOT_PATHS), re.I)
 
 
 def find_related(page: Page) -> tuple[list[dict], list]:
@@ -80,7 +73,7 @@ def find_related(page: Page) -> tuple[list[dict], list]:
     box = page.picked("related")
     if box is not None:
         return _parse_entries(page, _entry_elements([box])), [box]
-    entries, elements, seen = [], [], {_key(page.url)}
+    entries, elements, seen = [], [], {key(page.url)}
     headings = _headings(page)
     for heading in headings:
         if any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
@@ -92,16 +85,16 @@ def find_related(page: Page) -> tuple[list[dict], list]:
         parsed = _parse_entries(page, _entry_elements(boxes))
         if not parsed or _live_feed(boxes, parsed):
             continue
-        new = [e for e in parsed if _key(e["url"]) not in seen]
-        seen.update(_key(e["url"]) for e in new)
+        new = [e for e in parsed if key(e["url"]) not in seen]
+        seen.update(key(e["url"]) for e in new)
         entries += new
         elements += [node, *[b for b in boxes if b is not node]]
     for box in _marked_boxes(page):
         if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or _hidden(box):
             continue
-        new = [e for e in _parse_entries(page, _entry_elements([box])) if _key(e["url"]) not in seen]
+        new = [e for e in _parse_entries(page, _entry_elements([box])) if key(e["url"]) not in seen]
         if new:
-            seen.update(_key(e["url"]) for e in new)
+            seen.update(key(e["url"]) for e in new)
             entries += new
             elements.append(box)
     return entries, elements
@@ -127,7 +120,7 @@ def _marked_boxes(page: Page) -> list:
         if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
             continue
         label = _box_heading(el)
-        if units(label) >= _LABEL_UNITS and not is_heading_text(label):
+        if _units(label) >= _LABEL_UNITS and not _is_heading_text(label):
             continue  # headed by something else ("热门文章", "Tennis latest"): the class name misleads
         found.append(el)
     return found
@@ -157,16 +150,11 @@ def _sponsored(el) -> bool:
     return False
 
 
-def _key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
-
-
 def _inside(el, box) -> bool:
     return any(a is box for a in el.iterancestors())
 
 
-def is_heading_text(text: str) -> bool:
+def _is_heading_text(text: str) -> bool:
     """Whether `text` is a related-block heading (whole, or by a prefix row)."""
     text = text.strip()
     if not text or len(text) > _HEADING_MAX_TEXT:
@@ -182,8 +170,8 @@ def is_heading_text(text: str) -> bool:
 
 def _headings(page: Page):
     """Elements whose text (or image alt) is a related heading, in document order."""
-    found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if is_heading_text(t)]
-    images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if is_heading_text(img.get("alt"))]
+    found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if _is_heading_text(t)]
+    images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if _is_heading_text(img.get("alt"))]
     if images:  # rare: only then is document order worth a walk over the page
         order = {el: i for i, el in enumerate(page.root.iter())}
         found = sorted(found + images, key=lambda e: order.get(e, 0))
@@ -211,7 +199,7 @@ def _heading_element(node):
     return el
 
 
-def units(s: str) -> float:
+def _units(s: str) -> float:
     """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS."""
     return len(_CHAR.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
 
@@ -265,7 +253,7 @@ def _block_of(page: Page, heading, headings: list) -> tuple[object, list] | None
     if card is not None:  # a label inside the card's own link: <a><span>Also on site.com</span> title</a>
         return (card, [card]) if _parse_entries(page, [card]) else None
     if heading.tag not in _HEADING_TAGS and _inline_links(heading) and _parse_entries(page, [heading]):
-        if not is_heading_text(_lead_text(heading)):
+        if not _is_heading_text(_lead_text(heading)):
             return None  # "... read more here" inside a sentence is no label
         return heading, [heading, *_linked_siblings(heading, [h for h in headings if h is not heading])]
     node = heading
@@ -282,7 +270,7 @@ def _block_of(page: Page, heading, headings: list) -> tuple[object, list] | None
 
 def _beside(box, heading) -> float:
     """Text units in `box` besides the heading's."""
-    return units(_visible_text(box)) - units(_visible_text(heading))
+    return _units(_visible_text(box)) - _units(_visible_text(heading))
 
 
 def _visible_text(el) -> str:
@@ -316,14 +304,14 @@ def _headed_otherwise(el) -> bool:
         if node.tag == "a":
             return False
         if node.find(".//a[@href]") is None:
-            return not is_heading_text(clean(node.text_content()))
+            return not _is_heading_text(clean(node.text_content()))
     return False
 
 
 def _prose(el, linked: bool) -> bool:
     """Article text resumes here: a long unlinked block, or a long paragraph with a few inline links."""
     text = _visible_text(el)
-    if units(text) < _PROSE_UNITS:
+    if _units(text) < _PROSE_UNITS:
         return False
     if not linked:
         return True
@@ -333,7 +321,7 @@ def _prose(el, linked: bool) -> bool:
 def _prose_paragraph(p) -> bool:
     text = _visible_text(p)
     link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
-    return units(text) >= _PROSE_UNITS and link_text < len(text) / 2
+    return _units(text) >= _PROSE_UNITS and link_text < len(text) / 2
 
 
 def _entry_elements(boxes: list) -> list:
@@ -366,14 +354,14 @@ def _parse_entries(page: Page, elements: list) -> list[dict]:
             title = _title(link)
             if url is None or not _article_like(page, url, title):
                 continue
-            key = _key(url)
-            if key in seen:
+            k = key(url)
+            if k in seen:
                 continue
-            seen.add(key)
+            seen.add(k)
             found.append((title, url))
         for title, url in found:
             rest = clean(card.replace(title, "", 1)).lstrip(_SNIPPET_LEAD) if len(found) == 1 else ""
-            rest = "" if is_heading_text(rest) else rest  # the card's label ("Also on site.com"), no snippet
+            rest = "" if _is_heading_text(rest) else rest  # the card's label ("Also on site.com"), no snippet
             entries.append({"title": title, "url": url, "snippet": rest or None})
     return entries
 
@@ -386,7 +374,7 @@ def _cited(link) -> bool:
     if block is None:
         return False
     own = clean((block.text or "") + " ".join(c.tail or "" for c in block))
-    return units(own) >= _PROSE_UNITS / 2 and _prose_paragraph(block)
+    return _units(own) >= _PROSE_UNITS / 2 and _prose_paragraph(block)
 
 
 def _title(link) -> str:
@@ -396,7 +384,7 @@ def _title(link) -> str:
         text = next((clean(img.get("alt")) for img in link.iter("img") if clean(img.get("alt"))), "")
     text = text or clean(link.get("title")) or clean(link.get("alt"))
     for node in link.iter():  # a label inside the link ("Also on site.com", "Read more:") is no part of the title
-        if node is not link and node.text and is_heading_text(node.text):
+        if node is not link and node.text and _is_heading_text(node.text):
             text = clean(text.replace(clean(node.text), "", 1))
     if not text and link.getparent() is not None:
         heads = xpath(_CARD_HEADINGS)(link.getparent())
@@ -405,60 +393,7 @@ def _title(link) -> str:
 
 
 def _article_like(page: Page, url: str, title: str) -> bool:
-    """A link that reads like another article: a title, not this page, the root, a tag page or an ad."""
-    if units(title) < RELATED_MIN_TITLE_UNITS or is_heading_text(title):
+    """A link that reads like another article: a title, and an article's address."""
+    if _units(title) < RELATED_MIN_TITLE_UNITS or _is_heading_text(title):
         return False
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return False
-    host = parts.netloc.lower()
-    if any(host == h or host.endswith("." + h) for h in RELATED_SPONSOR_HOSTS):
-        return False
-    if parts.path.strip("/") == "" and not parts.query:
-        return False
-    if _key(url) == _key(page.url):
-        return False
-    own_ids = _ids(urlsplit(page.url))
-    if own_ids and _ids(parts) == own_ids:
-        return False  # this article's comments or print view
-    if _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else "")):
-        return False
-    own = urlsplit(page.url)
-    return not _same_site(host, own.netloc.lower()) or _article_address(parts) or _same_shape(parts, own)
-
-
-def _ids(parts) -> set[str]:
-    """The numbers in an address that name an article (years left out)."""
-    return {n for n in _ARTICLE_ID.findall(parts.path + parts.query) if not _YEAR.fullmatch(n)}
-
-
-def _same_site(a: str, b: str) -> bool:
-    """Hosts of one site: "news.site.cn" and "www.site.cn" (the last two labels agree)."""
-    return a.rsplit(".", 2)[-2:] == b.rsplit(".", 2)[-2:]
-
-
-def _article_address(parts) -> bool:
-    """An address shaped like an article's: an id or date in it, or a slug of several words.
-
-    Section, tag and profile pages ("/parabens", "/profile/anna-menin") have neither.
-    """
-    if _ID.search(parts.path) or _ID.search(parts.query):
-        return True
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return len(_SLUG_SPLIT.split(last)) >= _SLUG_WORDS or bool(_MIXED_ID.fullmatch(last))
-
-
-def _same_shape(parts, own) -> bool:
-    """Shaped like this article's own address: "/hw/raid.html" beside "/hw/ssd.html"."""
-    if own.query and not _ID.search(own.path):  # "ReadNews.asp?NewsID=4173": the script names the kind
-        return parts.path == own.path
-    mine, theirs = own.path.strip("/").split("/"), parts.path.strip("/").split("/")
-    if len(mine) != len(theirs) or _extension(mine[-1]) != _extension(theirs[-1]):
-        return False
-    if _DIGIT.search(mine[-1]) and not _DIGIT.search(theirs[-1]):
-        return False  # "/read/home" beside "/read/cv1524": an index, not an article
-    return _extension(mine[-1]) != "" or (len(mine) > 1 and mine[0] == theirs[0])
-
-
-def _extension(segment: str) -> str:
-    return segment.rsplit(".", 1)[-1].lower() if "." in segment else ""
+    return article_address(url, page.url)
