@@ -258,3 +258,14 @@ def test_entries_stamped_relative_to_now_are_a_feed(stamp):
              f'<li><span>5 {stamp}</span><a href="/news/6890.html">How the heat plan was written last spring</a></li>'
              '</ul></div>')
     assert related(after=block) == []
+
+
+@pytest.mark.parametrize("word", rules.RELATED_NAV_WORDS)
+def test_previous_next_links_end_a_block(word):
+    nav = f'<div class="post-{word}"><a href="/news/7003.html">The next story on this site, about buses</a></div>'
+    assert urls(related(after=f"<div><h3>Related</h3>{LIST}{nav}</div>")) == WANT
+
+
+def test_a_heading_in_the_site_menu_is_not_a_block():
+    menu = f'<nav><span>See also</span>{LIST}</nav>'
+    assert related(after=menu) == []

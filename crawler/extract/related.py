@@ -26,6 +26,7 @@ from .rules import (
     RELATED_FEED_TIMES,
     RELATED_HIDDEN_CLASSES,
     RELATED_MIN_TITLE_UNITS,
+    RELATED_NAV_WORDS,
     RELATED_SPONSOR_HOSTS,
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
@@ -45,6 +46,7 @@ _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _MARKS = frozenset(RELATED_CLASS_WORDS)
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
+_NAV_WORDS = frozenset(RELATED_NAV_WORDS)
 _MARKED = "//body//*[@class or @id]"
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
@@ -175,8 +177,10 @@ def _headings(page: Page):
     if images:  # rare: only then is document order worth a walk over the page
         order = {el: i for i, el in enumerate(page.root.iter())}
         found = sorted(found + images, key=lambda e: order.get(e, 0))
-    # a link reading "Read more" is a button, not a heading (a tab without a target is one)
-    found = [h for h in found if h.tag != "a" or not page.absolute(h.get("href"))]
+    # a link reading "Read more" is a button, not a heading (a tab without a target is one);
+    # nothing in the site's menus is
+    found = [h for h in found if (h.tag != "a" or not page.absolute(h.get("href")))
+             and next(h.iterancestors("nav"), None) is None]
     return list({id(e): e for e in found}.values())
 
 
@@ -289,13 +293,19 @@ def _linked_siblings(node, others: list) -> list:
             if i == 0:
                 continue  # a subtitle right under the heading
             break
-        if any(h is sib or _inside(h, sib) for h in others) or _headed_otherwise(sib):
-            break  # the next block, with a heading of its own
+        if any(h is sib or _inside(h, sib) for h in others) or _headed_otherwise(sib) or _navigation(sib):
+            break  # the next block, with a heading of its own, or the previous/next links
         if _prose(sib, linked):
             break
         if linked:
             boxes.append(sib)
     return boxes
+
+
+def _navigation(el) -> bool:
+    """Previous/next-article links, by the words of the box's class or id."""
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(_NAV_WORDS.intersection(w.lower() for w in _MARK_SPLIT.split(marks)))
 
 
 def _headed_otherwise(el) -> bool:

@@ -59,7 +59,7 @@ RELATED_HEADINGS = (
     "Related posts", "Related articles", "Related stories", "Related content", "Related reading",
     "Related", "Related coverage", "Related news", "Related links", "Related items", "Related videos",
     "You may also like", "You might also like", "You may also be interested in",
-    "You might be interested in", "You might also be interested in", "Read next", "Read this next",
+    "You might be interested in", "You might also be interested in", "Read this next",
     "Read more", "Read also", "Also read", "Further reading", "See also", "More on this story",
     "More on this topic", "More stories like this one", "Editors' recommendations",
     "Editor's recommendations", "Recommended reading", "Related coverage from ", "More on ",
@@ -110,6 +110,9 @@ RELATED_CLASS_WORDS = ("related", "relatedposts", "relatedlinks", "alsos", "seea
 # Times relative to now ("6小时前", "2 hours ago") on most entries of a block
 # mark a feed of the newest items, not links chosen for this article.
 RELATED_FEED_TIMES = ("分钟前", "小时前", "minutes ago", "mins ago", "hours ago", "hrs ago", "Minuten", "Stunden")
+# Words of a class or id (split on -, _ and case) that mark previous/next-article
+# navigation: a block's list ends where such a box begins.
+RELATED_NAV_WORDS = ("prev", "previous", "next", "prevnext", "pager", "pagination", "postnav")
 # Class tokens that hide a block: an A/B variant or a template the reader never
 # sees. Whole tokens only: a BEM modifier ("fc-show-more--hidden") is often a
 # state a script toggles, not a hidden block.
