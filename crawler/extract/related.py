@@ -73,8 +73,8 @@ _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.es
 def find_related(page: Page) -> tuple[list[dict], list]:
     """(entries as [{"title", "url", "snippet"}], the elements of the blocks)."""
     box = page.picked("related")
-    if box is not None:
-        return _parse_entries(page, _entry_elements([box])), [box]
+    if box is not None:  # the site profile decides: its block is taken as it is
+        return _parse_entries(page, _entry_elements([box]), trusted=True), [box]
     entries, elements, seen = [], [], {key(page.url)}
     headings = _headings(page)
     for heading in headings:
@@ -350,19 +350,20 @@ def _entry_elements(boxes: list) -> list:
     return out
 
 
-def _parse_entries(page: Page, elements: list) -> list[dict]:
+def _parse_entries(page: Page, elements: list, trusted: bool = False) -> list[dict]:
+    """The entries of a block; unless `trusted` (a profile's pick), only links that read like articles."""
     entries, seen = [], set()
     for el in elements:
         card = clean(el.text_content())
-        if _SPONSORS.search(" ".join(el.itertext())[:300]):
+        if not trusted and _SPONSORS.search(" ".join(el.itertext())[:300]):
             continue
         found = []
         for link in ([el] if el.tag == "a" else el.iter("a")):
-            if _hidden(link) or _cited(link):
+            if not trusted and (_hidden(link) or _cited(link)):
                 continue
             url = page.absolute(link.get("href"))
             title = _title(link)
-            if url is None or not _article_like(page, url, title):
+            if url is None or not title or not (trusted or _article_like(page, url, title)):
                 continue
             k = key(url)
             if k in seen:

@@ -59,7 +59,7 @@ RELATED_HEADINGS = (
     "Related posts", "Related articles", "Related stories", "Related content", "Related reading",
     "Related", "Related coverage", "Related news", "Related links", "Related items", "Related videos",
     "You may also like", "You might also like", "You may also be interested in",
-    "You might be interested in", "You might also be interested in", "Read this next",
+    "You might be interested in", "You might also be interested in", "Read next", "Read this next",
     "Read more", "Read also", "Also read", "Further reading", "See also", "More on this story",
     "More on this topic", "More stories like this one", "Editors' recommendations",
     "Editor's recommendations", "Recommended reading", "Related coverage from ", "More on ",
