@@ -10,6 +10,7 @@ the cut (lxml's recovering parser).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -18,6 +19,7 @@ from lxml import etree
 from crawler.middlewares.incremental import parse_time
 from pipelines.normalize import to_iso8601
 
+_CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\s*$")  # the root's end: not cut off
 _PARSER = dict(recover=True, remove_comments=True, resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -78,14 +80,18 @@ def _entry(element) -> SitemapEntry | None:
 
 def parse_sitemap(body: bytes) -> Sitemap:
     """The entries of a sitemap's (already gunzipped) bytes; NotASitemap when it is none."""
+    parser = etree.XMLParser(**_PARSER)
     try:
-        root = etree.fromstring(body, parser=etree.XMLParser(**_PARSER))
+        root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise NotASitemap(str(exc)) from None
     kind = _local(root) if root is not None else ""
     if kind not in ("urlset", "sitemapindex"):
         raise NotASitemap(f"root element <{kind or '?'}>")
-    return Sitemap(kind, [e for e in map(_entry, root) if e is not None])
+    entries = [e for e in map(_entry, root) if e is not None]
+    if parser.error_log and not _CLOSED.search(body[-256:]):
+        entries = entries[:-1]  # cut off: the last entry may be cut too (half a URL)
+    return Sitemap(kind, entries)
 
 
 def older_than(entry: SitemapEntry, max_age: timedelta | None, now: datetime) -> bool:
