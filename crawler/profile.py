@@ -36,6 +36,7 @@ class SiteProfile:
     selectors: dict[str, str] = field(default_factory=dict)  # field -> CSS, or "xpath:..."
     max_pages: int = 0                          # 0 = no limit
     depth: int = 0                              # 0 = no limit
+    listing_pages: int = 0                      # pages of a paginated listing read, from its first; 0 = no limit
     recrawl_after: timedelta | None = None      # a known article is fetched again after this; None = the setting
     feeds: tuple[str, ...] = ()                 # RSS/Atom feeds read every run, beside those pages announce
     sitemap_max_age: timedelta | None = None    # sitemap entries dated longer ago than this are not taken
@@ -120,6 +121,7 @@ def load_profile(site: str | Path) -> SiteProfile:
         selectors=dict(selectors),
         max_pages=int(data.get("max_pages", 0)),
         depth=int(data.get("depth", 0)),
+        listing_pages=int(data.get("listing_pages", 0)),
         recrawl_after=recrawl_after,
         feeds=tuple(urljoin(start_urls[0], f) if start_urls else f for f in feeds),
         sitemap_max_age=sitemap_max_age or None,

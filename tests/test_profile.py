@@ -14,6 +14,7 @@ start_urls = ["http://127.0.0.1:9/"]
 article_urls = ['/a/\\d+\\.html$']
 skip_urls = ['/tag/']
 max_pages = 50
+listing_pages = 3
 feeds = ["/feed.xml", "https://feeds.example/qingning"]
 sitemap_max_age = "3d"
 
@@ -36,7 +37,7 @@ def test_profile_loads_patterns_limits_and_selectors(tmp_path):
     assert profile.is_article_url("http://127.0.0.1:9/a/12.html") is True
     assert profile.is_article_url("http://127.0.0.1:9/list_2.html") is False
     assert profile.skips("http://127.0.0.1:9/tag/python")
-    assert profile.max_pages == 50
+    assert profile.max_pages == 50 and profile.listing_pages == 3
     assert profile.feeds == ("http://127.0.0.1:9/feed.xml", "https://feeds.example/qingning")
     assert profile.sitemap_max_age == timedelta(days=3)
     page = Selector(text="<div class='post'><h1>标题</h1></div><div class='info'>作者：某人</div>")

@@ -109,7 +109,7 @@ class ArticlesSpider(Discovery, scrapy.Spider):
         for request in self.announced_feeds(response, page.kind):
             yield request
         if page.kind != "article":
-            for request in self.follow(page.links):
+            for request in self.follow_listing(response, page.links):
                 yield request
             return
         if page.error:

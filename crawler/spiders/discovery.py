@@ -1,4 +1,4 @@
-"""Where the `articles` spider learns of articles besides links: sitemaps and feeds.
+"""Where the `articles` spider learns of articles besides links: sitemaps, feeds, paginated listings.
 
 Sitemaps come from robots.txt and /sitemap.xml; feeds from the site
 profile's `feeds`, from the `<link rel="alternate">` of start pages and
@@ -20,6 +20,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.failures import failure_item
 from crawler.feeds import COMMON_FEED_PATHS, feed_links, parse_feed
+from crawler.pagination import pagination_links
 from crawler.sitemaps import NotASitemap, older_than, parse_sitemap
 
 DISCOVERY_PRIORITY = 10  # sitemaps and feeds before pages: their dates decide which pages are due
@@ -109,6 +110,29 @@ class Discovery:
             if hints:
                 self.hints[entry.url] = {**hints, "source": "feed"}
             yield from self.follow([entry.url], lastmod=entry.updated)
+
+    # -- listings ----------------------------------------------------------
+    def follow_listing(self, response, links: list[str]):
+        """Requests for a listing's links, its pagination up to the profile's `listing_pages`.
+
+        A start page is page 1; a page reached by a pagination link is the
+        page that link names; any other link keeps the current number, so a
+        section link on page 3 does not start the count again.
+        """
+        limit = self.profile.listing_pages if self.profile else 0
+        if not limit:
+            yield from self.follow(links)
+            return
+        current = response.meta.get("listing_page", 1)
+        pages = pagination_links(response.selector, response.url, current)
+        for url in dict.fromkeys([*links, *pages]):
+            page = current if self.profile.is_article_url(url) else pages.get(url, current)  # "12" comments
+            if page > limit:
+                self.crawler.stats.inc_value("pagination/past_limit")
+                continue
+            for request in self.follow([url]):
+                request.meta["listing_page"] = page
+                yield request
 
     # -- hints -------------------------------------------------------------
     def add_hints(self, item: dict, response) -> None:
