@@ -11,7 +11,7 @@ from parsel import Selector
 from conftest import run_archive
 from crawler.extract.rules import PAGINATION_TEXTS
 from crawler.pagination import page_of, pagination_links
-from livesite import LiveSite, article_page, paragraphs, serve_live_site
+from livesite import LiveSite, article_page, paragraphs, serve_live_site, sitemap
 
 STEP = {"next": 6, "previous": 4, "last": math.inf}
 
@@ -47,12 +47,15 @@ def listing(n: int, pages: int) -> str:
             f' <a href="/list/{pages}">尾页</a></div></body></html>')
 
 
-def test_a_paginated_listing_is_read_up_to_the_profile_limit(tmp_path):
+def test_a_paginated_listing_is_read_up_to_the_profile_limit_even_when_a_sitemap_names_more(tmp_path):
     with serve_live_site(LiveSite()) as site:
         for n in range(1, 11):
             site.put(f"/list/{n}", listing(n, 10))
         for m in range(1, 21):
             site.put(f"/a/{m}.html", article_page(f"第{m}篇：翻页", paragraphs(m)))
+        # the sitemap names every listing page too: the limit holds for them
+        site.put("/sitemap.xml", sitemap(site.base, {f"/list/{n}": "2025-03-05" for n in range(1, 11)}),
+                 "application/xml")
         profile = tmp_path / "pages.toml"
         profile.write_text(f'name = "pages"\nstart_urls = ["{site.base}/list/1"]\nlisting_pages = 3\n'
                            "article_urls = ['/a/\\d+\\.html$']\n", encoding="utf-8")

@@ -103,11 +103,12 @@ class ArticlesSpider(Discovery, scrapy.Spider):
         if response.status == 304:
             yield NotModifiedItem(url=response.url, fetched_at=utc_now())
             return
+        if response.meta.get("start_page"):
+            for request in self.announced_feeds(response):
+                yield request
         fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
         page = await self.analyser.analyse(response.text, response.url, fetched_at)
         response.meta["page_kind"] = page.kind
-        for request in self.announced_feeds(response, page.kind):
-            yield request
         if page.kind != "article":
             for request in self.follow_listing(response, page.links):
                 yield request

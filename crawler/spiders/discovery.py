@@ -48,6 +48,7 @@ class Discovery:
 
         With the profile's `sitemap_max_age`, entries and whole sitemaps of an
         index dated longer ago are left out: a 500,000-URL site stays cheap.
+        With its `listing_pages`, so are the listings it names.
         """
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
@@ -70,6 +71,8 @@ class Discovery:
             if sitemap.kind == "sitemapindex":
                 yield scrapy.Request(entry.url, callback=self.parse_sitemap, priority=DISCOVERY_PRIORITY)
                 continue
+            if self.listing_limited(entry.url):
+                continue
             if entry.published_at:
                 self.hints[entry.url] = {"published_at": entry.published_at, "source": "sitemap"}
             yield from self.follow([entry.url], lastmod=entry.lastmod)
@@ -80,10 +83,12 @@ class Discovery:
         return scrapy.Request(url, callback=self.parse_feed, errback=None if probe else self.failed,
                               priority=DISCOVERY_PRIORITY, meta={"feed_probe": probe})
 
-    def announced_feeds(self, response, kind: str):
-        """Requests for the feeds a start page or listing announces; the common paths when a start page has none."""
-        if kind == "article" and not response.meta.get("start_page"):
-            return
+    def announced_feeds(self, response):
+        """Requests for the feeds a page announces; for a start page that announces none, the common paths.
+
+        Read from a start page before its analysis, so that a cron run's
+        feed does not wait for the analysis worker to start.
+        """
         found = feed_links(response.selector, response.url)
         for url in found:
             if url not in self.requested and self.on_site(url):
@@ -112,13 +117,20 @@ class Discovery:
             yield from self.follow([entry.url], lastmod=entry.updated)
 
     # -- listings ----------------------------------------------------------
+    def listing_limited(self, url: str) -> bool:
+        """A sitemap entry the profile does not call an article (a listing page, a tag page) while
+        `listing_pages` limits listings: taken, the sitemap would read every page of every listing."""
+        return bool(self.profile and self.profile.listing_pages and self.profile.is_article_url(url) is False)
+
     def follow_listing(self, response, links: list[str]):
-        """Requests for a listing's links, its pagination up to the profile's `listing_pages`.
+        """Requests for a listing's feeds and links, its pagination up to the profile's `listing_pages`.
 
         A start page is page 1; a page reached by a pagination link is the
         page that link names; any other link keeps the current number, so a
         section link on page 3 does not start the count again.
         """
+        if not response.meta.get("start_page"):  # a start page's were read before its analysis
+            yield from self.announced_feeds(response)
         limit = self.profile.listing_pages if self.profile else 0
         if not limit:
             yield from self.follow(links)
