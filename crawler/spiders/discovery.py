@@ -31,7 +31,7 @@ def site_roots(urls) -> list[str]:
 
 
 class Discovery:
-    """ArticlesSpider's sitemap and feed half (a mixin: it uses the spider's `follow`, `failed` and `profile`)."""
+    """ArticlesSpider's sitemaps, feeds and listing pagination (a mixin: it uses the spider's `follow`, `failed`, `profile`)."""
 
     def discovery_requests(self):
         """The run's sitemap probes and the profile's feeds."""
