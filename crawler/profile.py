@@ -111,6 +111,8 @@ def load_profile(site: str | Path) -> SiteProfile:
     feeds = data.get("feeds", [])
     if not isinstance(feeds, list) or not all(isinstance(f, str) for f in feeds):
         raise ProfileError(f"{path}: feeds: a list of URLs, e.g. [\"/feed.xml\"]")
+    if not start_urls and any(not urlsplit(f).scheme for f in feeds):
+        raise ProfileError(f"{path}: feeds: a relative URL needs start_urls to be relative to")
     domains = data.get("allowed_domains") or sorted({urlsplit(u).hostname for u in start_urls})
     return SiteProfile(
         name=data.get("name", path.stem),

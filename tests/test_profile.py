@@ -60,6 +60,7 @@ def test_profile_without_patterns_leaves_article_detection_to_extraction(tmp_pat
     ("name = ", "not valid TOML"),
     ('sitemap_max_age = "soon"', "sitemap_max_age: not a duration"),
     ('feeds = "/feed.xml"', "feeds: a list of URLs"),
+    ('feeds = ["/feed.xml"]', "feeds: a relative URL needs start_urls"),
 ])
 def test_bad_profile_names_file_and_key(tmp_path, text, message):
     path = write(tmp_path, text)
