@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
@@ -36,7 +36,10 @@ class SiteProfile:
     selectors: dict[str, str] = field(default_factory=dict)  # field -> CSS, or "xpath:..."
     max_pages: int = 0                          # 0 = no limit
     depth: int = 0                              # 0 = no limit
+    listing_pages: int = 0                      # pages of a paginated listing read, from its first; 0 = no limit
     recrawl_after: timedelta | None = None      # a known article is fetched again after this; None = the setting
+    feeds: tuple[str, ...] = ()                 # RSS/Atom feeds read every run, beside those pages announce
+    sitemap_max_age: timedelta | None = None    # sitemap entries dated longer ago than this are not taken
 
     def select(self, sel: Selector, name: str):
         """The SelectorList a profile selector picks in `sel` (empty when it has none)."""
@@ -62,6 +65,13 @@ def _patterns(path: Path, key: str, values) -> tuple[re.Pattern, ...]:
         return tuple(re.compile(v) for v in values)
     except re.error as exc:
         raise ProfileError(f"{path}: {key}: bad regular expression {exc.pattern!r}: {exc}") from None
+
+
+def _duration(path: Path, data: dict, key: str) -> timedelta | None:
+    try:
+        return parse_duration(data[key]) if key in data else None
+    except ValueError as exc:
+        raise ProfileError(f"{path}: {key}: {exc}") from None
 
 
 def _check_selector(path: Path, name: str, query: str) -> None:
@@ -96,11 +106,13 @@ def load_profile(site: str | Path) -> SiteProfile:
     selectors = data.get("selectors", {})
     for name, query in selectors.items():
         _check_selector(path, name, query)
-    try:
-        recrawl_after = parse_duration(data["recrawl_after"]) if "recrawl_after" in data else None
-    except ValueError as exc:
-        raise ProfileError(f"{path}: recrawl_after: {exc}") from None
+    recrawl_after, sitemap_max_age = (_duration(path, data, key) for key in ("recrawl_after", "sitemap_max_age"))
     start_urls = tuple(data.get("start_urls", ()))
+    feeds = data.get("feeds", [])
+    if not isinstance(feeds, list) or not all(isinstance(f, str) for f in feeds):
+        raise ProfileError(f"{path}: feeds: a list of URLs, e.g. [\"/feed.xml\"]")
+    if not start_urls and any(not urlsplit(f).scheme for f in feeds):
+        raise ProfileError(f"{path}: feeds: a relative URL needs start_urls to be relative to")
     domains = data.get("allowed_domains") or sorted({urlsplit(u).hostname for u in start_urls})
     return SiteProfile(
         name=data.get("name", path.stem),
@@ -111,5 +123,8 @@ def load_profile(site: str | Path) -> SiteProfile:
         selectors=dict(selectors),
         max_pages=int(data.get("max_pages", 0)),
         depth=int(data.get("depth", 0)),
+        listing_pages=int(data.get("listing_pages", 0)),
         recrawl_after=recrawl_after,
+        feeds=tuple(urljoin(start_urls[0], f) if start_urls else f for f in feeds),
+        sitemap_max_age=sitemap_max_age or None,
     )

@@ -1,4 +1,6 @@
 """Site profiles load, and a bad one says which file and key are wrong."""
+from datetime import timedelta
+
 import pytest
 
 from crawler.profile import ProfileError, load_profile
@@ -12,6 +14,9 @@ start_urls = ["http://127.0.0.1:9/"]
 article_urls = ['/a/\\d+\\.html$']
 skip_urls = ['/tag/']
 max_pages = 50
+listing_pages = 3
+feeds = ["/feed.xml", "https://feeds.example/qingning"]
+sitemap_max_age = "3d"
 
 [selectors]
 title = "div.post h1"
@@ -32,7 +37,9 @@ def test_profile_loads_patterns_limits_and_selectors(tmp_path):
     assert profile.is_article_url("http://127.0.0.1:9/a/12.html") is True
     assert profile.is_article_url("http://127.0.0.1:9/list_2.html") is False
     assert profile.skips("http://127.0.0.1:9/tag/python")
-    assert profile.max_pages == 50
+    assert profile.max_pages == 50 and profile.listing_pages == 3
+    assert profile.feeds == ("http://127.0.0.1:9/feed.xml", "https://feeds.example/qingning")
+    assert profile.sitemap_max_age == timedelta(days=3)
     page = Selector(text="<div class='post'><h1>标题</h1></div><div class='info'>作者：某人</div>")
     assert profile.select(page, "title").xpath("string()").get() == "标题"
     assert profile.select(page, "author").get() == "作者：某人"
@@ -51,6 +58,9 @@ def test_profile_without_patterns_leaves_article_detection_to_extraction(tmp_pat
     ('[selectors]\nsidebar = "div"', "selectors.sidebar: unknown field"),
     ("article_urls = ['(unclosed']", "article_urls: bad regular expression"),
     ("name = ", "not valid TOML"),
+    ('sitemap_max_age = "soon"', "sitemap_max_age: not a duration"),
+    ('feeds = "/feed.xml"', "feeds: a list of URLs"),
+    ('feeds = ["/feed.xml"]', "feeds: a relative URL needs start_urls"),
 ])
 def test_bad_profile_names_file_and_key(tmp_path, text, message):
     path = write(tmp_path, text)

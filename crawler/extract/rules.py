@@ -491,3 +491,14 @@ AUTHOR_HAN_NAME_CHARS = (2, 4, 12)
 
 # A CJK share of letters above this makes an unlabeled page Chinese.
 CJK_LANGUAGE_SHARE = 0.3
+
+# Listing pagination (crawler/pagination.py): link text, lowercased, with
+# surrounding arrows stripped -> the page it leads to, from the current one.
+# A link whose text is a page number ("2", "第2页", "[3]") leads to that page.
+PAGINATION_TEXTS = {
+    "下一页": "next", "下页": "next", "后页": "next", "下一頁": "next", "next": "next", "next page": "next",
+    "older posts": "next", "older entries": "next", "»": "next", "›": "next",
+    "上一页": "previous", "上页": "previous", "前页": "previous", "上一頁": "previous", "previous": "previous",
+    "prev": "previous", "previous page": "previous", "newer posts": "previous", "«": "previous", "‹": "previous",
+    "尾页": "last", "末页": "last", "最后一页": "last", "last": "last", "last page": "last",
+}

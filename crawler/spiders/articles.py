@@ -1,8 +1,9 @@
 """The `articles` spider: discover article pages and hand each one, extracted, to the pipelines.
 
 Discovery, in the order a site usually offers it: the sitemaps named in
-robots.txt (and /sitemap.xml), the start pages and the paginated listings
-they link to, and the related-article blocks inside articles. Which pages
+robots.txt (and /sitemap.xml) and the site's feeds (crawler/spiders/discovery.py),
+the start pages and the paginated listings they link to, and the
+related-article blocks inside articles. Which pages
 are articles is the site profile's call when it has URL patterns, else
 `crawler.extract.page_kind`'s. Listings (and pages that are neither) are
 followed, never archived: a `ListingItem` records each one and why.
@@ -18,19 +19,18 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.extract.rulecheck import check_rules
 from crawler.failures import failure_item, from_failure, utc_now
 from crawler.items import ArticleItem, ListingItem, NotModifiedItem
 from crawler.profile import load_profile
+from crawler.spiders.discovery import Discovery
 from crawler.workers import PageAnalyser
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
 
 
-class ArticlesSpider(scrapy.Spider):
+class ArticlesSpider(Discovery, scrapy.Spider):
     name = "articles"
 
     def __init__(self, start_urls: str | list[str] = (), site: str | None = None, **kwargs):
@@ -50,6 +50,7 @@ class ArticlesSpider(scrapy.Spider):
         # shared under scrapy-redis) stays the authority; this only spares
         # building a Request it would drop: a page links ~20 already-seen URLs.
         self.requested: set[str] = set()
+        self.hints: dict[str, dict] = {}  # article URL -> the date and author its feed entry states
         # In process until from_crawler sets up the configured worker pool.
         self.analyser = PageAnalyser(0, self.profile)
 
@@ -72,40 +73,16 @@ class ArticlesSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
-        for root in sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.start_urls}):
-            for path in ("/robots.txt", "/sitemap.xml"):
-                # Probes: a site without a sitemap is normal, not a failure.
-                yield scrapy.Request(root + path, callback=self.parse_sitemap, priority=10)
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
+                                 meta={"start_page": True})
+        for request in self.discovery_requests():
+            yield request
 
     # -- discovery ---------------------------------------------------------
-    def parse_sitemap(self, response):
-        """Follow the sitemaps robots.txt names, sitemap indexes, and every page a urlset lists."""
-        if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                yield scrapy.Request(url, callback=self.parse_sitemap, priority=10)
-            return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        try:
-            sitemap = Sitemap(body)
-        except Exception:  # not XML at all: lxml raises several types
-            self.logger.info("not a sitemap: %s", response.url)
-            return
-        for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc:
-                continue
-            if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse_sitemap, priority=10)
-            else:
-                yield from self.follow([loc], lastmod=entry.get("lastmod"))
-
     def follow(self, urls, lastmod: str | None = None):
         """Requests for the http(s) URLs on the crawl's domains the profile does not skip; Scrapy drops seen ones.
 
-        A sitemap's `lastmod` rides in the request's meta for the incremental
+        A sitemap's `lastmod` (or a feed entry's date) rides in the request's meta for the incremental
         middleware; it may make due a page that a link without one did not.
         """
         meta = {"lastmod": lastmod} if lastmod else None
@@ -129,13 +106,16 @@ class ArticlesSpider(scrapy.Spider):
         if response.status == 304:
             yield NotModifiedItem(url=response.url, fetched_at=utc_now())
             return
+        if response.meta.get("start_page"):
+            for request in self.announced_feeds(response):
+                yield request
         fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
         page = await self.analyser.analyse(response.text, response.url, fetched_at)
         response.meta["page_kind"] = page.kind
         if page.kind != "article":
             yield ListingItem(url=response.url, kind=page.kind, why=page.why, links=len(page.links),
                               fetched_at=fetched_at.isoformat(timespec="seconds"))
-            for request in self.follow(page.links):
+            for request in self.follow_listing(response, page.links):
                 yield request
             return
         if page.error:
@@ -143,6 +123,7 @@ class ArticlesSpider(scrapy.Spider):
             yield failure_item(response.url, "extract_error", page.error, response=response)
             return
         item = page.item
+        self.add_hints(item, response)
         if not item["body_text"]:   # never a half-stored article
             yield failure_item(response.url, "extract_error", "an article page without article text",
                                response=response)
