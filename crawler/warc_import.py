@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from fastwarc.warc import WarcRecordType
@@ -39,14 +39,6 @@ from pipelines.store import ArchiveWriter, utc_now
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RUN_COUNTS = ("records", "articles", "skipped", "revisits", "failed")
-
-
-def iso(warc_date: str | None) -> str | None:
-    """A WARC date (2024-05-01T10:00:00Z) as the archive writes times (2024-05-01T10:00:00+00:00)."""
-    if not warc_date:
-        return None
-    moment = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _wanted(record) -> bool:
@@ -151,7 +143,7 @@ class WarcImport:
         headers = {name.lower(): value for name, value in record.http_headers.items()}
         body = decode_payload(payload, headers.get("transfer-encoding", ""),
                               headers.get("content-encoding", ""), self.max_size)
-        fetched_at = iso(record.headers.get("WARC-Date"))
+        fetched_at = captures.iso_date(record.headers.get("WARC-Date"))
         encoding, source = decide_encoding(body, headers.get("content-type"))
         page = analyse(body.decode(encoding, "replace"), url, self.profile, datetime.fromisoformat(fetched_at))
         article_url = None
@@ -174,9 +166,9 @@ class WarcImport:
 
     def revisit(self, record, url: str) -> None:
         """Counts as its target article seen again at this record's date; else only indexed."""
-        fetched_at = iso(record.headers.get("WARC-Date"))
+        fetched_at = captures.iso_date(record.headers.get("WARC-Date"))
         target = (record.headers.get("WARC-Refers-To"), record.headers.get("WARC-Refers-To-Target-URI") or url,
-                  iso(record.headers.get("WARC-Refers-To-Date")), record.headers.get("WARC-Payload-Digest"))
+                  captures.iso_date(record.headers.get("WARC-Refers-To-Date")), record.headers.get("WARC-Payload-Digest"))
         found = self._pending_target(*target)
         if found and found[1]:   # the store writes "seen again" before new articles: commit the article first
             self.commit(record.stream_pos, "partial")
