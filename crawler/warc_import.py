@@ -63,7 +63,8 @@ class WarcImport:
         self.writer = ArchiveWriter(db, batch_size=1 << 62, scheme=scheme)   # flushed by commit() only
         self.counts = dict.fromkeys(RUN_COUNTS, 0)
         self.run_id = None
-        self._captures: list[dict] = []    # this batch's capture rows, the last one waiting for its length
+        self._captures: list[dict] = []    # this batch's capture rows
+        self._open: dict | None = None     # the last of them, until the next record gives its length
         self._errors: list[dict] = []
         self._since_commit = 0
 
@@ -105,6 +106,7 @@ class WarcImport:
                 self._close_capture(event.offset)
                 self.commit(event.offset, status)
             elif isinstance(event, Broken):
+                self._close_capture(None)   # where the last good record ends is lost in the broken stretch
                 status = "truncated" if event.error.startswith("truncated") else status
                 self._errors.append({"offset": event.offset, "error": event.error})
                 self.counts["failed"] += 1
@@ -191,17 +193,19 @@ class WarcImport:
         return None
 
     def _capture(self, record, url: str, timestamp: str, **extra) -> None:
-        self._captures.append({
+        self._open = {
             "url": url, "timestamp": timestamp, "record_type": record.headers.get("WARC-Type"),
             "status": record.http_headers.status_code if record.http_headers else None,
             "mime": record.http_content_type, "digest": record.headers.get("WARC-Payload-Digest"),
             "file": self.file, "offset": record.stream_pos, "record_id": record.record_id,
-            "source": "import", "import_run_id": self.run_id, **extra})
+            "source": "import", "import_run_id": self.run_id, **extra}
+        self._captures.append(self._open)
 
-    def _close_capture(self, offset: int) -> None:
-        """The last capture row's record ends where the next one starts."""
-        if self._captures and self._captures[-1].get("length") is None:
-            self._captures[-1]["length"] = offset - self._captures[-1]["offset"]
+    def _close_capture(self, offset: int | None) -> None:
+        """The last capture row's record ends where the next one starts (None: unknown)."""
+        if self._open is not None:
+            self._open["length"] = None if offset is None else offset - self._open["offset"]
+            self._open = None
 
     # -- commits -----------------------------------------------------------------
 
