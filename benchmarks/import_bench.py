@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """`archive import` throughput on a WARC of a generated site, beside news-please's commoncrawl extraction.
 
-    .venv/bin/python benchmarks/import_bench.py [--pages 2000] [--non-html 700] [--news-please PYTHON]
+    .venv/bin/python benchmarks/import_bench.py [--pages 2000] [--non-html 700]
+        [--news-please PYTHON [--peer-records N]] [--no-crawl]
 
 Makes a site with the shared generator (else the demo site), writes it as a
 WARC (benchmarks/warc_maker.py: gzip per record, gzip and chunked payloads,
 non-HTML and revisit records; at least 5,000 records), and times:
 
 - `archive import` of the whole file: records per CPU-second and per wall second;
-- the same file with a --match no record satisfies: records skipped per second;
+- an import of the same file with a --match no record satisfies: records
+  skipped per second (in process, start-up excluded);
 - with `--news-please PYTHON` (a venv that has news-please), news-please's
   commoncrawl extraction of the same file (its per-record warcio read and
-  extraction, called on the local file), as the baseline;
+  extraction, called on the local file), as the baseline; on a loaded
+  machine `--peer-records N` runs it on the file's first N records only;
 - and whether the import holds the same articles (URLs, content hashes) as
   `archive crawl` of the same site served on 127.0.0.1.
 
@@ -37,6 +40,7 @@ SHARED_BENCH = REPO.parent / "shared" / "bench"
 # every record with warcio and extracts each HTML one before its filters (as it does per download).
 NEWS_PLEASE = """
 import sys, logging
+from newsplease.crawler import commoncrawl_crawler  # first: the two modules import each other
 from newsplease.crawler.commoncrawl_extractor import CommonCrawlExtractor
 x = CommonCrawlExtractor()
 n = [0]
@@ -78,6 +82,27 @@ def reader_times(warc: Path) -> dict[str, float]:
     return times
 
 
+def skip_run(warc: Path, db: Path) -> tuple[int, float, float]:
+    """(records, wall s, CPU s) of an import whose --match no record satisfies, timed in this process."""
+    from crawler.warc_import import WarcImport
+    from pipelines.schema import open_archive
+
+    with closing(open_archive(db)) as archive:
+        start, cpu = time.perf_counter(), time.process_time()
+        run = WarcImport(archive, match="^nothing-matches-this").run([str(warc)])
+        return run["records"], time.perf_counter() - start, time.process_time() - cpu
+
+
+def prefix(warc: Path, count: int, out: Path) -> Path:
+    """The first `count` records of a gzip-per-record WARC, as a file of their own."""
+    from fastwarc.warc import ArchiveIterator
+
+    with warc.open("rb") as fh:
+        ends = [record.stream_pos for _, record in zip(range(count + 1), ArchiveIterator(fh, fsspec_args=False))]
+    out.write_bytes(warc.read_bytes()[:ends[count]] if len(ends) > count else warc.read_bytes())
+    return out
+
+
 def articles(db: Path) -> set[tuple[str, str]]:
     with closing(sqlite3.connect(db)) as conn:
         return set(conn.execute("select url, content_hash from articles"))
@@ -90,6 +115,8 @@ def main() -> int:
     ap.add_argument("--revisits", type=int, default=300)
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
     ap.add_argument("--news-please", metavar="PYTHON", help="a Python that can import newsplease")
+    ap.add_argument("--peer-records", type=int, default=0, metavar="N",
+                    help="run news-please on the first N records only (it takes ~0.1 CPU s per record); 0: all")
     ap.add_argument("--no-crawl", action="store_true", help="skip the comparison with a crawl")
     a = ap.parse_args()
 
@@ -113,19 +140,18 @@ def main() -> int:
         print(f"ours: {ours_rate:.1f} records per CPU-second, {records / ours['wall']:.1f} per wall second "
               f"({ours['cpu']:.1f} CPU s, {ours['wall']:.1f} s, peak memory {ours['rss_mb']:.0f} MB, "
               f"{len(articles(db))} articles)")
-        skip = timed_crawl([sys.executable, "-m", "crawler.cli", "import", str(warc), "--db", str(work / "skip.db"),
-                            "--match", "^nothing-matches-this"], REPO)
-        start_up = timed_crawl([sys.executable, "-c", "import crawler.warc_import"], REPO)
-        skipping = skip["wall"] - start_up["wall"]
-        print(f"skipping: {records / skipping:.0f} non-matching records per second "
-              f"({skipping:.2f} s past start-up, {skip['cpu'] - start_up['cpu']:.2f} CPU s)")
+        skipped, skip_wall, skip_cpu = skip_run(warc, work / "skip.db")
+        print(f"skipping: {skipped / skip_wall:.0f} non-matching records per second "
+              f"({skipped / skip_cpu:.0f} per CPU-second; --match that no URL matches, in process, start-up excluded)")
 
         if a.news_please:
-            peer = timed_crawl([a.news_please, "-c", NEWS_PLEASE, str(warc)], work)
-            peer_rate = records / peer["cpu"]
-            print(f"news-please commoncrawl: {peer_rate:.1f} records per CPU-second, "
-                  f"{records / peer['wall']:.1f} per wall second ({peer['cpu']:.1f} CPU s); "
-                  f"ratio ours/news-please per CPU-second {ours_rate / peer_rate:.1f}")
+            sample = warc if not a.peer_records else prefix(warc, a.peer_records, work / "prefix.warc.gz")
+            sampled = a.peer_records or records
+            peer = timed_crawl([a.news_please, "-c", NEWS_PLEASE, str(sample)], work)
+            peer_rate = sampled / peer["cpu"]
+            print(f"news-please commoncrawl ({'the first %d records' % sampled if a.peer_records else 'whole file'}): "
+                  f"{peer_rate:.1f} records per CPU-second, {sampled / peer['wall']:.1f} per wall second "
+                  f"({peer['cpu']:.1f} CPU s); ratio ours/news-please per CPU-second {ours_rate / peer_rate:.1f}")
         else:
             print("news-please: not run (give --news-please PYTHON of a venv with news-please installed)")
 
