@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import signal
 import subprocess
@@ -110,7 +111,7 @@ def test_non_html_errors_and_unmatched_records_are_skipped(tmp_path, db):
                 response(w, "http://blog.example/a/9.html", article(9), status="404 Not Found"),
                 response(w, "http://blog.example/a/3.html", article(3)),
                 response(w, "http://other.example/a/4.html", article(4)),
-                w.create_warc_record("http://blog.example/", "metadata", payload=__import__("io").BytesIO(b"x: y\n"),
+                w.create_warc_record("http://blog.example/", "metadata", payload=io.BytesIO(b"x: y\n"),
                                      warc_content_type="application/warc-fields")]
     write_warc(tmp_path / "m.warc.gz", build)
     run = api.import_warc([str(tmp_path / "m.warc.gz")], db=db, match=r"^http://blog\.example/")
@@ -237,3 +238,16 @@ def test_import_command_line(tmp_path):
     assert missing.returncode == 2 and "no such WARC" in missing.stderr
     bad = run_archive("import", str(warc), "--match", "(", "--db", str(tmp_path / "x.db"))
     assert bad.returncode == 2
+
+
+def test_a_site_profile_names_the_site_and_keeps_to_its_domains(tmp_path, db):
+    profile = tmp_path / "notes.toml"
+    profile.write_text('name = "notes"\nallowed_domains = ["blog.example"]\nskip_urls = [\'/a/2\\.html$\']\n'
+                       '[selectors]\ntitle = "article.post h1"\n', encoding="utf-8")
+    write_warc(tmp_path / "p.warc.gz", lambda w: [response(w, f"http://blog.example/a/{n}.html", article(n))
+                                                  for n in (1, 2)]
+               + [response(w, "http://elsewhere.example/a/3.html", article(3))])
+    run = api.import_warc([str(tmp_path / "p.warc.gz")], db=db, site=str(profile))
+    assert run["site"] == "notes" and run["new"] == 1 and run["skipped"] == 2
+    (a,) = rows(db, "select site, url, title from articles")
+    assert (a["site"], a["url"], a["title"]) == ("notes", URL, "第1篇：小城散记")
