@@ -8,6 +8,7 @@
     api.extract("page.html")
     api.dedupe("archive.db", rebuild=True)
     api.import_warc(["crawl.warc.gz"], db="archive.db")
+    api.export("archive.db", wacz="archive.wacz")
 """
 from __future__ import annotations
 
@@ -189,6 +190,15 @@ def import_warc(locations, db="archive.db", site=None, match=None, settings=None
         return WarcImport(archive, profile, match, batch_size=with_settings.getint("ARCHIVE_BATCH_SIZE"),
                           max_size=with_settings.getint("DOWNLOAD_MAXSIZE"),
                           scheme=FingerprintScheme.from_settings(with_settings)).run(list(locations))
+
+
+def export(db="archive.db", wacz=None, site=None, since=None) -> dict:
+    """Write the archive's captures (of one site's name, since an ISO date) as a WACZ at `wacz`."""
+    from crawler.wacz_export import export_wacz
+
+    if not Path(db).is_file():
+        raise FileNotFoundError(f"no archive at {db}")
+    return export_wacz(db, wacz, site=site, since=since)
 
 
 def demo(pages=200, port=8001, out="demo-site", db="archive.db") -> dict:

@@ -103,3 +103,45 @@ def test_a_crawls_warc_files_import_into_the_same_articles(site, tmp_path):
     assert run["new"] == 4 and run["failed"] == 0
     sql = "select url, content_hash from articles order by url"
     assert rows(tmp_path / "imported.db", sql) == rows(tmp_path / "crawled.db", sql)
+
+
+def test_export_wacz_validates_and_holds_every_capture(site, tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    fill(site, 3)
+    db = tmp_path / "x.db"
+    crawl(site.base + "/", "--db", str(db))
+    warc = write_extra_import(tmp_path, db)
+    out = tmp_path / "out.wacz"
+    result = run_archive("export", "--wacz", str(out), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    total = rows(db, "select count(*) n from captures")[0]["n"]
+    assert report["captures"] == total and report["pages"] == 4
+    check = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(out)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    with zipfile.ZipFile(out) as z:
+        assert z.getinfo("archive/data.warc.gz").compress_type == zipfile.ZIP_STORED
+        data = z.read("archive/data.warc.gz")
+        lines = gzip.decompress(z.read("indexes/index.cdx.gz")).decode().splitlines()
+        pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()]
+    assert len(lines) == total and lines == sorted(lines)
+    for line in lines:   # every index line points at its record
+        fields = json.loads(line.split(" ", 2)[2])
+        start, length = int(fields["offset"]), int(fields["length"])
+        assert fields["url"].encode() in gzip.decompress(data[start:start + length])
+    assert {p["url"] for p in pages[1:]} == {site.base + f"/a/{n}.html" for n in (1, 2, 3)} | {warc}
+    only = run_archive("export", "--wacz", str(tmp_path / "since.wacz"), "--db", str(db), "--since", "2100-01-01")
+    assert json.loads(only.stdout)["captures"] == 0
+
+
+def write_extra_import(tmp_path, db) -> str:
+    """An uncompressed WARC imported into the same archive: its record goes in the WACZ gzipped."""
+    from warcs import article, response, write_warc
+
+    write_warc(tmp_path / "plain.warc", lambda w: [response(w, "http://blog.example/a/9.html", article(9))],
+               gzip=False)
+    api.import_warc([str(tmp_path / "plain.warc")], db=db)
+    return "http://blog.example/a/9.html"
