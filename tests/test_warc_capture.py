@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 import time
+import zipfile
 
 import pytest
 import sqlite_utils
@@ -13,6 +16,7 @@ from crawler import api
 from crawler.demosite.server import serve_directory
 from livesite import LiveSite, article_page, fill, paragraphs, serve_live_site
 from pipelines import captures
+from warcs import article, response, write_warc
 
 ZIPPED = gzip.compress((FIXTURES / "minisite" / "a" / "1003.html").read_bytes(), mtime=0)
 
@@ -106,10 +110,6 @@ def test_a_crawls_warc_files_import_into_the_same_articles(site, tmp_path):
 
 
 def test_export_wacz_validates_and_holds_every_capture(site, tmp_path):
-    import subprocess
-    import sys
-    import zipfile
-
     fill(site, 3)
     db = tmp_path / "x.db"
     crawl(site.base + "/", "--db", str(db))
@@ -139,8 +139,6 @@ def test_export_wacz_validates_and_holds_every_capture(site, tmp_path):
 
 def write_extra_import(tmp_path, db) -> str:
     """An uncompressed WARC imported into the same archive: its record goes in the WACZ gzipped."""
-    from warcs import article, response, write_warc
-
     write_warc(tmp_path / "plain.warc", lambda w: [response(w, "http://blog.example/a/9.html", article(9))],
                gzip=False)
     api.import_warc([str(tmp_path / "plain.warc")], db=db)
