@@ -11,8 +11,10 @@ file once one passes `ARCHIVE_WARC_MAX_SIZE`. Their index rows are written
 in batches; a row is linked to its article once the store has written it.
 
 Files rather than blobs in the archive: the archive stays small enough to
-copy and serve, and the files are what replay tools read (measured in
-benchmarks/crawl_bench.py --warc).
+copy and serve, the files are what replay tools read and what `archive
+export --wacz` copies record by record, and compressing and appending run
+in a thread of their own, off the crawl's (what the whole costs:
+benchmarks/crawl_bench.py --warc). Blobs in SQLite were not measured.
 """
 from __future__ import annotations
 
