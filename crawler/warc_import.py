@@ -96,10 +96,10 @@ class WarcImport:
 
     def import_source(self, source) -> None:
         """One WARC file, from where an earlier run left it; a finished file is not read again."""
-        state = next(self.db.query("SELECT offset, status FROM import_files WHERE file = ?", [source.name]), None)
+        state = next(self.db.query("SELECT offset, status, records FROM import_files WHERE file = ?", [source.name]), None)
         if state and state["status"] in ("done", "truncated"):
             return
-        self.file, status = source.name, "done"
+        self.file, status, self._file_records = source.name, "done", state["records"] if state else 0
         wanted = _wanted if self.match is None else (lambda r: _wanted(r) and self._matches(r))
         for event in records(source, state["offset"] if state else 0, wanted):
             if isinstance(event, End):
@@ -115,9 +115,10 @@ class WarcImport:
                 self._close_capture(record.stream_pos)
                 if self._since_commit >= self.batch_size:
                     self.commit(record.stream_pos, "partial")
+                self.take(record, payload)   # may commit up to this record: count it after
                 self.counts["records"] += 1
+                self._file_records += 1
                 self._since_commit += 1
-                self.take(record, payload)
 
     def _matches(self, record) -> bool:
         return bool(self.match.search(record.headers.get("WARC-Target-URI") or ""))
@@ -218,7 +219,7 @@ class WarcImport:
                 {**e, "import_run_id": self.run_id, "file": self.file, "failed_at": utc_now()} for e in self._errors)
             self.db["import_files"].upsert({
                 "file": self.file, "import_run_id": self.run_id, "offset": offset, "status": status,
-                "records": self.counts["records"], "updated_at": utc_now(),
+                "records": self._file_records, "updated_at": utc_now(),
                 "error": self._errors[-1]["error"] if self._errors else None}, pk="file")
             self.db["import_runs"].update(self.run_id, self._run_counts())
         self._captures, self._errors, self._since_commit = [], [], 0

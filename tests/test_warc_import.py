@@ -226,7 +226,8 @@ def test_kill_9_during_import_then_rerun_equals_one_import(tmp_path):
     columns = "url, content_hash, first_seen, last_seen"
     for sql in (f"select {columns} from articles order by url",
                 "select url, timestamp, digest, offset, length, record_id, article_id from captures order by offset",
-                "select article_id, fetched_at, html_zlib from raw_pages order by article_id"):
+                "select article_id, fetched_at, html_zlib from raw_pages order by article_id",
+                "select file, offset, records, status from import_files"):
         assert rows(killed, sql) == rows(whole, sql)
 
 
