@@ -29,4 +29,4 @@ browser:
 	  else echo "browser tests need: sudo apt-get install $(BROWSER_PACKAGES)"; fi; }
 
 clean:
-	rm -rf $(VENV) demo-site archive.db archive.db-wal archive.db-shm .pytest_cache
+	rm -rf $(VENV) demo-site archive.db archive.db-wal archive.db-shm archive-warc .pytest_cache

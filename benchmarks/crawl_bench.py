@@ -93,6 +93,8 @@ def main() -> int:
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
     ap.add_argument("--lean", type=Path, default=SHARED_BENCH / "peers" / "lean_spider.py")
     ap.add_argument("--runs", type=int, default=1, help="repeat both crawls and report each")
+    ap.add_argument("--warc", action="store_true",
+                    help="also crawl with ARCHIVE_WARC=false and print what writing WARC captures costs")
     a = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="crawl-bench-") as tmp:
@@ -120,6 +122,17 @@ def main() -> int:
                              f"{lean['wall']:.1f} s, CPU {lean['cpu']:.1f} s, peak memory {lean['rss_mb']:.0f} MB)"
                              f"; ratio ours/lean {ratio:.2f}")
                 print(line, flush=True)
+                if a.warc:
+                    bare_db = work / f"nowarc-{run}.db"
+                    bare = timed_crawl([sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(bare_db),
+                                        "-s", "ARCHIVE_WARC=false"], REPO)
+                    bare["pages"] = count(bare_db, "select count(*) from articles")
+                    with_warc, without = ours["pages"] / ours["wall"], bare["pages"] / bare["wall"]
+                    warc_mb = sum(p.stat().st_size for p in (work / f"ours-{run}-warc").glob("*.warc.gz")) / 1e6
+                    print(f"run {run}: without WARC captures {without:.1f} pages/s (CPU {bare['cpu']:.1f} s); "
+                          f"with them {with_warc:.1f} pages/s (CPU {ours['cpu']:.1f} s, {warc_mb:.1f} MB of WARC); "
+                          f"throughput cost {100 * (1 - with_warc / without):.1f}%, "
+                          f"CPU cost {100 * (ours['cpu'] / bare['cpu'] - 1):.1f}%", flush=True)
     return 0
 
 

@@ -7,6 +7,8 @@
     api.serve("archive.db", port=8001)
     api.extract("page.html")
     api.dedupe("archive.db", rebuild=True)
+    api.import_warc(["crawl.warc.gz"], db="archive.db")
+    api.export("archive.db", wacz="archive.wacz")
 """
 from __future__ import annotations
 
@@ -180,6 +182,29 @@ def dedupe(db="archive.db", rebuild=False, settings=None) -> dict:
         return ArchiveWriter(archive, scheme=scheme).recluster(rebuild=rebuild)
     finally:
         archive.close()
+
+
+def import_warc(locations, db="archive.db", site=None, match=None, settings=None) -> dict:
+    """Archive the HTML pages in WARC / WACZ files (paths or http(s) URLs, streamed) as a crawl would;
+    returns the `import_runs` row. Resumes a file an earlier run left unfinished; a finished one
+    is not read again (see crawler/warc_import.py)."""
+    from crawler.warc_import import WarcImport
+
+    profile = load_profile(site) if site else None
+    with_settings = crawl_settings(db, overrides=settings)
+    with run_lock(db), closing(open_archive(db)) as archive:
+        return WarcImport(archive, profile, match, batch_size=with_settings.getint("ARCHIVE_BATCH_SIZE"),
+                          max_size=with_settings.getint("DOWNLOAD_MAXSIZE"),
+                          scheme=FingerprintScheme.from_settings(with_settings)).run(list(locations))
+
+
+def export(db="archive.db", wacz=None, site=None, since=None) -> dict:
+    """Write the archive's captures (of one site's name, since an ISO date) as a WACZ at `wacz`."""
+    from crawler.wacz_export import export_wacz
+
+    if not Path(db).is_file():
+        raise FileNotFoundError(f"no archive at {db}")
+    return export_wacz(db, wacz, site=site, since=since)
 
 
 def demo(pages=200, port=8001, out="demo-site", db="archive.db") -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from crawler import api
@@ -62,6 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a setting, e.g. DEDUPE_THRESHOLD=0.6 (repeatable)")
 
+    warc = commands.add_parser("import", help="archive the HTML pages of WARC / WACZ files (no crawling)")
+    warc.add_argument("locations", nargs="+", metavar="FILE_OR_URL", help=".warc, .warc.gz or .wacz, path or URL")
+    warc.add_argument("--db", default="archive.db")
+    warc.add_argument("--site", help="a site profile: its selectors, domains and skip patterns")
+    warc.add_argument("--match", metavar="REGEX", help="only records whose URL this regular expression finds")
+    warc.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                      help="override a setting, e.g. ARCHIVE_BATCH_SIZE=500 (repeatable)")
+
+    export = commands.add_parser("export", help="write the archive's captures as a WACZ (ReplayWeb.page, pywb)")
+    export.add_argument("--wacz", required=True, metavar="OUT.wacz")
+    export.add_argument("--db", default="archive.db")
+    export.add_argument("--site", help="only this site's captures (a site name as in articles.site)")
+    export.add_argument("--since", metavar="DATE", help="only captures from this ISO date on, e.g. 2025-01-01")
+
     extract = commands.add_parser("extract", help="print one page's extracted item as JSON")
     extract.add_argument("source", metavar="FILE_OR_URL")
     extract.add_argument("--site", help="a site profile whose selectors to use")
@@ -97,10 +112,17 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "dedupe":
             overrides = dict(pair.split("=", 1) for pair in args.set)
             print(json.dumps(api.dedupe(args.db, rebuild=args.rebuild, settings=overrides)))
+        elif args.command == "import":
+            overrides = dict(pair.split("=", 1) for pair in args.set)
+            run = api.import_warc(args.locations, db=args.db, site=args.site, match=args.match, settings=overrides)
+            print(json.dumps(run, ensure_ascii=False, indent=1))
+            return EXIT_OK if run["status"] == "finished" else EXIT_UNFINISHED
+        elif args.command == "export":
+            print(json.dumps(api.export(args.db, wacz=args.wacz, site=args.site, since=args.since)))
         elif args.command == "extract":
             item = api.extract(args.source, site=args.site)
             print(json.dumps(item, ensure_ascii=False, indent=1))
-    except (ProfileError, FileNotFoundError, ValueError) as exc:
+    except (ProfileError, FileNotFoundError, ValueError, re.error) as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except RuleError as exc:

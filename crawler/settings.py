@@ -60,6 +60,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.compression.HttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.redirect.RedirectMiddleware": 600,
+    "crawler.captures.WarcCaptureMiddleware": 950,  # nearest the downloader: the response as it came
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.content.ContentCheckMiddleware": 60,  # after HttpError's status check
@@ -86,6 +87,10 @@ ITEM_PIPELINES = {
 ARCHIVE_DB = "archive.db"
 ARCHIVE_BATCH_SIZE = 200        # items written per transaction
 ARCHIVE_SITE_PROFILE = None     # path of a sites/NAME.toml, or None
+# Every response kept verbatim as WARC (crawler/captures.py), indexed in `captures`.
+ARCHIVE_WARC = True
+ARCHIVE_WARC_DIR = None         # default: ARCHIVE-warc/ beside the archive (archive.db -> archive-warc/)
+ARCHIVE_WARC_MAX_SIZE = 1024 ** 3   # bytes per WARC file before the next one is started
 
 # Incremental runs (crawler/middlewares/incremental.py): a known article is
 # fetched again only when it is due, and then conditionally (ETag /

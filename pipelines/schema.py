@@ -98,6 +98,42 @@ TABLES = {
         pk="url",
         foreign_keys=[("run_id", "crawl_runs", "id")],
     ),
+    "import_runs": dict(
+        columns={
+            "id": int, "started_at": str, "finished_at": str, "status": str, "sources": str,
+            "site": str, "match": str, "records": int, "articles": int, "skipped": int,
+            "revisits": int, "failed": int, "new": int, "changed": int, "unchanged": int,
+            "duration": float,
+        },
+        pk="id",
+    ),
+    "import_files": dict(
+        columns={
+            "file": str, "import_run_id": int, "offset": int, "records": int,
+            "status": str, "error": str, "updated_at": str,
+        },
+        pk="file",
+        foreign_keys=[("import_run_id", "import_runs", "id")],
+    ),
+    "import_errors": dict(
+        columns={
+            "id": int, "import_run_id": int, "file": str, "offset": int,
+            "url": str, "record_id": str, "error": str, "failed_at": str,
+        },
+        pk="id",
+        foreign_keys=[("import_run_id", "import_runs", "id")],
+    ),
+    "captures": dict(
+        columns={
+            "id": int, "url": str, "timestamp": str, "status": int, "mime": str,
+            "digest": str, "file": str, "offset": int, "length": int, "record_id": str,
+            "record_type": str, "refers_to": str, "article_id": int, "source": str,
+            "run_id": int, "import_run_id": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id"),
+                      ("import_run_id", "import_runs", "id")],
+    ),
 }
 
 INDEXES = [
@@ -111,6 +147,10 @@ INDEXES = [
     ("articles", ["status"], False),
     ("revisions", ["article_id", "replaced_at"], False),
     ("listings", ["kind"], False),
+    ("captures", ["record_id"], True),
+    ("captures", ["url", "timestamp"], False),
+    ("captures", ["article_id", "timestamp"], False),
+    ("captures", ["file", "offset"], False),
 ]
 
 # Read-only views over the tables above, part of the same contract.
@@ -195,6 +235,7 @@ MIGRATIONS = [
     _add_tables_and_columns,  # 5: revisions, articles.gone_at, crawl_runs.not_modified/gone/skipped/duration
     _add_tables_and_columns,  # 6: listings (fetched pages judged not articles), crawl_runs.listings
     _add_tables_and_columns,  # 7: redirects
+    _add_tables_and_columns,  # 8: captures (a CDX index of WARC records), import_runs, import_files, import_errors
 ]
 
 

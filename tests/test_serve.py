@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -34,6 +35,14 @@ def fill(db: sqlite_utils.Database) -> None:
                                   {"article_id": 1, "position": 1, "name": "正文", "url": None}])
     db["related_links"].insert({"article_id": 1, "position": 0, "title": "另一篇", "target_id": 2,
                                 "url": "http://127.0.0.1/news/100002.html", "snippet": "开头..."})
+    db["revisions"].insert({"article_id": 1, "title": "旧标题", "content_hash": "h0", "cause": "fetch",
+                            "first_seen": "2025-03-01T06:00:00+00:00", "replaced_at": "2025-03-05T06:01:00+00:00"})
+    db["captures"].insert_all([{"url": "http://127.0.0.1/news/100001.html", "timestamp": t, "status": 200,
+                                "digest": d, "file": "archive-warc/crawl-1.warc.gz", "offset": o, "length": 900,
+                                "record_id": f"<urn:uuid:{d}>", "record_type": "response", "source": "crawl",
+                                "article_id": 1}
+                               for t, d, o in (("2025-03-01T06:00:00+00:00", "sha1:A", 0),
+                                               ("2025-03-05T06:01:00+00:00", "sha1:B", 900))])
     db["failures"].insert({"url": "http://127.0.0.1/x.html", "reason": "http_status", "http_status": 500,
                            "times_failed": 1, "last_failed": "2025-03-05T06:02:00+00:00", "run_id": 1})
 
@@ -87,6 +96,16 @@ def test_canned_queries_answer(datasette):
     reasons = get_json(datasette + "/archive/failures_by_reason.json?_shape=objects")["rows"]
     assert reasons == [{"reason": "http_status", "urls": 1, "failures": 1,
                         "last_failed": "2025-03-05T06:02:00+00:00"}]
+
+
+def test_url_history_lists_captures_and_versions(datasette):
+    history = get_json(datasette + "/archive/url_history.json?_shape=objects&url="
+                       + urllib.parse.quote("http://127.0.0.1/news/100001.html"))["rows"]
+    assert [(r["time"][:10], r["what"], r["digest"]) for r in history] == [
+        ("2025-03-01", "capture", "sha1:A"),
+        ("2025-03-01", "version, replaced 2025-03-05T06:01:00+00:00", "h0"),
+        ("2025-03-05", "capture", "sha1:B"),
+        ("2025-03-05", "current version", "h1")]
 
 
 def test_article_page_lists_its_cluster_in_a_browser(datasette):
