@@ -165,7 +165,8 @@ def test_body_container(css):
 
 def test_first_qualifying_container_is_the_body_on_a_page_of_several_posts():
     later = "<p>" + "归档页上后面一篇更长的文章，不是这一页自己的正文。" * 20 + "</p>"
-    html = page(f'<div class="post-body">{PROSE}</div><div class="post-body">{later}</div>{SIDEBAR}')
+    html = page(f'<div><h2><a href="/p/1.html">按天切分日志</a></h2><div class="post-body">{PROSE}</div></div>'
+                f'<div><h2><a href="/p/2.html">另一篇</a></h2><div class="post-body">{later}</div></div>{SIDEBAR}')
     got = extract_article(html, URL)
     assert "夜间报表的生成时间" in got["body_text"] and "归档页上后面" not in got["body_text"]
 

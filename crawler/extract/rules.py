@@ -105,6 +105,18 @@ BODY_WRAPPERS = (
     ".post, .entry, .article, #article",
 )
 
+# Evidence a rule's candidate is checked against (crawler.extract.body):
+# a marked ancestor (comment box, sidebar widget) rules a candidate out only
+# while it holds under this share of the page's prose (text outside links);
+# a candidate holding this share of it is the article; otherwise it loses
+# when the page's densest block, not inside it, has this many times its
+# prose. Parts of an article split on one page are joined when they hold
+# this share of the prose of the element joining them.
+BODY_WIDGET_MAX_SHARE = 0.5
+BODY_SURE_SHARE = 0.4
+BODY_OUTWEIGHED = 3
+BODY_PARTS_MIN_SHARE = 0.6
+
 # Paragraph-like elements whose text (links left out) credits their parent
 # and grandparent; elements whose own loose text (between <br>s) counts as a
 # paragraph of their own; the least text that counts.

@@ -1,8 +1,9 @@
 """Text measures and the plain-text rendering of a body tree.
 
 The measures ("units", CJK share) let one threshold serve Chinese and
-English alike: one Han character counts as one unit, a Latin word as
-WORD_UNITS, since a word carries about as much as 2-3 characters.
+English alike: one Han character counts as one unit, a word of any other
+script (Latin, Cyrillic, Greek...) as WORD_UNITS, since a word carries
+about as much as 2-3 characters.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from .rules import WORD_UNITS
 
 _WS = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+")
+_WORD = re.compile(r"[^\W_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")  # any script's word but Han
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 BLOCK_TAGS = frozenset((
@@ -31,7 +32,7 @@ def clean(s: str | None) -> str:
 
 def units(s: str) -> float:
     """How much text `s` holds, comparable across Chinese and Latin scripts."""
-    return len(_HAN.findall(s)) + WORD_UNITS * len(_LATIN_WORD.findall(s))
+    return len(_HAN.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
 
 
 def han_share(s: str) -> tuple[int, int]:

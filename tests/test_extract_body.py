@@ -1,0 +1,85 @@
+"""Body choice by the page's evidence: one test per failure class, on pages written here."""
+from __future__ import annotations
+
+from crawler.extract import extract_article
+from crawler.extract.body import find_body
+from crawler.extract.page import Page, parse
+from crawler.extract.text import units
+
+URL = "http://news.example.org/2024/05/harbour-ferry.html"
+
+STORY = (
+    "<p>The harbour ferry ran again on Monday after three weeks in the repair yard, and the morning "
+    "crossing was full before the gangway was even lowered.</p>"
+    "<p>Engineers replaced both propeller shafts and the worn bearings that had made the old boat "
+    "shudder at every turn, a job the operator had put off for two winters.</p>"
+    "<p>Commuters who had spent the closure on a bus around the bay said the forty minute detour "
+    "had been the longest part of their day, and several brought coffee for the crew.</p>"
+    "<p>The operator says the second boat will go to the yard in autumn, when fewer people travel, "
+    "and that a timetable for the winter months will be posted at both piers next week.</p>"
+)
+MORE = (
+    "<p>Fares stay the same this year, although the council has asked for a study of a monthly "
+    "pass that would also cover the buses that meet the boat on the far side.</p>"
+    "<p>The first ferry leaves at six, and the last one returns a little before midnight, as it "
+    "did before the closure.</p>"
+)
+MENU = '<ul class="menu"><li><a href="/">Home</a></li><li><a href="/news/">News</a></li><li><a href="/sport/">Sport</a></li></ul>'
+
+
+def page(body: str) -> str:
+    return f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Ferry</title></head><body>{MENU}{body}</body></html>"
+
+
+def body_text(body: str) -> str:
+    return extract_article(page(body), URL)["body_text"] or ""
+
+
+def test_a_marked_wrapper_around_the_article_is_not_a_widget():
+    """A theme's "content-sidebar-wrap" holds the article and the sidebar: it says nothing about either."""
+    html = page('<div id="content-sidebar-wrap"><div class="hentry"><div class="entry-content">'
+                f'{STORY}</div></div><div class="sidebar"><p>Sidebar note about the weekend market.</p></div></div>')
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("entry-content", "container")
+
+
+def test_a_trusted_class_on_a_small_widget_loses_to_the_article():
+    """An embed classed "entry-content" in the rail is not the body when the page's prose is elsewhere."""
+    tweet = ('<div class="rail"><div class="entry-content"><p>Will the ferry be on time tomorrow? Vote in our '
+             'poll and win a free week of crossings, tell us about it here now please.</p></div></div>')
+    got = body_text(f'{tweet}<div class="story">{STORY}{MORE}</div>')
+    assert "propeller shafts" in got and "monthly pass" in got
+    assert "Vote in our poll" not in got
+
+
+def test_a_fragment_inside_the_article_is_not_the_body():
+    """A quote box classed "story-body" inside a much longer article: the article around it is the body."""
+    quote = ('<div class="story-body"><p>"We missed the boat more than we expected," one commuter said while '
+             'waiting on the pier with two bags of shopping and a folded bicycle.</p></div>')
+    got = body_text(f'<div class="main-column">{STORY}{quote}{MORE}</div>')
+    assert "propeller shafts" in got and "We missed the boat" in got and "monthly pass" in got
+
+
+def test_an_article_split_into_parts_keeps_all_parts():
+    """A newspaper's body in two containers around an ad is one body."""
+    got = body_text(f'<div class="column"><div class="article-body">{STORY}</div>'
+                    '<div class="ad-slot"><a href="/ads/1">Buy a boat</a></div>'
+                    f'<div class="article-body">{MORE}</div></div>')
+    assert "propeller shafts" in got and "monthly pass" in got and "last one returns" in got
+    assert "Buy a boat" not in got
+
+
+def test_the_first_post_of_a_thread_is_the_page_s_own():
+    """Replies carry a byline of their own: they are items of a list, not parts of the first post."""
+    reply = ("<p>" + "I took the bus for three weeks and it was fine, though the coffee on the boat is better. " * 6
+             + "</p>")
+    got = body_text(f'<div class="thread"><div class="reply"><div class="who">Posted by harbourfan</div>'
+                    f'<div class="post-body">{STORY}</div></div>'
+                    f'<div class="reply"><div class="who">Posted by busrider</div><div class="post-body">{reply}</div></div>'
+                    f'<div class="reply"><div class="who">Posted by deckhand</div><div class="post-body">{reply}</div></div></div>')
+    assert "propeller shafts" in got and "coffee on the boat is better" not in got
+
+
+def test_words_of_any_script_count_as_text():
+    """A Cyrillic article weighs as much as the same number of English words, not nothing."""
+    assert units("Паром снова ходит через этот залив") == units("The ferry crosses the bay again")
