@@ -83,3 +83,16 @@ def test_the_first_post_of_a_thread_is_the_page_s_own():
 def test_words_of_any_script_count_as_text():
     """A Cyrillic article weighs as much as the same number of English words, not nothing."""
     assert units("Паром снова ходит через этот залив") == units("The ferry crosses the bay again")
+
+
+def test_comments_outweighing_a_short_post_are_neither_the_body_nor_in_it():
+    """Under a short post the comment box can hold most of the page's prose: it is a widget whatever its size."""
+    short = "<p>The ferry is back on the water this morning, three weeks after it went to the repair yard for new shafts.</p>"
+    comment = ('<li class="comment"><div class="comment-author">harbourfan</div><p>'
+               + "Good news for everyone on the east side, the bus detour took far too long every single day. " * 3
+               + "</p></li>")
+    html = f'<div id="main"><div class="entry-content">{short}</div><div id="comments"><ol>{comment * 8}</ol></div></div>'
+    got = body_text(html)
+    assert "three weeks after" in got and "detour took far too long" not in got
+    got = body_text(f'<div id="content">{short}<div id="comments"><ol>{comment * 8}</ol></div></div>')
+    assert "three weeks after" in got and "detour took far too long" not in got

@@ -18,7 +18,7 @@ from functools import cached_property
 import lxml.html
 import trafilatura
 
-from .clean import marked
+from .clean import marked, named
 from .code import copy_with_code_as_pre
 from .page import Page
 from .rules import (
@@ -30,6 +30,7 @@ from .rules import (
     BODY_PARTS_MIN_SHARE,
     BODY_SURE_SHARE,
     BODY_WIDGET_MAX_SHARE,
+    BODY_WIDGET_WORDS,
     BODY_PARAGRAPH_MIN_UNITS,
     BODY_PARAGRAPHS,
     BODY_TEXT_HOLDERS,
@@ -43,6 +44,7 @@ _NEAR_ANCESTORS = 3
 _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
+_ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
 _PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
@@ -105,11 +107,13 @@ class Evidence:
         Only near ancestors count, and only when they hold a small share of
         the page's prose: <body class="has-sidebar">, a theme's
         "content-sidebar-wrap" or a post classed "tag-articles" wrap the
-        article itself and say nothing about it.
+        article itself and say nothing about it. A comment box is a widget
+        whatever its share: under a short post the comments can be most
+        of the page.
         """
         if marked(el):
             return True
-        return any(marked(a) and prose(a) < self.page_prose * BODY_WIDGET_MAX_SHARE
+        return any(marked(a) and (named(a, _ALWAYS_WIDGETS) or prose(a) < self.page_prose * BODY_WIDGET_MAX_SHARE)
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
 
     def holds_the_article(self, el, found: list) -> bool:

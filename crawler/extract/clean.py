@@ -22,6 +22,7 @@ from .rules import (
     BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
     BODY_END_MAX_SHARE,
+    BODY_WIDGET_WORDS,
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
     CODE_LANGUAGE_PREFIXES,
@@ -34,6 +35,7 @@ from .rules import (
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
+_ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
@@ -81,7 +83,7 @@ def _boilerplate(tree) -> list:
     while stack:
         el = stack.pop()
         tag = el.tag
-        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el)
+        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
                 or ((marked(el) or _link_block(el)) and len(el.text_content()) <= most)):
             found.append(el)
         elif tag != "pre":
@@ -120,11 +122,16 @@ def marked(el) -> bool:
     """A boilerplate class/id token, a hidden style, or the `hidden` attribute."""
     if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
         return True
+    return named(el, BOILERPLATE_WORDS)
+
+
+def named(el, words: frozenset) -> bool:
+    """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list")."""
     names = f'{el.get("class") or ""} {el.get("id") or ""}'.lower().split()
     for name in names:
-        words = _WORD_SPLIT.split(name)
-        for i, w in enumerate(words):
-            if w in BOILERPLATE_WORDS and all(x in BOILERPLATE_SUFFIXES for x in words[i + 1:]):
+        parts = _WORD_SPLIT.split(name)
+        for i, w in enumerate(parts):
+            if w in words and all(x in BOILERPLATE_SUFFIXES for x in parts[i + 1:]):
                 return True
     return False
 

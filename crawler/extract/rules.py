@@ -113,6 +113,9 @@ BODY_WRAPPERS = (
 # prose. Parts of an article split on one page are joined when they hold
 # this share of the prose of the element joining them.
 BODY_WIDGET_MAX_SHARE = 0.5
+# ...except a marked ancestor named with one of these words (among
+# BOILERPLATE_WORDS below): comments can outweigh a short post.
+BODY_WIDGET_WORDS = ("comment", "comments", "commentlist", "respond")
 BODY_SURE_SHARE = 0.4
 BODY_OUTWEIGHED = 3
 BODY_PARTS_MIN_SHARE = 0.6
