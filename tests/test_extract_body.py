@@ -96,3 +96,51 @@ def test_comments_outweighing_a_short_post_are_neither_the_body_nor_in_it():
     assert "three weeks after" in got and "detour took far too long" not in got
     got = body_text(f'<div id="content">{short}<div id="comments"><ol>{comment * 8}</ol></div></div>')
     assert "three weeks after" in got and "detour took far too long" not in got
+
+
+def article_with(inner: str) -> str:
+    return body_text(f'<div class="article-body">{STORY}{inner}{MORE}</div>')
+
+
+def test_a_consent_or_paywall_placeholder_is_not_article_text():
+    got = article_with("<div><p>This content is not available due to your privacy preferences. "
+                       "Manage cookie preferences to view it.</p></div>"
+                       "<p>Subscribe to continue reading, or sign in if you are already a subscriber.</p>")
+    assert "privacy preferences" not in got and "Subscribe to continue" not in got
+    assert "propeller shafts" in got and "monthly pass" in got
+
+
+def test_a_caption_standing_alone_is_not_article_text():
+    got = article_with('<p><img src="/img/ferry.jpg" alt=""></p><p>Photo: Harbour Authority archive</p>')
+    assert "Harbour Authority archive" not in got and "monthly pass" in got
+
+
+def test_copyright_and_newsletter_lines_are_not_article_text():
+    got = article_with("<p>Sign up for our newsletter and get the ferry timetable every Friday.</p>"
+                       "<p>2024 Harbour News Ltd. All rights reserved.</p>")
+    assert "newsletter" not in got and "All rights reserved" not in got and "monthly pass" in got
+
+
+def test_an_in_body_related_box_and_read_more_teasers_leave_the_body():
+    got = article_with('<div><h4>Related</h4><ul><li><a href="/n/1.html">Bus detour ends</a></li>'
+                       '<li><a href="/n/2.html">New pier opens</a></li><li><a href="/n/3.html">Tides</a></li></ul></div>'
+                       '<p><strong>Read more:</strong> <a href="/n/4.html">How the old ferry was built in 1968</a></p>'
+                       "<p>Continue reading</p>")
+    assert "Bus detour ends" not in got and "old ferry was built" not in got and "Continue reading" not in got
+    assert "propeller shafts" in got and "monthly pass" in got
+
+
+def test_a_byline_tag_left_open_does_not_take_the_article_with_it():
+    """An unclosed <span class="byline"> holds the rest of the post: its class names only its first words."""
+    paragraphs = [p[3:] for p in (STORY + MORE + MORE).split("</p>") if p]
+    lines = "<br>".join(("Posted by the harbour desk", *paragraphs[:2]))
+    rest = "<br>".join(paragraphs[2:])
+    got = body_text(f'<div class="post-body"><span class="byline-author">{lines}</span><br>{rest}</div>')
+    assert "propeller shafts" in got and "monthly pass" in got
+
+
+def test_a_continue_reading_fold_keeps_the_hidden_rest():
+    """The rest of the article, hidden behind a "continue reading" button, is part of the body."""
+    got = body_text(f'<div class="entry-content">{STORY[:STORY.index("</p>") + 4]}<p>Continue reading</p>'
+                    f'<div class="more" style="display:none">{STORY[STORY.index("</p>") + 4:]}{MORE}</div></div>')
+    assert "propeller shafts" in got and "monthly pass" in got and "Continue reading" not in got

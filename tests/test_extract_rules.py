@@ -219,6 +219,20 @@ def test_a_trail_too_short_to_parse_is_boilerplate_in_the_body(label):
     assert "BOILER" not in got["body_text"]
 
 
+@pytest.mark.parametrize("phrase", rules.BOILERPLATE_TEXT_PHRASES)
+def test_boilerplate_text_phrase(phrase):
+    got = article(inner=f"<p>© 2024 某某网 BOILER. {phrase}.</p><p>2024 年某某网 BOILER {phrase}</p>")
+    assert "BOILER" not in got["body_text"]
+
+
+@pytest.mark.parametrize("lead", rules.BODY_TEASER_LEADS)
+def test_in_body_teaser_of_another_article_is_boilerplate(lead):
+    lead = lead.rstrip(":")
+    got = article(inner=f'<p><strong>{lead}:</strong> <a href="/n/9.html">BOILER 另一篇讲轮渡码头的文章</a></p>'
+                        f"<p>{lead}: KEPT 文章自己的话，没有链接，是正文的一部分。</p>")
+    assert "BOILER" not in got["body_text"] and "KEPT" in got["body_text"]
+
+
 @pytest.mark.parametrize("line", rules.BOILERPLATE_LINES)
 def test_boilerplate_line(line):
     got = article(inner=f"<p>{line}</p><p>正文里提到“{line}”这个词，不是页面装饰，应当保留。</p>")

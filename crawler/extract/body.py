@@ -16,6 +16,7 @@ import logging
 from functools import cached_property
 
 import lxml.html
+from lxml import etree
 import trafilatura
 
 from .clean import marked, named
@@ -45,6 +46,9 @@ _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
+_COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
+    f"contains(translate(@{a}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{w}')"
+    for a in ("class", "id") for w in BODY_WIDGET_WORDS) + "]")
 _PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
@@ -95,7 +99,11 @@ class Evidence:
 
     @cached_property
     def page_prose(self) -> float:
-        return prose(self.root)
+        """The page's prose outside comment boxes (under a short post they can be most of the page)."""
+        boxes = [el for el in _COMMENT_LIKE(self.root) if named(el, _ALWAYS_WIDGETS)]
+        inner = set(boxes)
+        outer = [el for el in boxes if not any(a in inner for a in el.iterancestors())]
+        return prose(self.root) - sum(prose(el) for el in outer)
 
     @cached_property
     def densest(self):
@@ -122,9 +130,10 @@ class Evidence:
         A rule's candidate may be a tweet embed classed "entry-content", a
         sidebar block classed "content" or one photo caption: the densest
         block of the page then holds many times its prose. Prose in the
-        rule's other candidates (the replies of a thread, the teasers of
-        other posts) is of the same kind and does not count against `el`:
-        the first post of a thread is the page's own.
+        rule's other candidates in the same place of the same list (the
+        replies of a thread) is of the same kind and does not count against
+        `el`: the first post of a thread is the page's own. Teasers of
+        other posts above the article sit elsewhere and lose to it.
         """
         mine = prose(el)
         if mine >= self.page_prose * BODY_SURE_SHARE:
@@ -134,7 +143,7 @@ class Evidence:
             return True
         rival = prose(other)
         for c in found:
-            if c is el or c in el.iterancestors() or el in c.iterancestors():
+            if c is el or c in el.iterancestors() or el in c.iterancestors() or not _same_place(el, c):
                 continue
             if c is other or c in other.iterancestors():
                 return True
@@ -168,6 +177,15 @@ def _with_parts(el, found: list):
     if joined is el or sum(prose(m) for m in members) < prose(joined) * BODY_PARTS_MIN_SHARE:
         return el
     return joined
+
+
+def _same_place(a, b) -> bool:
+    """Do `a` and `b` sit alike under their common ancestor (items of one list: the same tags on both paths)?"""
+    while a is not None and b is not None and a is not b:
+        if a.tag != b.tag:
+            return False
+        a, b = a.getparent(), b.getparent()
+    return a is b
 
 
 def _is_item(el, common) -> bool:
