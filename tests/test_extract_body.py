@@ -144,3 +144,10 @@ def test_a_continue_reading_fold_keeps_the_hidden_rest():
     got = body_text(f'<div class="entry-content">{STORY[:STORY.index("</p>") + 4]}<p>Continue reading</p>'
                     f'<div class="more" style="display:none">{STORY[STORY.index("</p>") + 4:]}{MORE}</div></div>')
     assert "propeller shafts" in got and "monthly pass" in got and "Continue reading" not in got
+
+
+def test_a_hidden_copy_of_the_article_is_not_the_body():
+    """A print or share copy hidden with display:none holds the article twice; the visible one is the body."""
+    hidden_copy = f'<div style="display: none"><div><div id="print">{STORY}{MORE}<div>{STORY}{MORE}</div></div></div></div>'
+    got = body_text(f'<div class="main"><div class="text">{STORY}{MORE}</div></div>{hidden_copy}')
+    assert got.count("propeller shafts") == 1 and "monthly pass" in got

@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 import trafilatura
 
-from .clean import marked, named
+from .clean import hidden, marked, named
 from .code import copy_with_code_as_pre
 from .page import Page
 from .rules import (
@@ -46,9 +46,11 @@ _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
+_NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()")
+# Elements whose class or id may name a comment box (the first letter left out: "Comments" too); named() decides.
 _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
-    f"contains(translate(@{a}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{w}')"
-    for a in ("class", "id") for w in BODY_WIDGET_WORDS) + "]")
+    f"contains(@{a}, '{w[1:]}')" for a in ("class", "id") for w in BODY_WIDGET_WORDS
+    if not any(o != w and o[1:] in w[1:] for o in BODY_WIDGET_WORDS)) + "]")
 _PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
@@ -90,20 +92,28 @@ def _containers(matched: list) -> dict:
 class Evidence:
     """What the page itself says about a candidate body, worked out once and only when asked.
 
-    prose(el) is the text of `el` outside links, in units: a menu or a
-    teaser list has little of it, an article much.
+    prose(el) is the text of `el` outside links: a menu or a teaser list
+    has little of it, an article much.
     """
 
     def __init__(self, root):
         self.root = root
 
     @cached_property
-    def page_prose(self) -> float:
+    def all_prose(self) -> int:
+        return prose(self.root)
+
+    @cached_property
+    def page_prose(self) -> int:
         """The page's prose outside comment boxes (under a short post they can be most of the page)."""
         boxes = [el for el in _COMMENT_LIKE(self.root) if named(el, _ALWAYS_WIDGETS)]
         inner = set(boxes)
         outer = [el for el in boxes if not any(a in inner for a in el.iterancestors())]
-        return prose(self.root) - sum(prose(el) for el in outer)
+        return self.all_prose - sum(prose(el) for el in outer)
+
+    def share_under(self, amount: int, share: float) -> bool:
+        """Is `amount` of prose under `share` of the page's? (The page's total first: comment boxes are sought only when it matters.)"""
+        return amount < self.all_prose * share and amount < self.page_prose * share
 
     @cached_property
     def densest(self):
@@ -116,12 +126,12 @@ class Evidence:
         the page's prose: <body class="has-sidebar">, a theme's
         "content-sidebar-wrap" or a post classed "tag-articles" wrap the
         article itself and say nothing about it. A comment box is a widget
-        whatever its share: under a short post the comments can be most
-        of the page.
+        whatever its share (under a short post the comments can be most of
+        the page), and so is a hidden block (a print or share copy).
         """
         if marked(el):
             return True
-        return any(marked(a) and (named(a, _ALWAYS_WIDGETS) or prose(a) < self.page_prose * BODY_WIDGET_MAX_SHARE)
+        return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or self.share_under(prose(a), BODY_WIDGET_MAX_SHARE))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
 
     def holds_the_article(self, el, found: list) -> bool:
@@ -136,7 +146,7 @@ class Evidence:
         other posts above the article sit elsewhere and lose to it.
         """
         mine = prose(el)
-        if mine >= self.page_prose * BODY_SURE_SHARE:
+        if not self.share_under(mine, BODY_SURE_SHARE):
             return True
         other = self.densest
         if other is None or other is el or el in other.iterancestors():
@@ -161,7 +171,7 @@ def _with_parts(el, found: list):
     holds little prose besides them. A post of a listing or a thread (its
     branch carries a heading or a byline of its own) is not a part.
     """
-    parts = [o for o in found if o is not el and prose(o) >= BODY_PARAGRAPH_MIN_UNITS
+    parts = [o for o in found if o is not el and units(o.text_content()) >= BODY_PARAGRAPH_MIN_UNITS
              and el not in o.iterancestors() and o not in el.iterancestors()]
     if not parts:
         return el
@@ -196,10 +206,17 @@ def _is_item(el, common) -> bool:
     return branch is not el and units(branch.text_content()) - units(el.text_content()) >= BODY_PARAGRAPH_MIN_UNITS
 
 
-def prose(el) -> float:
-    """Units of text of `el` outside links (script and style left out)."""
-    units_, link_density = score(el)
-    return units_ * (1 - link_density)
+def prose(el) -> int:
+    """Characters of text of `el` outside links, spaces, script and style left out.
+
+    Only compared with the prose of other parts of the same page, so
+    characters serve as well as units, at a fraction of the cost.
+    """
+    return max(_chars(el.text_content()) - _chars("".join(_NOT_PROSE(el))), 0)
+
+
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
 
 
 def score(el) -> tuple[float, float]:

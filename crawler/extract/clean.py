@@ -136,9 +136,11 @@ def _tail_after_end_heading(tree, doomed: set) -> list:
 
 def marked(el) -> bool:
     """A boilerplate class/id token, a hidden style, or the `hidden` attribute."""
-    if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
-        return True
-    return named(el, BOILERPLATE_WORDS)
+    return hidden(el) or named(el, BOILERPLATE_WORDS)
+
+
+def hidden(el) -> bool:
+    return el.get("hidden") is not None or _HIDDEN.search(el.get("style") or "") is not None
 
 
 def named(el, words: frozenset) -> bool:

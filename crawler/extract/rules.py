@@ -117,7 +117,7 @@ BODY_WIDGET_MAX_SHARE = 0.5
 # BOILERPLATE_WORDS below): comments can outweigh a short post.
 BODY_WIDGET_WORDS = ("comment", "comments", "commentlist", "respond")
 BODY_SURE_SHARE = 0.4
-BODY_OUTWEIGHED = 3
+BODY_OUTWEIGHED = 4
 BODY_PARTS_MIN_SHARE = 0.6
 
 # Paragraph-like elements whose text (links left out) credits their parent
