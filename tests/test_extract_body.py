@@ -141,9 +141,12 @@ def test_a_byline_tag_left_open_does_not_take_the_article_with_it():
 
 def test_a_continue_reading_fold_keeps_the_hidden_rest():
     """The rest of the article, hidden behind a "continue reading" button, is part of the body."""
-    got = body_text(f'<div class="entry-content">{STORY[:STORY.index("</p>") + 4]}<p>Continue reading</p>'
-                    f'<div class="more" style="display:none">{STORY[STORY.index("</p>") + 4:]}{MORE}</div></div>')
+    got = body_text(f'<div class="entry-content">{STORY}<p>Continue reading</p>'
+                    f'<div class="more" style="display:none">{MORE}</div></div>')
     assert "propeller shafts" in got and "monthly pass" in got and "Continue reading" not in got
+    got = body_text(f'<div class="entry-content">{STORY}<div class="share-box" style="display:none">{MORE}</div>'
+                    '<div style="display:none"><p>Link copied to the clipboard.</p></div></div>')
+    assert "propeller shafts" in got and "monthly pass" not in got and "clipboard" not in got
 
 
 def test_a_hidden_copy_of_the_article_is_not_the_body():

@@ -425,6 +425,14 @@ def test_marked_wrapper_holding_most_of_the_body_is_kept():
     assert "夜间报表的生成时间" in extract_article(html, URL)["body_text"]
 
 
+@pytest.mark.parametrize("word", rules.BODY_WIDGET_WORDS)
+def test_comment_box_in_the_body_goes_whatever_its_size(word):
+    replies = "<p>" + "网友回复：按天切分之后我们的报表也快了很多，谢谢分享这个做法。" * 12 + "</p>"
+    html = page(f'<div class="article-content">{PROSE}<div class="{word}-area">{replies}</div></div>{SIDEBAR}')
+    got = extract_article(html, URL)["body_text"]
+    assert "夜间报表的生成时间" in got and "网友回复" not in got
+
+
 def test_comment_article_is_not_the_body():
     comment = '<div id="comments"><article class="comment-body">' + PROSE * 2 + "</article></div>"
     html = page(f"<article><p>正文只有这一段，但它才是文章本身，评论区里的文字再多也不算正文内容。</p>{PROSE}</article>{comment}")

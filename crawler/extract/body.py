@@ -46,6 +46,7 @@ _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
+_SPACES = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
 _NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()")
 # Elements whose class or id may name a comment box (the first letter left out: "Comments" too); named() decides.
 _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
@@ -216,7 +217,7 @@ def prose(el) -> int:
 
 
 def _chars(text: str) -> int:
-    return len("".join(text.split()))
+    return len(text) - sum(map(text.count, _SPACES))
 
 
 def score(el) -> tuple[float, float]:

@@ -12,6 +12,7 @@ import re
 from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
+from .text import units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -28,7 +29,9 @@ from .rules import (
     BODY_WIDGET_WORDS,
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
+    CHOICE_LONG_LINE_UNITS,
     CODE_LANGUAGE_PREFIXES,
+    FOLD_MIN_PARAGRAPHS,
     DROP_TAGS,
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
@@ -90,7 +93,8 @@ def _boilerplate(tree) -> list:
         el = stack.pop()
         tag = el.tag
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
-                or (((marked(el) and not _swallowed(el)) or _link_block(el)) and len(el.text_content()) <= most)):
+                or (((marked(el) and not _swallowed(el) and not _fold(el)) or _link_block(el))
+                    and len(el.text_content()) <= most)):
             found.append(el)
         elif tag != "pre":
             stack.extend(reversed(el))
@@ -105,6 +109,13 @@ def _swallowed(el) -> bool:
     """
     return (el.tag in _INLINE_HOLDERS and len(el.text_content()) > BOILERPLATE_TEXT_MAX_CHARS
             and any(d.tag in _LINE_BREAKS for d in el.iterdescendants()))
+
+
+def _fold(el) -> bool:
+    """The rest of the article hidden behind a "continue reading" button: hidden, named for nothing, paragraphs of prose."""
+    if not hidden(el) or named(el, BOILERPLATE_WORDS):
+        return False
+    return sum(units(p.text_content()) >= CHOICE_LONG_LINE_UNITS for p in el.iter("p")) >= FOLD_MIN_PARAGRAPHS
 
 
 def _tail_after_end_heading(tree, doomed: set) -> list:

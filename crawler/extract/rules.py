@@ -170,6 +170,10 @@ BOILERPLATE_SUFFIXES = frozenset((
 # ...unless the marked element holds more than this share of the body's text
 # (page builders wrap whole articles in "elementor-widget-wrap" and the like).
 BOILERPLATE_MAX_SHARE = 0.5
+# A hidden block in the body holding at least this many paragraphs of
+# sentences (CHOICE_LONG_LINE_UNITS) is the rest of the article behind a
+# "continue reading" fold, and stays.
+FOLD_MIN_PARAGRAPHS = 2
 
 # A block inside the body made mostly of links (more-stories lists, tag
 # clouds, in-body navigation) is boilerplate: at least this many links
