@@ -182,7 +182,8 @@ def test_body_container(css):
 
 def test_first_qualifying_container_is_the_body_on_a_page_of_several_posts():
     later = "<p>" + "归档页上后面一篇更长的文章，不是这一页自己的正文。" * 20 + "</p>"
-    html = page(f'<div class="post-body">{PROSE}</div><div class="post-body">{later}</div>{SIDEBAR}')
+    html = page(f'<div><h2><a href="/p/1.html">按天切分日志</a></h2><div class="post-body">{PROSE}</div></div>'
+                f'<div><h2><a href="/p/2.html">另一篇</a></h2><div class="post-body">{later}</div></div>{SIDEBAR}')
     got = extract_article(html, URL)
     assert "夜间报表的生成时间" in got["body_text"] and "归档页上后面" not in got["body_text"]
 
@@ -233,6 +234,20 @@ def test_meta_line_in_the_body_is_boilerplate(label):
 def test_a_trail_too_short_to_parse_is_boilerplate_in_the_body(label):
     got = article(inner=f"<p>{label}：BOILER</p>")
     assert "BOILER" not in got["body_text"]
+
+
+@pytest.mark.parametrize("phrase", rules.BOILERPLATE_TEXT_PHRASES)
+def test_boilerplate_text_phrase(phrase):
+    got = article(inner=f"<p>© 2024 某某网 BOILER. {phrase}.</p><p>2024 年某某网 BOILER {phrase}</p>")
+    assert "BOILER" not in got["body_text"]
+
+
+@pytest.mark.parametrize("lead", rules.BODY_TEASER_LEADS)
+def test_in_body_teaser_of_another_article_is_boilerplate(lead):
+    lead = lead.rstrip(":")
+    got = article(inner=f'<p><strong>{lead}:</strong> <a href="/n/9.html">BOILER 另一篇讲轮渡码头的文章</a></p>'
+                        f"<p>{lead}: KEPT 文章自己的话，没有链接，是正文的一部分。</p>")
+    assert "BOILER" not in got["body_text"] and "KEPT" in got["body_text"]
 
 
 @pytest.mark.parametrize("line", rules.BOILERPLATE_LINES)
@@ -425,6 +440,14 @@ def test_boilerplate_suffix(suffix):
 def test_marked_wrapper_holding_most_of_the_body_is_kept():
     html = page(f'<div class="article-content"><div class="elementor-widget-wrap">{PROSE}</div></div>')
     assert "夜间报表的生成时间" in extract_article(html, URL)["body_text"]
+
+
+@pytest.mark.parametrize("word", rules.BODY_WIDGET_WORDS)
+def test_comment_box_in_the_body_goes_whatever_its_size(word):
+    replies = "<p>" + "网友回复：按天切分之后我们的报表也快了很多，谢谢分享这个做法。" * 12 + "</p>"
+    html = page(f'<div class="article-content">{PROSE}<div class="{word}-area">{replies}</div></div>{SIDEBAR}')
+    got = extract_article(html, URL)["body_text"]
+    assert "夜间报表的生成时间" in got and "网友回复" not in got
 
 
 def test_comment_article_is_not_the_body():

@@ -13,11 +13,13 @@ the body, so a guess (wrapper, densest) can be checked against trafilatura.
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 
 import lxml.html
+from lxml import etree
 import trafilatura
 
-from .clean import marked
+from .clean import hidden, marked, named
 from .code import copy_with_code_as_pre
 from .page import Page
 from .rules import (
@@ -25,6 +27,11 @@ from .rules import (
     BODY_CONTAINERS,
     BODY_MAX_LINK_DENSITY,
     BODY_MIN_UNITS,
+    BODY_OUTWEIGHED,
+    BODY_PARTS_MIN_SHARE,
+    BODY_SURE_SHARE,
+    BODY_WIDGET_MAX_SHARE,
+    BODY_WIDGET_WORDS,
     BODY_PARAGRAPH_MIN_UNITS,
     BODY_PARAGRAPHS,
     BODY_TEXT_HOLDERS,
@@ -38,6 +45,13 @@ _NEAR_ANCESTORS = 3
 _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
+_ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
+_SPACES = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
+_NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()")
+# Elements whose class or id may name a comment box (the first letter left out: "Comments" too); named() decides.
+_COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
+    f"contains(@{a}, '{w[1:]}')" for a in ("class", "id") for w in BODY_WIDGET_WORDS
+    if not any(o != w and o[1:] in w[1:] for o in BODY_WIDGET_WORDS)) + "]")
 _PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
@@ -47,16 +61,22 @@ def find_body(page: Page):
 
     How: "profile" (the site's selector), "container" (a specific content
     container), "wrapper" (a generic one such as <main>) or "densest".
+    A profile's selector is authoritative; a rule's candidate is only a
+    hint, taken when the page's evidence agrees (see Evidence).
     """
     picked = page.picked("body")
     if picked is not None:
         return picked, "profile"
+    evidence = Evidence(page.root)
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
-            for el in _containers(page.select(row)):
-                if not _in_boilerplate(el) and qualifies(score(el)):
-                    return el, how
-    block = densest_block(page.root)
+            found = [el for el in _containers(page.select(row)) if not evidence.in_widget(el)]
+            for el in found:
+                if qualifies(score(el)):
+                    body = _with_parts(el, found) if how == "container" else el
+                    if evidence.holds_the_article(body, found):
+                        return body, how
+    block = evidence.densest
     return (block, "densest") if block is not None else (None, None)
 
 
@@ -70,12 +90,134 @@ def _containers(matched: list) -> dict:
                          for el in matched)
 
 
-def _in_boilerplate(el) -> bool:
-    """Inside (or being) a comment box, sidebar widget...: an <article> there is not the body.
+class Evidence:
+    """What the page itself says about a candidate body, worked out once and only when asked.
 
-    Only near ancestors count: <body class="has-sidebar"> says nothing about its content.
+    prose(el) is the text of `el` outside links: a menu or a teaser list
+    has little of it, an article much.
     """
-    return marked(el) or any(marked(a) for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
+
+    def __init__(self, root):
+        self.root = root
+
+    @cached_property
+    def all_prose(self) -> int:
+        return prose(self.root)
+
+    @cached_property
+    def page_prose(self) -> int:
+        """The page's prose outside comment boxes (under a short post they can be most of the page)."""
+        boxes = [el for el in _COMMENT_LIKE(self.root) if named(el, _ALWAYS_WIDGETS)]
+        inner = set(boxes)
+        outer = [el for el in boxes if not any(a in inner for a in el.iterancestors())]
+        return self.all_prose - sum(prose(el) for el in outer)
+
+    def share_under(self, amount: int, share: float) -> bool:
+        """Is `amount` of prose under `share` of the page's? (The page's total first: comment boxes are sought only when it matters.)"""
+        return amount < self.all_prose * share and amount < self.page_prose * share
+
+    @cached_property
+    def densest(self):
+        return densest_block(self.root, self)
+
+    def in_widget(self, el) -> bool:
+        """Inside (or being) a comment box, a sidebar widget, a share bar...: not the body.
+
+        Only near ancestors count, and only when they hold a small share of
+        the page's prose: <body class="has-sidebar">, a theme's
+        "content-sidebar-wrap" or a post classed "tag-articles" wrap the
+        article itself and say nothing about it. A comment box is a widget
+        whatever its share (under a short post the comments can be most of
+        the page), and so is a hidden block (a print or share copy).
+        """
+        if marked(el):
+            return True
+        return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or self.share_under(prose(a), BODY_WIDGET_MAX_SHARE))
+                   for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
+
+    def holds_the_article(self, el, found: list) -> bool:
+        """True unless the page has, outside `el` or around it, much more prose of another kind.
+
+        A rule's candidate may be a tweet embed classed "entry-content", a
+        sidebar block classed "content" or one photo caption: the densest
+        block of the page then holds many times its prose. Prose in the
+        rule's other candidates in the same place of the same list (the
+        replies of a thread) is of the same kind and does not count against
+        `el`: the first post of a thread is the page's own. Teasers of
+        other posts above the article sit elsewhere and lose to it.
+        """
+        mine = prose(el)
+        if not self.share_under(mine, BODY_SURE_SHARE):
+            return True
+        other = self.densest
+        if other is None or other is el or el in other.iterancestors():
+            return True
+        rival = prose(other)
+        for c in found:
+            if c is el or c in el.iterancestors() or el in c.iterancestors() or not _same_place(el, c):
+                continue
+            if c is other or c in other.iterancestors():
+                return True
+            if other in c.iterancestors():
+                rival -= prose(c)
+        return rival < mine * BODY_OUTWEIGHED
+
+
+def _with_parts(el, found: list):
+    """`el`, or the nearest element holding it and the other parts of an article split on one page.
+
+    Parts are candidates of the same container rule close to `el` (a newspaper's
+    body in several <div class="articleBody"> around an ad, a "continue
+    reading" fold); they are joined when their common ancestor is near and
+    holds little prose besides them. A post of a listing or a thread (its
+    branch carries a heading or a byline of its own) is not a part.
+    """
+    parts = [o for o in found if o is not el and units(o.text_content()) >= BODY_PARAGRAPH_MIN_UNITS
+             and el not in o.iterancestors() and o not in el.iterancestors()]
+    if not parts:
+        return el
+    chain = [el, *(a for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))]
+    joined, members = el, [el]
+    for part in parts:
+        common = next((a for a in chain if a in part.iterancestors()), None)
+        if common is None or _is_item(part, common) or _is_item(el, common):
+            continue
+        members.append(part)
+        if chain.index(common) > chain.index(joined):
+            joined = common
+    if joined is el or sum(prose(m) for m in members) < prose(joined) * BODY_PARTS_MIN_SHARE:
+        return el
+    return joined
+
+
+def _same_place(a, b) -> bool:
+    """Do `a` and `b` sit alike under their common ancestor (items of one list: the same tags on both paths)?"""
+    while a is not None and b is not None and a is not b:
+        if a.tag != b.tag:
+            return False
+        a, b = a.getparent(), b.getparent()
+    return a is b
+
+
+def _is_item(el, common) -> bool:
+    """Is `el` one item of a list under `common`: its branch there holds text of its own (a heading, a byline)?"""
+    branch = el
+    while branch.getparent() is not common:
+        branch = branch.getparent()
+    return branch is not el and units(branch.text_content()) - units(el.text_content()) >= BODY_PARAGRAPH_MIN_UNITS
+
+
+def prose(el) -> int:
+    """Characters of text of `el` outside links, spaces, script and style left out.
+
+    Only compared with the prose of other parts of the same page, so
+    characters serve as well as units, at a fraction of the cost.
+    """
+    return max(_chars(el.text_content()) - _chars("".join(_NOT_PROSE(el))), 0)
+
+
+def _chars(text: str) -> int:
+    return len(text) - sum(map(text.count, _SPACES))
 
 
 def score(el) -> tuple[float, float]:
@@ -129,12 +271,13 @@ def _credit(root) -> dict:
     return credit
 
 
-def densest_block(root):
+def densest_block(root, evidence: Evidence | None = None):
     """The element with the most paragraph credit, discounted by its link density."""
+    evidence = evidence or Evidence(root)
     ranked = sorted(_credit(root).items(), key=lambda kv: -kv[1])[:_RANKED]
     best, best_value = None, 0.0
     for el, total in ranked:
-        if _in_boilerplate(el):
+        if evidence.in_widget(el):
             continue
         s = score(el)
         value = total * (1 - s[1])

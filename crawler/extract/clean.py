@@ -12,9 +12,13 @@ import re
 from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
+from .text import units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
+    BOILERPLATE_TEXT_PHRASES,
+    BODY_TEASER_LEADS,
+    BODY_TEASER_MIN_LINKED,
     BOILERPLATE_TEXT_PREFIXES,
     BOILERPLATE_MAX_SHARE,
     BOILERPLATE_LINES,
@@ -22,9 +26,12 @@ from .rules import (
     BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
     BODY_END_MAX_SHARE,
+    BODY_WIDGET_WORDS,
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
+    CHOICE_LONG_LINE_UNITS,
     CODE_LANGUAGE_PREFIXES,
+    FOLD_MIN_PARAGRAPHS,
     DROP_TAGS,
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
@@ -34,6 +41,7 @@ from .rules import (
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
+_ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
@@ -44,10 +52,13 @@ _LEAD = " \t\r\n\u00a0\u3000(（[【"  # "（ 责任编辑：… ）", "【编�
 _META_LABEL = re.compile("|".join(re.escape(x) for x in META_LINE_LABELS), re.I)
 _SENTENCE_END = re.compile(r"[。！？]|[a-z][.!?]\s+[A-Z]")
 _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
+_TEASER_LEADS = tuple(t.casefold() for t in (*BODY_TEASER_LEADS, *RELATED_HEADINGS))
 _END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADINGS) if not h.endswith(" "))
 _END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
 _HEADING_LIKE = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "li", "dt")
 _INLINE = frozenset(("span", "strong", "b"))
+_INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "font", "label"))
+_LINE_BREAKS = frozenset(("br", "p", "div", "table", "ul", "ol", "blockquote", "h2", "h3", "h4"))
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 
@@ -81,12 +92,30 @@ def _boilerplate(tree) -> list:
     while stack:
         el = stack.pop()
         tag = el.tag
-        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el)
-                or ((marked(el) or _link_block(el)) and len(el.text_content()) <= most)):
+        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
+                or (((marked(el) and not _swallowed(el) and not _fold(el)) or _link_block(el))
+                    and len(el.text_content()) <= most)):
             found.append(el)
         elif tag != "pre":
             stack.extend(reversed(el))
     return found
+
+
+def _swallowed(el) -> bool:
+    """An inline element holding lines of text: a tag the page left open, whose class names only its first words.
+
+    A "byline" <span> that was never closed holds the article after it;
+    it is not dropped for its class (its blocks are still checked).
+    """
+    return (el.tag in _INLINE_HOLDERS and len(el.text_content()) > BOILERPLATE_TEXT_MAX_CHARS
+            and any(d.tag in _LINE_BREAKS for d in el.iterdescendants()))
+
+
+def _fold(el) -> bool:
+    """The rest of the article hidden behind a "continue reading" button: hidden, named for nothing, paragraphs of prose."""
+    if not hidden(el) or named(el, BOILERPLATE_WORDS):
+        return False
+    return sum(units(p.text_content()) >= CHOICE_LONG_LINE_UNITS for p in el.iter("p")) >= FOLD_MIN_PARAGRAPHS
 
 
 def _tail_after_end_heading(tree, doomed: set) -> list:
@@ -118,13 +147,20 @@ def _tail_after_end_heading(tree, doomed: set) -> list:
 
 def marked(el) -> bool:
     """A boilerplate class/id token, a hidden style, or the `hidden` attribute."""
-    if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
-        return True
+    return hidden(el) or named(el, BOILERPLATE_WORDS)
+
+
+def hidden(el) -> bool:
+    return el.get("hidden") is not None or _HIDDEN.search(el.get("style") or "") is not None
+
+
+def named(el, words: frozenset) -> bool:
+    """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list")."""
     names = f'{el.get("class") or ""} {el.get("id") or ""}'.lower().split()
     for name in names:
-        words = _WORD_SPLIT.split(name)
-        for i, w in enumerate(words):
-            if w in BOILERPLATE_WORDS and all(x in BOILERPLATE_SUFFIXES for x in words[i + 1:]):
+        parts = _WORD_SPLIT.split(name)
+        for i, w in enumerate(parts):
+            if w in words and all(x in BOILERPLATE_SUFFIXES for x in parts[i + 1:]):
                 return True
     return False
 
@@ -145,7 +181,15 @@ def _boilerplate_text(el) -> bool:
     text = el.text_content().strip()
     if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
-    return len(text) <= BOILERPLATE_TEXT_MAX_CHARS and text.lstrip(_LEAD).casefold().startswith(_PREFIXES)
+    if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
+        return False
+    lead = text.lstrip(_LEAD).casefold()
+    return lead.startswith(_PREFIXES) or any(p in text for p in BOILERPLATE_TEXT_PHRASES) or (
+        lead.startswith(_TEASER_LEADS) and _linked_share(el, text) >= BODY_TEASER_MIN_LINKED)
+
+
+def _linked_share(el, text: str) -> float:
+    return sum(len(a.text_content().strip()) for a in el.iter("a")) / len(text) if text else 0.0
 
 
 def _meta_line(text: str) -> bool:

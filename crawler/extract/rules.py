@@ -183,6 +183,21 @@ BODY_WRAPPERS = (
     ".post, .entry, .article, #article",
 )
 
+# Evidence a rule's candidate is checked against (crawler.extract.body):
+# a marked ancestor (comment box, sidebar widget) rules a candidate out only
+# while it holds under this share of the page's prose (text outside links);
+# a candidate holding this share of it is the article; otherwise it loses
+# when the page's densest block, not inside it, has this many times its
+# prose. Parts of an article split on one page are joined when they hold
+# this share of the prose of the element joining them.
+BODY_WIDGET_MAX_SHARE = 0.5
+# ...except a marked ancestor named with one of these words (among
+# BOILERPLATE_WORDS below): comments can outweigh a short post.
+BODY_WIDGET_WORDS = ("comment", "comments", "commentlist", "respond")
+BODY_SURE_SHARE = 0.4
+BODY_OUTWEIGHED = 4
+BODY_PARTS_MIN_SHARE = 0.6
+
 # Paragraph-like elements whose text (links left out) credits their parent
 # and grandparent; elements whose own loose text (between <br>s) counts as a
 # paragraph of their own; the least text that counts.
@@ -257,7 +272,7 @@ BOILERPLATE_WORDS = frozenset((
     "subscribe", "newsletter", "byline", "meta", "toolbar", "recommend",
     "footer", "cookie", "cookies", "consent", "privacy", "gdpr", "popup", "modal", "promo",
     "caption", "credit", "credits", "gallery", "slideshow", "carousel", "lightbox", "citation",
-    "mostread", "trending", "popular", "readmore", "author",
+    "mostread", "trending", "popular", "readmore", "author", "navigation", "nav",
 ))
 BOILERPLATE_SUFFIXES = frozenset((
     "bar", "box", "list", "links", "link", "buttons", "button", "btns", "icons", "wrap",
@@ -268,6 +283,10 @@ BOILERPLATE_SUFFIXES = frozenset((
 # ...unless the marked element holds more than this share of the body's text
 # (page builders wrap whole articles in "elementor-widget-wrap" and the like).
 BOILERPLATE_MAX_SHARE = 0.5
+# A hidden block in the body holding at least this many paragraphs of
+# sentences (CHOICE_LONG_LINE_UNITS) is the rest of the article behind a
+# "continue reading" fold, and stays.
+FOLD_MIN_PARAGRAPHS = 2
 
 # A block inside the body made mostly of links (more-stories lists, tag
 # clouds, in-body navigation) is boilerplate: at least this many links
@@ -282,8 +301,28 @@ BOILERPLATE_TEXT_PREFIXES = (
     "Tags:", "Tagged:", "Posted in", "Filed under", "Previous post", "Next post",
     "Share this", "分享到", "版权所有", "版权声明", "转载请注明", "本文链接", "Copyright", "©",
     "责任编辑", "编辑：", "编辑:", "发送给朋友", "打印本文", "打印本页", "关闭窗口", "返回页首", "返回顶部",
+    # consent and paywall placeholders standing where an embed or the rest of the article would be
+    "This content is not available", "This content is blocked", "This embed is blocked",
+    "To view this content", "Please enable JavaScript", "Please enable cookies", "Manage cookie preferences",
+    "Subscribe to continue", "Subscribe to read", "To continue reading", "Already a subscriber",
+    "You have reached your limit", "This article is for subscribers", "登录后阅读全文", "开通会员", "付费阅读",
+    # newsletter calls
+    "Sign up for our newsletter", "Subscribe to our newsletter", "Get our newsletter",
+    "Get the latest", "扫码关注", "扫描二维码", "关注我们的微信公众号", "欢迎关注",
+    # captions and credits standing alone under a picture
+    "Photo:", "Photograph:", "Image:", "Photo credit", "Image credit", "Credit:", "图片来源", "图片来自", "摄影：",
 )
 BOILERPLATE_TEXT_MAX_CHARS = 120
+
+# Phrases that make a short block (at most BOILERPLATE_TEXT_MAX_CHARS)
+# boilerplate wherever they stand in it: copyright lines.
+BOILERPLATE_TEXT_PHRASES = ("All rights reserved", "All Rights Reserved", "版权所有", "保留所有权利", "未经授权不得转载", "未经许可不得转载")
+
+# A teaser of another article inside the body: a short block opening with
+# one of these lead-ins (or a related heading) and made mostly of a link,
+# "Read more: <a>Another story</a>". It belongs to the related block.
+BODY_TEASER_LEADS = ("Read more", "Read also", "Also read", "Also on", "More:", "Watch:", "阅读更多", "相关阅读", "延伸阅读", "推荐阅读")
+BODY_TEASER_MIN_LINKED = 0.5
 
 # A short line holding a date and one of these labels, and no sentence (a
 # 。 or a ". " between words), is the article's meta line (date, source,
@@ -298,6 +337,8 @@ BOILERPLATE_LINES = (
     "Back to Gallery", "Read more", "Continue reading", "Show comments", "Load comments",
     "广告", "分享", "分享到", "点击查看", "返回顶部", "打印本页", "关闭窗口", "打印", "关闭",
     "展开全文", "阅读全文", "发表评论", "查看评论", "我来说两句", "收藏本文", "发送给朋友", "打印本文", "返回页首",
+    "Read the full story", "Read the full article", "Read the rest of this entry", "Continue reading →",
+    "Keep reading", "Show more", "点击阅读全文", "继续阅读", "查看全文",
 )
 
 # Headings after which the rest of the body is page furniture (teasers,

@@ -1,0 +1,156 @@
+"""Body choice by the page's evidence: one test per failure class, on pages written here."""
+from __future__ import annotations
+
+from crawler.extract import extract_article
+from crawler.extract.body import find_body
+from crawler.extract.page import Page, parse
+from crawler.extract.text import units
+
+URL = "http://news.example.org/2024/05/harbour-ferry.html"
+
+STORY = (
+    "<p>The harbour ferry ran again on Monday after three weeks in the repair yard, and the morning "
+    "crossing was full before the gangway was even lowered.</p>"
+    "<p>Engineers replaced both propeller shafts and the worn bearings that had made the old boat "
+    "shudder at every turn, a job the operator had put off for two winters.</p>"
+    "<p>Commuters who had spent the closure on a bus around the bay said the forty minute detour "
+    "had been the longest part of their day, and several brought coffee for the crew.</p>"
+    "<p>The operator says the second boat will go to the yard in autumn, when fewer people travel, "
+    "and that a timetable for the winter months will be posted at both piers next week.</p>"
+)
+MORE = (
+    "<p>Fares stay the same this year, although the council has asked for a study of a monthly "
+    "pass that would also cover the buses that meet the boat on the far side.</p>"
+    "<p>The first ferry leaves at six, and the last one returns a little before midnight, as it "
+    "did before the closure.</p>"
+)
+MENU = '<ul class="menu"><li><a href="/">Home</a></li><li><a href="/news/">News</a></li><li><a href="/sport/">Sport</a></li></ul>'
+
+
+def page(body: str) -> str:
+    return f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Ferry</title></head><body>{MENU}{body}</body></html>"
+
+
+def body_text(body: str) -> str:
+    return extract_article(page(body), URL)["body_text"] or ""
+
+
+def test_a_marked_wrapper_around_the_article_is_not_a_widget():
+    """A theme's "content-sidebar-wrap" holds the article and the sidebar: it says nothing about either."""
+    html = page('<div id="content-sidebar-wrap"><div class="hentry"><div class="entry-content">'
+                f'{STORY}</div></div><div class="sidebar"><p>Sidebar note about the weekend market.</p></div></div>')
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("entry-content", "container")
+
+
+def test_a_trusted_class_on_a_small_widget_loses_to_the_article():
+    """An embed classed "entry-content" in the rail is not the body when the page's prose is elsewhere."""
+    tweet = ('<div class="rail"><div class="entry-content"><p>Will the ferry be on time tomorrow? Vote in our '
+             'poll and win a free week of crossings, tell us about it here now please.</p></div></div>')
+    got = body_text(f'{tweet}<div class="story">{STORY}{MORE}</div>')
+    assert "propeller shafts" in got and "monthly pass" in got
+    assert "Vote in our poll" not in got
+
+
+def test_a_fragment_inside_the_article_is_not_the_body():
+    """A quote box classed "story-body" inside a much longer article: the article around it is the body."""
+    quote = ('<div class="story-body"><p>"We missed the boat more than we expected," one commuter said while '
+             'waiting on the pier with two bags of shopping and a folded bicycle.</p></div>')
+    got = body_text(f'<div class="main-column">{STORY}{quote}{MORE}</div>')
+    assert "propeller shafts" in got and "We missed the boat" in got and "monthly pass" in got
+
+
+def test_an_article_split_into_parts_keeps_all_parts():
+    """A newspaper's body in two containers around an ad is one body."""
+    got = body_text(f'<div class="column"><div class="article-body">{STORY}</div>'
+                    '<div class="ad-slot"><a href="/ads/1">Buy a boat</a></div>'
+                    f'<div class="article-body">{MORE}</div></div>')
+    assert "propeller shafts" in got and "monthly pass" in got and "last one returns" in got
+    assert "Buy a boat" not in got
+
+
+def test_the_first_post_of_a_thread_is_the_page_s_own():
+    """Replies carry a byline of their own: they are items of a list, not parts of the first post."""
+    reply = ("<p>" + "I took the bus for three weeks and it was fine, though the coffee on the boat is better. " * 6
+             + "</p>")
+    got = body_text(f'<div class="thread"><div class="reply"><div class="who">Posted by harbourfan</div>'
+                    f'<div class="post-body">{STORY}</div></div>'
+                    f'<div class="reply"><div class="who">Posted by busrider</div><div class="post-body">{reply}</div></div>'
+                    f'<div class="reply"><div class="who">Posted by deckhand</div><div class="post-body">{reply}</div></div></div>')
+    assert "propeller shafts" in got and "coffee on the boat is better" not in got
+
+
+def test_words_of_any_script_count_as_text():
+    """A Cyrillic article weighs as much as the same number of English words, not nothing."""
+    assert units("Паром снова ходит через этот залив") == units("The ferry crosses the bay again")
+
+
+def test_comments_outweighing_a_short_post_are_neither_the_body_nor_in_it():
+    """Under a short post the comment box can hold most of the page's prose: it is a widget whatever its size."""
+    short = "<p>The ferry is back on the water this morning, three weeks after it went to the repair yard for new shafts.</p>"
+    comment = ('<li class="comment"><div class="comment-author">harbourfan</div><p>'
+               + "Good news for everyone on the east side, the bus detour took far too long every single day. " * 3
+               + "</p></li>")
+    html = f'<div id="main"><div class="entry-content">{short}</div><div id="comments"><ol>{comment * 8}</ol></div></div>'
+    got = body_text(html)
+    assert "three weeks after" in got and "detour took far too long" not in got
+    got = body_text(f'<div id="content">{short}<div id="comments"><ol>{comment * 8}</ol></div></div>')
+    assert "three weeks after" in got and "detour took far too long" not in got
+
+
+def article_with(inner: str) -> str:
+    return body_text(f'<div class="article-body">{STORY}{inner}{MORE}</div>')
+
+
+def test_a_consent_or_paywall_placeholder_is_not_article_text():
+    got = article_with("<div><p>This content is not available due to your privacy preferences. "
+                       "Manage cookie preferences to view it.</p></div>"
+                       "<p>Subscribe to continue reading, or sign in if you are already a subscriber.</p>")
+    assert "privacy preferences" not in got and "Subscribe to continue" not in got
+    assert "propeller shafts" in got and "monthly pass" in got
+
+
+def test_a_caption_standing_alone_is_not_article_text():
+    got = article_with('<p><img src="/img/ferry.jpg" alt=""></p><p>Photo: Harbour Authority archive</p>')
+    assert "Harbour Authority archive" not in got and "monthly pass" in got
+
+
+def test_copyright_and_newsletter_lines_are_not_article_text():
+    got = article_with("<p>Sign up for our newsletter and get the ferry timetable every Friday.</p>"
+                       "<p>2024 Harbour News Ltd. All rights reserved.</p>")
+    assert "newsletter" not in got and "All rights reserved" not in got and "monthly pass" in got
+
+
+def test_an_in_body_related_box_and_read_more_teasers_leave_the_body():
+    got = article_with('<div><h4>Related</h4><ul><li><a href="/n/1.html">Bus detour ends</a></li>'
+                       '<li><a href="/n/2.html">New pier opens</a></li><li><a href="/n/3.html">Tides</a></li></ul></div>'
+                       '<p><strong>Read more:</strong> <a href="/n/4.html">How the old ferry was built in 1968</a></p>'
+                       "<p>Continue reading</p>")
+    assert "Bus detour ends" not in got and "old ferry was built" not in got and "Continue reading" not in got
+    assert "propeller shafts" in got and "monthly pass" in got
+
+
+def test_a_byline_tag_left_open_does_not_take_the_article_with_it():
+    """An unclosed <span class="byline"> holds the rest of the post: its class names only its first words."""
+    paragraphs = [p[3:] for p in (STORY + MORE + MORE).split("</p>") if p]
+    lines = "<br>".join(("Posted by the harbour desk", *paragraphs[:2]))
+    rest = "<br>".join(paragraphs[2:])
+    got = body_text(f'<div class="post-body"><span class="byline-author">{lines}</span><br>{rest}</div>')
+    assert "propeller shafts" in got and "monthly pass" in got
+
+
+def test_a_continue_reading_fold_keeps_the_hidden_rest():
+    """The rest of the article, hidden behind a "continue reading" button, is part of the body."""
+    got = body_text(f'<div class="entry-content">{STORY}<p>Continue reading</p>'
+                    f'<div class="more" style="display:none">{MORE}</div></div>')
+    assert "propeller shafts" in got and "monthly pass" in got and "Continue reading" not in got
+    got = body_text(f'<div class="entry-content">{STORY}<div class="share-box" style="display:none">{MORE}</div>'
+                    '<div style="display:none"><p>Link copied to the clipboard.</p></div></div>')
+    assert "propeller shafts" in got and "monthly pass" not in got and "clipboard" not in got
+
+
+def test_a_hidden_copy_of_the_article_is_not_the_body():
+    """A print or share copy hidden with display:none holds the article twice; the visible one is the body."""
+    hidden_copy = f'<div style="display: none"><div><div id="print">{STORY}{MORE}<div>{STORY}{MORE}</div></div></div></div>'
+    got = body_text(f'<div class="main"><div class="text">{STORY}{MORE}</div></div>{hidden_copy}')
+    assert got.count("propeller shafts") == 1 and "monthly pass" in got
