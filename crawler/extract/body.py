@@ -48,6 +48,7 @@ _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
 _SPACES = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
 _NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()")
+_LINKED_HEADINGS = etree.XPath(".//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]")
 # Elements whose class or id may name a comment box (the first letter left out: "Comments" too); named() decides.
 _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
     f"contains(@{a}, '{w[1:]}')" for a in ("class", "id") for w in BODY_WIDGET_WORDS
@@ -200,11 +201,15 @@ def _same_place(a, b) -> bool:
 
 
 def _is_item(el, common) -> bool:
-    """Is `el` one item of a list under `common`: its branch there holds text of its own (a heading, a byline)?"""
+    """Is `el` one item of a list under `common`: its branch there holds text of its own (a byline),
+    or a heading that links elsewhere (a post's title, however short)?"""
     branch = el
     while branch.getparent() is not common:
         branch = branch.getparent()
-    return branch is not el and units(branch.text_content()) - units(el.text_content()) >= BODY_PARAGRAPH_MIN_UNITS
+    if branch is el:
+        return False
+    return (units(branch.text_content()) - units(el.text_content()) >= BODY_PARAGRAPH_MIN_UNITS
+            or any(el not in h.iterancestors() for h in _LINKED_HEADINGS(branch)))
 
 
 def prose(el) -> int:
