@@ -303,7 +303,7 @@ def test_sanitizer_allowlist():
 
 # --- title -------------------------------------------------------------------
 
-@pytest.mark.parametrize("sep", rules.TITLE_SUFFIX_SEPARATORS)
+@pytest.mark.parametrize("sep", rules.TITLE_SEPARATORS)
 def test_title_site_suffix(sep):
     got = extract_article(page(PROSE, head=f"<title>日志按天切分{sep}站点</title>"), URL)
     assert got["title"] == "日志按天切分"

@@ -26,7 +26,8 @@ from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
 from .kind import Verdict, kind_of
 from .markdown import to_markdown
-from .meta import find_author, find_canonical, find_language, find_published, meta_line
+from .authors import find_author
+from .meta import find_canonical, find_language, find_published, meta_line
 from .page import Page, parse
 from .related import find_related
 from .sanitize import sanitize
@@ -86,11 +87,11 @@ def _prose(tree, text: str) -> str:
 
 def _fill(item: dict, page: Page) -> None:
     crumbs, trail = find_breadcrumbs(page)
-    title, title_el = find_title(page)
+    body, how = find_body(page)
+    title, title_el = find_title(page, body)
     item.update(title=title, breadcrumbs=crumbs, section=section_of(crumbs, title, page.url))
     item["related"], related_els = find_related(page)
     item["canonical_url"] = find_canonical(page)
-    body, how = find_body(page)
     drop = (trail, title_el, *related_els)
     tree = clean_body(page, body, drop) if body is not None else None
     text = plain_text(tree) if tree is not None else ""
@@ -107,5 +108,5 @@ def _fill(item: dict, page: Page) -> None:
         item["body_markdown"] = to_markdown(tree)
     line = meta_line(title_el, body)
     item["published_at"], item["date_source"] = find_published(page, line)
-    item["author"] = find_author(page, line)
+    item["author"] = find_author(page, line, item["body_text"] or "")
     item["language"] = find_language(page, item["body_text"] or title or "")

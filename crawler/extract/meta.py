@@ -1,8 +1,8 @@
-"""Publication date, author, canonical URL and language.
+"""Publication date, canonical URL and language (authors: crawler.extract.authors).
 
 Each is taken from the most explicit source that has it: profile selector,
-JSON-LD, <meta>, markup (<time>, rel=author), then the visible "meta line"
-under the title (发布时间：..., 作者：...). Dates come back as ISO 8601 with
+JSON-LD, <meta>, markup (<time>), then the visible "meta line"
+under the title (发布时间：...). Dates come back as ISO 8601 with
 the source named, so a doubtful value can be traced.
 """
 from __future__ import annotations
@@ -16,8 +16,6 @@ from .page import Page
 from .relative_dates import relative_date
 from .rules import (
     ARTICLE_TYPES,
-    AUTHOR_META_KEYS,
-    AUTHOR_TEXT_LABELS,
     CJK_LANGUAGE_SHARE,
     DATE_META_KEYS,
     DATE_TEXT_LABELS,
@@ -35,10 +33,6 @@ _MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+((?:19|20)\d\d)", re.I)
 _LABELED_DATE = re.compile(
     r"(?:%s)\s*[:：]?\s*(?=\S)" % "|".join(re.escape(x) for x in DATE_TEXT_LABELS), re.I
-)
-_AUTHOR_TEXT = re.compile(
-    r"(?:%s)(?:\s*[:：]\s*|\s+|(?<=[/ ]))([^\s|/，,：:、()（）]{1,30}(?: [A-Z][\w.'-]*){0,3})"
-    % "|".join(re.escape(x) for x in AUTHOR_TEXT_LABELS)
 )
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_]|$)", re.I)
 _META_LINE_SIBLINGS = 3
@@ -164,40 +158,6 @@ def _htmldate(page: Page) -> str | None:
         return find_date(copy.deepcopy(page.root), url=page.url, extensive_search=False, original_date=True)
     except Exception:  # htmldate is only a fallback
         return None
-
-
-def find_author(page: Page, line: str) -> str | None:
-    """Author from profile, JSON-LD, <meta>, the meta line (作者：X), then rel=author."""
-    picked = page.picked_text("author")
-    if picked:
-        return picked
-    for obj in page.jsonld_of_type(ARTICLE_TYPES):
-        names = _ld_names(obj.get("author"))
-        if names:
-            return ", ".join(names)
-    for key in AUTHOR_META_KEYS:
-        value = page.meta(key)
-        if value and not value.startswith(("http://", "https://")):
-            return value
-    m = _AUTHOR_TEXT.search(line)
-    if m:
-        return m.group(1).strip()
-    for el in page.root.xpath('//a[contains(concat(" ", @rel, " "), " author ")] | //*[@itemprop="author"]'):
-        names = el.xpath('.//*[@itemprop="name"]')
-        name = clean((names[0] if names else el).text_content()) or clean(el.get("content"))
-        if name:
-            return name
-    return None
-
-
-def _ld_names(author) -> list[str]:
-    if isinstance(author, str):
-        return [clean(author)] if clean(author) else []
-    if isinstance(author, dict):
-        return _ld_names(author.get("name"))
-    if isinstance(author, list):
-        return [n for a in author for n in _ld_names(a)]
-    return []
 
 
 def find_canonical(page: Page) -> str | None:

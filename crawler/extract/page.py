@@ -15,8 +15,8 @@ import cssselect
 from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
-from w3lib.encoding import html_to_unicode
 
+from crawler.decoding import decode as decode_bytes
 from crawler.parsing import html_selector
 
 from .text import clean
@@ -62,28 +62,9 @@ def _index_plan(query: str) -> tuple | None:
     return tuple(plan)
 
 
-def _sniff(body: bytes) -> str | None:
-    """Guess an undeclared charset: UTF-8 when it decodes, else charset-normalizer's guess."""
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes  # only for undeclared, non-UTF-8 pages
-
-    best = from_bytes(body[:65536]).best()
-    return best.encoding if best else None
-
-
 def decode(body: bytes, encoding: str | None = None) -> str:
-    """Bytes to text: BOM, then the HTTP charset, then <meta charset>, then sniffing.
-
-    w3lib maps GBK/GB2312 to GB18030 (a superset), so pages that declare the
-    narrower charset but use characters outside it still decode.
-    """
-    header = f"text/html; charset={encoding}" if encoding else None
-    _, text = html_to_unicode(header, body, auto_detect_fun=_sniff)
-    return text
+    """Bytes to text the crawl's way (crawler.decoding); `encoding` is the HTTP header's charset."""
+    return decode_bytes(body, f"text/html; charset={encoding}" if encoding else None)[0]
 
 
 def parse(html: str | bytes, encoding: str | None = None) -> Selector:
@@ -153,6 +134,12 @@ class Page:
             if id_:
                 index.setdefault(("id", id_), []).append((pos, el))
         return index
+
+    def classed(self, test) -> list:
+        """Elements with a class token `test` accepts, in document order (answered from the index)."""
+        found = {pos: el for (kind, token), els in self._class_id_index.items() if kind == "class" and test(token)
+                 for pos, el in els}
+        return [found[pos] for pos in sorted(found)]
 
     @cached_property
     def text(self) -> str:

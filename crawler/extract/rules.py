@@ -271,9 +271,52 @@ CODE_LINE_BLOCKS = (
 
 # --- title ---------------------------------------------------------------
 
-# "<title>Post - Site</title>": the separators before a site-name suffix.
-TITLE_SUFFIX_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", "｜", "|", "_", " · ")
-TITLE_SUFFIX_MAX_CHARS = 40
+# Separators between a headline and the site name or section glued to it in
+# <title>/og:title ("Post - Site", "标题_频道_站名", "Site » Post"). Rows
+# with spaces split only where written so; a bare one splits unless both of
+# its neighbours are Latin letters or digits ("snake_case", "Node-RED").
+TITLE_SEPARATORS = (
+    " - ", " -- ", " | ", " || ", " – ", " — ", " :: ", " » ", " « ", " · ", " / ", " > ",
+    "｜", "——", "--", "__", "::", "»", "|", "_", "-", "—", "–", ">", "<",
+)
+# Where a shown headline may end inside a declared title: the rest of it
+# (site name, section) starts after one of these (or any separator above).
+TITLE_BOUNDARY_CHARS = ":：|｜-–—_»«·/<>()（）[]【】《》〖〗"
+# Headings inside these are page furniture, not the headline: tags, roles,
+# and class or id words (split on - and _) of a trail, whose last crumb
+# often repeats the headline in an h1.
+TITLE_FURNITURE_TAGS = frozenset(("nav", "footer", "aside"))
+TITLE_FURNITURE_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary"))
+TITLE_FURNITURE_WORDS = frozenset(("breadcrumb", "breadcrumbs", "crumb", "crumbs", "breadcrumblist"))
+# Classes that hide an element from sight (screen-reader text, hidden logos).
+TITLE_HIDDEN_CLASSES = frozenset((
+    "aural", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
+    "element-invisible", "hidden", "hide", "u-hidden", "is-hidden", "offscreen",
+))
+# <meta> keys naming the site, an affix of the declared titles.
+SITE_NAME_META_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+# A heading's first part set apart as a kicker ("<span>Opinion</span> ...",
+# "<strong>Deutschlandtakt</strong> Flixbus ..."): at most this many
+# characters, shorter than the headline after it, which starts like a
+# sentence (not lower-case: "<b>How</b> to ..." is styling, not a kicker).
+KICKER_MAX_CHARS = 40
+# Punctuation between a kicker and the headline, dropped with it.
+KICKER_SEPARATORS = ":：|｜-–—•·»/ "
+# Shortest shown text (characters) that may stand for a declared title.
+TITLE_MIN_CHARS = 4
+# When the declared title is shown nowhere (a site's or section's <title>),
+# the headline is the longest of the last few emphasised short lines before
+# the body's first line of prose: a heading, bold or <font> text, a table
+# header, or an element whose class or id has one of these words.
+TITLE_EMPHASIS_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "font", "th", "big"))
+TITLE_CLASS_WORDS = frozenset(("title", "tit", "headline", "heading", "biaoti", "bt", "subject"))
+TITLE_MAX_CHARS = 80
+# ...that does not end like a sentence or a label, nor hold a trail's separators.
+TITLE_NOT_LAST_CHARS = ("。", ":", "：")
+TITLE_NOT_CHARS = (">", "»", "›", "＞", "当前位置", "您的位置", "You are here")
+TITLE_LAST_LINES = 3
+# A line of prose has at least this many units (crawler.extract.text.units).
+TITLE_PROSE_UNITS = 30
 
 # --- dates, author, language ------------------------------------------------
 
@@ -315,7 +358,50 @@ RELATIVE_DAY_WORDS = {
     "今天": 0, "今日": 0, "today": 0, "昨天": 1, "昨日": 1, "yesterday": 1, "前天": 2,
 }
 
-AUTHOR_TEXT_LABELS = ("作者", "文/", "撰文", "By ", "Author", "Written by")
+# Labels that introduce a byline, longest first where one starts another.
+# A row ending in a letter matches as a whole word ("By", not "Bylaw").
+AUTHOR_TEXT_LABELS = (
+    "作者", "记者", "文/图", "图/文", "文/", "文／", "文 /", "撰文", "撰稿", "责任编辑", "编辑", "通讯员", "供稿",
+    "View all posts by", "All posts by", "Written by", "Posted by", "Words by", "Reported by", "Story by", "By", "Author", "Autorin", "Autor",
+    "Von", "Par", "Auteur", "Por", "Di", "Door", "Av", "Af", "Автор",
+)
+# Class tokens marking the element that holds the byline: a token whose
+# last word (split on - and _) is one of these, or whose last word is in
+# AUTHOR_MARKUP_NAME_WORDS after one of these ("post-author", "byline",
+# "author-name"; not "author-bio" or "author-social", an author box's parts).
+AUTHOR_MARKUP_WORDS = frozenset(("author", "authors", "byline", "bylines", "byl", "writer", "autor", "auteur", "zuozhe"))
+AUTHOR_MARKUP_NAME_WORDS = frozenset(("name", "names", "link"))
+# Between two names of one byline ("A and B", "A, B", "张三、李四", "张三 李四").
+AUTHOR_NAME_SEPARATORS = (" and ", " & ", " und ", " et ", " y ", " e ", " i ", " och ", " og ", " en ",
+                          " и ", "、", "，", ",", ";", "；", " / ", "/", " 和 ")
+# Lower-case words a Latin name may hold ("Ludwig van Beethoven", "Ana de la Cruz").
+AUTHOR_NAME_PARTICLES = frozenset((
+    "de", "da", "das", "do", "dos", "du", "del", "della", "der", "den", "di", "la", "le", "van", "von",
+    "zu", "ter", "ten", "bin", "ibn", "al", "el",
+))
+# Words that make a byline a desk, a publisher, a role or a placeholder, not a person.
+AUTHOR_NOT_PERSON_WORDS = frozenset((
+    "staff", "editorial", "editor", "editors", "desk", "bureau", "team", "newsroom", "reports", "report",
+    "news", "press", "media", "group", "agency", "wire", "online", "magazine", "network", "radio", "tv",
+    "inc", "ltd", "llc", "gmbh", "ag", "corp", "company", "foundation", "association", "institute",
+    "university", "international", "service", "services", "sport", "sports", "daily", "weekly", "times",
+    "writer", "correspondent", "contributor", "columnist", "reporter", "photographer", "admin",
+    "administrator", "webmaster", "guest", "anonymous", "unknown", "redaktion", "rédaction", "redacción",
+    "redazione", "гость", "редакция", "letters", "the", "publisher", "publishers", "publishing", "verlag",
+))
+# Chinese bylines that name no person; a Han name ends in none of these
+# (a newspaper, desk, office or branch: "新华社", "本报", "编辑部", "党支部").
+AUTHOR_NOT_PERSON_HAN = ("本报", "本站", "本刊", "小编", "佚名", "匿名", "未知", "网友", "管理员", "编辑部", "新闻", "中心")
+AUTHOR_NOT_PERSON_HAN_ENDINGS = ("网", "网络", "报", "社", "部", "台", "站", "刊", "局", "厅", "委", "会", "院", "所", "处", "司", "集团", "公司", "中心", "科技")
+# A Chinese name read from text (not from <meta> or JSON-LD) starts with a family name (first character).
+AUTHOR_HAN_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "上诸东皇尉公慕宇令"  # 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 宇文 令狐
+)
+# A Chinese name is this many Han characters (fewest, most, most for a
+# transliterated one with "·" inside: "欧阳·明月", "约翰·史密斯").
+AUTHOR_HAN_NAME_CHARS = (2, 4, 12)
 
 # A CJK share of letters above this makes an unlabeled page Chinese.
 CJK_LANGUAGE_SHARE = 0.3

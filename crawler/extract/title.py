@@ -1,65 +1,269 @@
-"""The article title, and the <h1> that shows it (the body drops that h1).
+"""The article headline, and the element showing it (the body drops it).
 
-The page's h1 is the title as readers see it, but a page may have several
-(a logo in an h1, a sidebar heading): an h1 counts when it agrees with what
-the page declares (og:title, JSON-LD headline, <title>). Without such an h1
-the declared titles are used, <title> minus its site-name suffix last.
+A page declares its title (og:title, JSON-LD headline, <title>), often
+with the site name or section glued on, or in a wording made for search
+engines, and shows it above the article. The headline is what is shown:
+
+1. a heading (h1 first) that agrees with a declared title, i.e. equals it
+   or one of its parts between separators ("标题_频道_站名");
+2. else the page's first h1 that is not page furniture (navigation, a
+   breadcrumb's last crumb, hidden, the site's name, a logo link home);
+3. else any element showing nothing but an agreeing text (old Chinese
+   templates put the headline in a <td><b> or a <div class="title">);
+4. else, when the declared title names only the site or a section (it is
+   shorter than the emphasised lines just above the body's prose), the
+   longest of those lines;
+5. else the declared title, its site name and section affixes dropped.
+
+A heading's kicker (a short first part set apart: "Opinion",
+"Zugverkehr") is not part of the headline.
 """
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from .meta import has_date
 from .page import Page
-from .rules import ARTICLE_TYPES, TITLE_SUFFIX_MAX_CHARS, TITLE_SUFFIX_SEPARATORS
-from .text import clean
+from .rules import (
+    ARTICLE_TYPES,
+    KICKER_MAX_CHARS,
+    KICKER_SEPARATORS,
+    SITE_NAME_META_KEYS,
+    TITLE_BOUNDARY_CHARS,
+    TITLE_CLASS_WORDS,
+    TITLE_EMPHASIS_TAGS,
+    TITLE_FURNITURE_ROLES,
+    TITLE_FURNITURE_TAGS,
+    TITLE_FURNITURE_WORDS,
+    TITLE_HIDDEN_CLASSES,
+    TITLE_LAST_LINES,
+    TITLE_MAX_CHARS,
+    TITLE_MIN_CHARS,
+    TITLE_NOT_CHARS,
+    TITLE_NOT_LAST_CHARS,
+    TITLE_PROSE_UNITS,
+    TITLE_SEPARATORS,
+)
+from .text import clean, plain_text, units
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
+                       "…": "...", "\u00a0": " ", "\u3000": " "})
+_LATIN = re.compile("[A-Za-z]")
+_WORD_SPLIT = re.compile("[-_]")
+_SKIP = frozenset(("script", "style", "noscript", "template", "title", "head", "meta", "option", "select", "textarea"))
 
 
-def find_title(page: Page) -> tuple[str | None, object | None]:
-    """(title, the h1 element showing it or None)."""
+def find_title(page: Page, body=None) -> tuple[str | None, object | None]:
+    """(title, the element showing it or None); `body` is the article body's element, if found."""
     picked = page.picked_text("title")
     if picked:
         return picked, page.picked("title")
-    og, headline, html_title = page.meta("og:title"), _headline(page), _html_title(page)
-    declared = [t for t in (og, headline, html_title) if t]
-    h1s = [(clean(h.text_content()), h) for h in page.root.iter("h1")]
-    h1s = [(t, h) for t, h in h1s if t]
-    for text, h1 in h1s:
-        if any(_agree(text, d) for d in declared):
-            return text, h1
-    if og or headline:
-        return og or headline, None
-    if html_title:
-        return strip_site_name(page, html_title), None
-    return h1s[0] if h1s else (None, None)
+    declared = _declared(page)
+    site = site_names(page)
+    headings = [(h, t) for h in page.root.iter(*_HEADINGS) if (t := _heading_text(h)) and t.casefold() not in site]
+    agreeing = sorted(((h, t) for h, t in headings if _agrees_any(t, declared)),
+                      key=lambda ht: (ht[0].tag, -len(ht[1])))  # h1 before h2 ..., then the longest
+    for h, t in agreeing:
+        if not _furniture(page, h):
+            return t, h
+    h1 = next(((h, t) for h, t in headings if h.tag == "h1" and not _furniture(page, h)), None)
+    shown = _shown(page, declared, site) if declared else None
+    if h1 and not (shown and len(shown[1]) > len(h1[1]) and not _agrees_any(h1[1], declared, strict=False)):
+        return h1[1], h1[0]
+    if shown:
+        return shown[1], shown[0]
+    cores = [core for core in (headline_part(title, site) for title in declared) if core]
+    above = _above_prose(page, body) if body is not None else None
+    if above and len(above[1]) > max(map(len, cores), default=0):
+        return above[1], above[0]  # the declared title, shown nowhere, is the site's or a section's name
+    return (cores[0], None) if cores else (None, None)
 
 
-def _agree(h1: str, declared: str) -> bool:
-    return h1 == declared or declared.startswith(h1) or h1.startswith(declared)
+def _declared(page: Page) -> list[str]:
+    """JSON-LD headline, og:title, <title>: entities left in them decoded."""
+    titles = page.root.xpath("//title")
+    found = [_ld_headline(page), page.meta("og:title", "twitter:title"),
+             clean(titles[0].text_content()) if titles else None]
+    return [clean(html.unescape(t)) for t in found if t and clean(t)]
 
 
-def _headline(page: Page) -> str | None:
+def _ld_headline(page: Page) -> str | None:
     for obj in page.jsonld_of_type(ARTICLE_TYPES):
         if isinstance(obj.get("headline"), str) and clean(obj["headline"]):
-            return clean(obj["headline"])
+            return obj["headline"]
     return None
 
 
-def _html_title(page: Page) -> str | None:
-    titles = page.root.xpath("//title")
-    return clean(titles[0].text_content()) or None if titles else None
+def site_names(page: Page) -> set[str]:
+    """The site's names, case-folded: from <meta> and the host ("example" of www.example.com)."""
+    names = {clean(page.meta(key)).casefold() for key in SITE_NAME_META_KEYS if page.meta(key)}
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+    if host:
+        names.add(host)
+        names.add(host.split(".")[0])
+    return names
 
 
-def strip_site_name(page: Page, title: str) -> str:
-    """`title` without a trailing " - Site" / " | Site" / "_站名" part."""
-    site = page.meta("og:site_name")
-    for sep in TITLE_SUFFIX_SEPARATORS:
-        if site and title.endswith(sep + site):
-            return title[: -len(sep + site)].strip() or title
-    for sep in TITLE_SUFFIX_SEPARATORS:
-        head, found, tail = title.rpartition(sep)
-        if sep == sep.strip() and " " in tail.strip():
-            continue  # "snake_case tips": a bare "_" or "|" only before a one-word site name
-        if found and head.strip() and 0 < len(tail.strip()) <= TITLE_SUFFIX_MAX_CHARS:
-            return head.strip()
-    return title
+@lru_cache(maxsize=4096)
+def _fold(s: str) -> str:
+    """Text as compared: NFKC, case-folded, quotes and ellipses unified, spaces collapsed."""
+    return clean(unicodedata.normalize("NFKC", s).translate(_FOLD)).casefold()
+
+
+_SEPARATORS = re.compile("(?:%s)|(?<![A-Za-z0-9])(?:%s)|(?:%s)(?![A-Za-z0-9])" % (
+    "|".join(re.escape(s) for s in TITLE_SEPARATORS if s != s.strip()),
+    *["|".join(re.escape(s) for s in TITLE_SEPARATORS if s == s.strip())] * 2))
+
+
+@lru_cache(maxsize=4096)
+def segments(title: str) -> tuple[str, ...]:
+    """`title` split at its separators ("A - B_C" -> [A, B, C]), empty parts dropped."""
+    return tuple(clean(p) for p in _SEPARATORS.split(title) if clean(p))
+
+
+def headline_part(title: str, site: set[str] = frozenset()) -> str:
+    """A declared title without its site name and section: its first part between separators
+    that is not the site's name ("Post - Site", "Site | Post", "标题_频道_站名")."""
+    parts = [p for p in segments(title) if p.casefold() not in site] or segments(title)
+    return parts[0] if parts else ""
+
+
+def _agrees_any(shown: str, declared: list[str], strict: bool = True) -> bool:
+    return any(agrees(shown, d, strict) for d in declared)
+
+
+def agrees(shown: str, declared: str, strict: bool = True) -> bool:
+    """Is `shown` the declared title, or its headline part (what is left around it being
+    separated from it and, if `strict`, no longer than it), or that part with a word in front?"""
+    s, d = _fold(shown), _fold(declared)
+    if not s:
+        return False
+    if s == d:
+        return True
+    at = d.find(s)
+    while at >= 0:
+        before, after = d[:at], d[at + len(s):]
+        if (_cut(before, end=True) and _cut(after, end=False)
+                and (not strict or all(len(p) <= len(s) for p in segments(before) + segments(after)))):
+            return True
+        at = d.find(s, at + 1)
+    return any(len(p) >= TITLE_MIN_CHARS and 2 * len(p) >= len(s) and s.endswith(" " + p)
+               for p in map(_fold, segments(declared)))
+
+
+def _cut(rest: str, end: bool) -> bool:
+    """Does `rest` (what a declared title has beside the shown part) end / start at a boundary?"""
+    if not rest.strip():
+        return True
+    edge = (rest.rstrip()[-1] if end else rest.lstrip()[0])
+    if edge in TITLE_BOUNDARY_CHARS:
+        return True
+    # only a space: enough before a Chinese site name ("标题 松花江网"), not inside a Latin sentence
+    return (rest[-1] if end else rest[0]) == " " and not _LATIN.search(rest)
+
+
+def _heading_text(h) -> str:
+    """The heading's text (block children apart by a space), its kicker left out."""
+    text = clean(plain_text(h).replace("\n", " ") if h.find(".//*") is not None else h.text_content())
+    kicker = _kicker(h, text)
+    return text[len(kicker):].lstrip(KICKER_SEPARATORS) if kicker else text
+
+
+def _kicker(h, text: str) -> str | None:
+    """The text of a heading's first child when it is set apart as a kicker."""
+    if (h.text or "").strip() or not len(h) or not isinstance(h[0].tag, str) or h[0].tag == "br":
+        return None
+    first = clean(h[0].text_content())
+    rest = text[len(first):].lstrip(KICKER_SEPARATORS) if text.startswith(first) else ""
+    if not first or not rest or len(first) > KICKER_MAX_CHARS or len(first) >= len(rest):
+        return None
+    if rest[0].islower() and not (text[len(first):len(first) + 2].strip() in ":：|｜" and text[len(first):].strip()):
+        return None
+    return first
+
+
+def _furniture(page: Page, el) -> bool:
+    """Navigation, a trail, hidden text, a link home: not where a headline is."""
+    for node in (el, *el.iterancestors()):
+        if node.tag in TITLE_FURNITURE_TAGS or node.get("hidden") is not None or node.get("aria-hidden") == "true":
+            return True
+        if (node.get("role") or "").lower() in TITLE_FURNITURE_ROLES or "breadcrumb" in (node.get("aria-label") or "").lower():
+            return True
+        classes = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if any(c in TITLE_HIDDEN_CLASSES or TITLE_FURNITURE_WORDS.intersection(_WORD_SPLIT.split(c)) for c in classes):
+            return True
+    links = el.xpath(".//a[@href]")
+    if len(links) == 1 and clean(links[0].text_content()) == clean(el.text_content()):
+        path = urlsplit(page.absolute(links[0].get("href")) or "").path
+        return path.strip("/") in ("", "index.html", "index.htm", "index.php", "en-us", "en")
+    return False
+
+
+def _shown(page: Page, declared: list[str], site: set[str]):
+    """(element, text): the longest element text agreeing with a declared title, or None."""
+    folded = [_fold(d) for d in declared]
+    best = None
+    for el, own in _text_owners(page.root):
+        if el.tag in _SKIP or not any(_fold(own)[:TITLE_MIN_CHARS] in d for d in folded):
+            continue  # its text does not start like a part of a declared title
+        text = clean(plain_text(el).replace("\n", " "))
+        if (TITLE_MIN_CHARS <= len(text) and (best is None or len(text) > len(best[1]))
+                and text.casefold() not in site and _agrees_any(text, declared) and not _furniture(page, el)
+                and not _links_away(page, el)):
+            best = el, text
+    return best
+
+
+def _text_owners(root):
+    """(element, its first text of its own), also text after a comment inside it, in document order."""
+    seen = set()
+    for node in root.iter():
+        owner, own = (node, node.text) if isinstance(node.tag, str) else (node.getparent(), node.tail)
+        if own and own.strip() and owner is not None and owner not in seen:
+            seen.add(owner)
+            yield owner, own.strip()
+
+
+def _above_prose(page: Page, body):
+    """(element, text): the longest of the last emphasised short lines before the body's prose."""
+    lines = []
+    for el, own in _text_owners(page.root):
+        if el.tag in _SKIP:
+            continue
+        text = clean(plain_text(el).replace("\n", " "))
+        inside = el is body or body in el.iterancestors()
+        if inside and units(text) >= TITLE_PROSE_UNITS:
+            break
+        if (TITLE_MIN_CHARS <= len(text) <= TITLE_MAX_CHARS and _emphasised(el) and not has_date(text)
+                and not text.endswith(TITLE_NOT_LAST_CHARS) and not any(c in text for c in TITLE_NOT_CHARS)
+                and not _links_away(page, el)
+                and not _furniture(page, el)):
+            lines.append((el, text))
+    recent = lines[-TITLE_LAST_LINES:]
+    return max(recent, key=lambda line: len(line[1])) if recent else None
+
+
+def _links_away(page: Page, el) -> bool:
+    """Is `el` inside a link to another page (a menu entry, a teaser), not a headline of this one?"""
+    for a in (el, *el.iterancestors()):
+        if a.tag == "a" and a.get("href"):
+            target = page.absolute(a.get("href"))
+            return target is not None and target.split("#")[0] != page.url.split("#")[0]
+    return False
+
+
+def _emphasised(el) -> bool:
+    if el.tag in TITLE_EMPHASIS_TAGS:
+        return True
+    words = _WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower().replace(" ", "-"))
+    return bool(TITLE_CLASS_WORDS.intersection(words))
 
 
 def title_headings(tree, title: str | None) -> list:
