@@ -85,18 +85,34 @@ def test_ambiguous_separators_need_spaces():
     assert [c["name"] for c in article(before=trail)["breadcrumbs"]] == ["Home", "CI/CD", "Node-RED tips"]
 
 
-@pytest.mark.parametrize("css", rules.BREADCRUMB_CONTAINERS)
-def test_breadcrumb_container(css):
-    inner = '<a href="/">Home</a> › <a href="/docs/">Docs</a> › Install'
-    if css.startswith("ol"):
-        inner = '<li><a href="/">Home</a></li><li><a href="/docs/">Docs</a></li><li>Install</li>'
-    got = article(before=element_for(css, inner))
-    assert got["breadcrumbs"] == [
-        {"name": "Home", "url": "http://site.example.cn/"},
-        {"name": "Docs", "url": "http://site.example.cn/docs/"},
-        {"name": "Install", "url": None},
-    ]
-    assert got["section"] == "Docs"
+@pytest.mark.parametrize("word", [w for w, weight in rules.BREADCRUMB_MARKERS.items() if weight >= 3])
+@pytest.mark.parametrize("spelling", ["site-{}-box", "{}_wrap", "article{}"])
+def test_breadcrumb_marker_finds_a_trail_no_other_cue_would(word, spelling):
+    cls = spelling.format(word.capitalize() if spelling.startswith("article") else word)
+    got = article(before=f'<div class="{cls}"><a href="/docs/">Docs</a></div>')
+    assert got["breadcrumbs"] == [{"name": "Docs", "url": "http://site.example.cn/docs/"}]
+
+
+@pytest.mark.parametrize("word", [w for w, weight in rules.BREADCRUMB_MARKERS.items() if weight < 3])
+def test_weak_breadcrumb_marker_tips_a_borderline_trail(word):
+    trail = '<a href="/">Home</a> / <a href="/docs/">Docs</a> / Install'
+    assert article(before=f'<div class="top">{trail}</div><h1>Install</h1>')["breadcrumbs"] == []
+    got = article(before=f'<div class="top-{word}">{trail}</div><h1>Install</h1>')
+    assert [c["name"] for c in got["breadcrumbs"]] == ["Home", "Docs", "Install"]
+
+
+@pytest.mark.parametrize("word", rules.BREADCRUMB_HOME_WORDS)
+def test_home_word_starts_an_unlinked_trail(word):
+    assert article(before="<div class='x'>Elsewhere &gt; Guides</div><h1>Setup</h1>")["breadcrumbs"] == []
+    got = article(before=f"<div class='x'>{word} &gt; Guides</div><h1>Setup</h1>")
+    assert [c["name"] for c in got["breadcrumbs"]] == [word, "Guides"]
+
+
+@pytest.mark.parametrize("cls", rules.BREADCRUMB_HIDDEN_CLASSES)
+def test_hidden_text_in_a_trail_is_no_crumb(cls):
+    trail = (f'<ol class="breadcrumb"><li><a href="/">Home<span class="{cls}"> HIDDEN</span></a></li>'
+             f'<li><span class="{cls}">HIDDEN</span><a href="/docs/">Docs</a></li></ol>')
+    assert [c["name"] for c in article(before=trail)["breadcrumbs"]] == ["Home", "Docs"]
 
 
 def test_microdata_breadcrumb_list():

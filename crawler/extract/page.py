@@ -23,6 +23,8 @@ from .text import clean
 
 
 _CSS = HTMLTranslator()
+# Attributes indexed besides class and id: what marks a trail or structured data.
+_INDEXED = ("aria-label", "itemtype", "typeof")
 
 
 @lru_cache(maxsize=None)
@@ -122,9 +124,14 @@ class Page:
                     found[pos] = el
         return [found[pos] for pos in sorted(found)]
 
+    def marked(self, test) -> list:
+        """Elements with a class token, id, aria-label, itemtype or typeof passing `test(value)`, in document order."""
+        found = {pos: el for (_, value), els in self._class_id_index.items() if test(value) for pos, el in els}
+        return [found[pos] for pos in sorted(found)]
+
     @cached_property
     def _class_id_index(self) -> dict[tuple[str, str], list]:
-        """("class", token) / ("id", value) -> [(document position, element)]."""
+        """("class", token) / ("id", value) / (attribute, value) -> [(document position, element)]."""
         index: dict[tuple[str, str], list] = {}
         for pos, el in enumerate(self.root.iter(etree.Element)):
             classes, id_ = el.get("class"), el.get("id")
@@ -133,6 +140,10 @@ class Page:
                     index.setdefault(("class", token), []).append((pos, el))
             if id_:
                 index.setdefault(("id", id_), []).append((pos, el))
+            for attr in _INDEXED:
+                value = el.get(attr)
+                if value:
+                    index.setdefault((attr, value), []).append((pos, el))
         return index
 
     def classed(self, test) -> list:

@@ -6,24 +6,22 @@ case-insensitive unless a table says otherwise.
 """
 
 # --- breadcrumbs -----------------------------------------------------------
+# A trail is found by what it is (a short run of links from the site root
+# towards this page, before the headline); each cue below adds its weight to
+# a candidate's score, and a candidate scoring BREADCRUMB_MIN_SCORE is a trail.
 
-# Containers that hold a visible trail, most specific first (CSS).
-BREADCRUMB_CONTAINERS = (
-    "nav[aria-label*=breadcrumb i]",
-    "[aria-label*=breadcrumb i]",
-    "#breadcrumbs",
-    "#breadcrumb",
-    "ol.breadcrumb",
-    ".breadcrumbs",
-    ".breadcrumb",
-    ".crumbs",
-    ".crumb",
-    ".bread-crumb",
-    ".location",
-    ".position",
-)
+# Words of a class, id or aria-label (split on -, _, camelCase and digits)
+# that mark an element as a trail, with their weight: "breadcrumb" says so,
+# "position" or "path" only hints.
+BREADCRUMB_MARKERS = {
+    "breadcrumb": 3, "breadcrumbs": 3, "crumb": 3, "crumbs": 3, "bread": 3, "breadcrumbnav": 3,
+    "navpath": 2, "pathway": 2, "weizhi": 2,
+    "path": 1, "location": 1, "position": 1,
+}
 
-# Labels that introduce a text trail; the label itself is not a crumb.
+# Labels that introduce a trail; the label itself is not a crumb. Any short
+# text ending in a colon right before the first crumb is dropped as a label
+# too, so these rows are what finds a trail, not only what cleans it.
 BREADCRUMB_LABELS = (
     "当前位置",
     "您的位置",
@@ -32,17 +30,55 @@ BREADCRUMB_LABELS = (
     "您现在的位置",
     "你现在的位置",
     "现在的位置",
+    "现在位置",
+    "您所在的位置",
     "所在位置",
     "当前页面",
     "You are here",
     "You're here",
+    "Sie sind hier",
+    "Vous êtes ici",
+    "Pfadnavigation",
+    "Navigationspfad",
 )
 
-# Separators shown between crumbs. The unambiguous ones split anywhere; the
-# ambiguous ones ("/", "-", "|") only when surrounded by spaces, so a crumb
-# like "CI/CD" or "Node-RED" stays whole.
-BREADCRUMB_SEPARATORS = (">", "»", "›", "→", "＞", "≫", "〉", "》", "/", "-", "|", "·", "::")
+# Names of a site's first crumb: a trail starting with one of these (or a
+# name ending in one, "网易首页") starts at the site root.
+BREADCRUMB_HOME_WORDS = ("首页", "主页", "Home", "Homepage", "Startseite", "Start", "Accueil", "Inicio", "Início", "Главная")
+
+# Separators shown between crumbs. The unambiguous ones point down the trail
+# and split anywhere; the ambiguous ones ("/", "-", "|") only when surrounded
+# by spaces, so a crumb like "CI/CD" or "Node-RED" stays whole, and they
+# weigh less: menus use them too. An element showing no text (an icon, an
+# image, an empty link styled by CSS) between crumbs is a separator as well.
+BREADCRUMB_SEPARATORS = (">", "»", "›", "→", "＞", "≫", "〉", "》", "/", "-", "|", "｜", "·", "::")
 BREADCRUMB_SEPARATORS_ANYWHERE = (">", "»", "›", "→", "＞", "≫", "〉")
+
+# Elements whose content is never shown (screen-reader labels, hidden variants).
+BREADCRUMB_HIDDEN_CLASSES = ("visually-hidden", "sr-only", "screen-reader-text", "aural", "hidden", "hide")
+
+# Weights of the other cues (see crawler.extract.breadcrumbs.score).
+BREADCRUMB_CUES = {
+    "label": 3,               # a BREADCRUMB_LABELS row introduces it
+    "directional": 2,         # crumbs split by an unambiguous separator
+    "ambiguous": 1,           # ... by "/", "|", "-" or an icon
+    "chain": 2,               # three crumbs or more, each after an unambiguous separator
+    "home_first": 1,          # the first crumb is the site root or named like it
+    "deepening": 1,           # link paths get deeper, never shallower
+    "nested": 1,              # ... each inside the one before
+    "before_headline": 1,     # it comes before the page's <h1>
+    "agrees": 2,              # a crumb's link is in the page's BreadcrumbList
+}
+BREADCRUMB_MIN_SCORE = 4
+# A one-crumb trail needs a marker, a label or structured data that agrees.
+BREADCRUMB_ONE_CRUMB_MIN_SCORE = 3
+# Longest trail (shown text), most crumbs, longest name of a linked crumb.
+BREADCRUMB_MAX_CHARS = 300
+BREADCRUMB_MAX_CRUMBS = 8
+BREADCRUMB_MAX_LINK_CHARS = 60
+# Least share of its element's text a trail shows (a paragraph holding a few
+# links between arrows is prose; a trail box holds little else).
+BREADCRUMB_MIN_TEXT_SHARE = 0.2
 
 # --- related articles --------------------------------------------------------
 
