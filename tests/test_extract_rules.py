@@ -143,17 +143,18 @@ def test_visible_trail_kept_when_it_agrees_with_json_ld():
 
 def related_block(heading: str) -> str:
     return (f'<div class="more"><h3>{heading}</h3><ul>'
-            '<li><a href="/r/1.html">第一篇相关</a><p>第一篇的摘要写到一半…</p></li>'
-            '<li><a href="/r/2.html">Second related</a></li></ul></div>')
+            '<li><a href="/r/1.html">第一篇相关的文章</a><p>第一篇的摘要写到一半…</p></li>'
+            '<li><a href="/r/2.html">Second related story</a></li></ul></div>')
 
 
 @pytest.mark.parametrize("heading", rules.RELATED_HEADINGS)
 @pytest.mark.parametrize("variant", [str, lambda h: h.upper() + "：", lambda h: f"【{h}】"])
 def test_related_heading(heading, variant):
+    heading = heading + "plague" if heading.endswith(" ") else heading  # a prefix row: "More on plague"
     got = article(after=related_block(variant(heading)))
     assert got["related"] == [
-        {"title": "第一篇相关", "url": "http://site.example.cn/r/1.html", "snippet": "第一篇的摘要写到一半…"},
-        {"title": "Second related", "url": "http://site.example.cn/r/2.html", "snippet": None},
+        {"title": "第一篇相关的文章", "url": "http://site.example.cn/r/1.html", "snippet": "第一篇的摘要写到一半…"},
+        {"title": "Second related story", "url": "http://site.example.cn/r/2.html", "snippet": None},
     ]
 
 

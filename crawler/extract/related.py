@@ -1,104 +1,409 @@
-"""The in-article related-article block: a known heading, then linked entries.
+"""The related-article block: links chosen for this article, in any language, headed or not.
 
-Only a heading from RELATED_HEADINGS opens a block, matched as the whole
-heading text (a paragraph that merely mentions "related" is not one), so a
-site-wide "最新文章" / "Popular" list is never taken for related articles.
-Entries come from the first linked element after the heading, or from the
-run of linked siblings that follows it.
+A heading from RELATED_HEADINGS (the whole heading, a prefix row, or one
+side of "Related — 相关"; text or image alt) opens a block. Its entries are
+the links that follow it, climbing only through a header bar, up to the next
+heading, another headed box or prose; an inline label ("Related: <a>...</a>",
+"相关新闻：...") takes its own links and the link paragraphs under it. An
+unheaded box whose class names it related (RELATED_CLASS_WORDS) counts too,
+unless it shows another heading ("热门文章", "Tennis latest"). Every block
+found counts: an in-body box and a list after the body are both related.
+
+A link is an entry only when it reads like another article: a title-length
+text, not a citation inside running text, not hidden, not on a sponsored
+card or widget, and an article's address (crawler.extract.urlshape). A
+block whose entries are stamped "6小时前" is a live feed, not related.
 """
 from __future__ import annotations
 
-from .page import Page, xpath
-from .rules import HEADING_MAX_CHARS, RELATED_HEADINGS
-from .text import clean
+import re
 
-_HEADINGS = frozenset(h.casefold() for h in RELATED_HEADINGS)
-# Short text nodes only: a heading is short, and this XPath is far cheaper
-# than matching every keyword in XPath (translate() per node was ~9 ms/page).
-_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 2}]"
+from .page import Page, xpath
+from .rules import (
+    HEADING_MAX_CHARS,
+    RELATED_HEADINGS,
+    RELATED_CLASS_WORDS,
+    RELATED_FEED_TIMES,
+    RELATED_HIDDEN_CLASSES,
+    RELATED_MIN_TITLE_UNITS,
+    RELATED_NAV_WORDS,
+    RELATED_SPONSOR_HOSTS,
+    RELATED_SPONSOR_LABELS,
+    WORD_UNITS,
+)
+from .text import clean
+from .urlshape import article_address, key
+
+_EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
+_PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
+# Short text nodes only (with room for the indentation around them): a heading
+# is short, and this XPath is far cheaper than matching every keyword in XPath
+# (translate() per node was ~9 ms/page) or normalize-space() on every node.
+_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4}]"
+_HEADING_MAX_TEXT = HEADING_MAX_CHARS * 2
+_ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
+_CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+_MARKS = frozenset(RELATED_CLASS_WORDS)
+_MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
+_NAV_WORDS = frozenset(RELATED_NAV_WORDS)
+_MARKED = "//body//*[@class or @id]"
+_SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
+_LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
+_FEED_TIME = re.compile(r"\d+\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
-_TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》"
+_TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_INLINE_TAGS = frozenset(("a", "span", "strong", "b", "em", "i"))
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "button", "form", "iframe"))
 _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" layouts)
+_BAR_UNITS = 20  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
+_PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CHAR = re.compile(f"[{_IDEOGRAPHS}]")
+_WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
+_TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_TOKEN = re.compile(rf"^({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # whole tokens: "--hidden" is often a state
+_SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
+                                for w in RELATED_SPONSOR_LABELS), re.I)
 
 
 def find_related(page: Page) -> tuple[list[dict], list]:
-    """(entries as [{"title", "url", "snippet"}], the elements of the block)."""
+    """(entries as [{"title", "url", "snippet"}], the elements of the blocks)."""
     box = page.picked("related")
     if box is not None:
         return _parse_entries(page, _entry_elements([box])), [box]
-    for text in xpath(_SHORT_TEXTS)(page.root):
-        if not _is_heading_text(text):
+    entries, elements, seen = [], [], {key(page.url)}
+    headings = _headings(page)
+    for heading in headings:
+        if any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
             continue
-        heading = _heading_element(text)
-        found = _entries_after(heading)
-        if found:
-            node, boxes = found
-            entries = _parse_entries(page, _entry_elements(boxes))
-            if entries:
-                return entries, [node, *boxes]
-    return [], []
+        found = _block_of(page, heading, headings)
+        if found is None:
+            continue
+        node, boxes = found
+        parsed = _parse_entries(page, _entry_elements(boxes))
+        if not parsed or _live_feed(boxes, parsed):
+            continue
+        new = [e for e in parsed if key(e["url"]) not in seen]
+        seen.update(key(e["url"]) for e in new)
+        entries += new
+        elements += [node, *[b for b in boxes if b is not node]]
+    for box in _marked_boxes(page):
+        if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or _hidden(box):
+            continue
+        new = [e for e in _parse_entries(page, _entry_elements([box])) if key(e["url"]) not in seen]
+        if new:
+            seen.update(key(e["url"]) for e in new)
+            entries += new
+            elements.append(box)
+    return entries, elements
+
+
+def _live_feed(boxes: list, entries: list) -> bool:
+    """Entries stamped "6小时前" / "2 hours ago": a feed of the newest items, not picks for this article."""
+    stamped = sum(len(_FEED_TIME.findall(" ".join(box.itertext()))) for box in boxes)
+    return len(entries) >= 2 and stamped * 2 > len(entries)
+
+
+def _marked_boxes(page: Page) -> list:
+    """Unheaded blocks whose class or id names them related ("related-list", "xgwz"), outermost first."""
+    found, seen = [], []
+    for el in xpath(_MARKED)(page.root):
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        lower = marks.lower()
+        if not any(w in lower for w in _MARKS) or not _MARKS.intersection(w.lower() for w in _MARK_SPLIT.split(marks)):
+            continue
+        if not _has_link(el) or any(_inside(el, f) for f in seen):
+            continue
+        seen.append(el)
+        if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
+            continue
+        label = _box_heading(el)
+        if _units(label) >= _LABEL_UNITS and not _is_heading_text(label):
+            continue  # headed by something else ("热门文章", "Tennis latest"): the class name misleads
+        found.append(el)
+    return found
+
+
+def _box_heading(box) -> str:
+    """The heading a block shows above its entries: its lead text, or a heading element at its top."""
+    lead = _lead_text(box)
+    if lead:
+        return lead
+    first_link = box.find(".//a[@href]")
+    for head in box.iter(*_HEADING_TAGS):
+        if next(head.iterancestors("a"), None) is not None or len(list(box.iter(head.tag))) > 1:
+            break  # a card's title, repeated in every card
+        if first_link is None or _inside(first_link, head):
+            return clean(head.text_content())
+        break
+    return ""
+
+
+def _sponsored(el) -> bool:
+    """A widget of a sponsored-content network (its name in a class or id of the block or around it)."""
+    for node in (el, *el.iterancestors()):
+        tokens = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
+        if any(_MARK_SPLIT.split(token)[0] in _SPONSOR_NAMES for token in tokens):
+            return True  # "taboola-below-article", "OUTBRAIN"; not "js-outbrain-anchor", a place they fill after it
+    return False
+
+
+def _inside(el, box) -> bool:
+    return any(a is box for a in el.iterancestors())
 
 
 def _is_heading_text(text: str) -> bool:
-    return " ".join(text.split()).strip(_TRIM).casefold() in _HEADINGS
+    """Whether `text` is a related-block heading (whole, or by a prefix row)."""
+    text = text.strip()
+    if not text or len(text) > _HEADING_MAX_TEXT:
+        return False  # most text nodes: indentation, or sentences
+    norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
+    if not norm:
+        return False
+    if norm in _EXACT or norm.startswith(_PREFIXES) or f"{norm} " in _PREFIXES:
+        return True  # "More on " + <a>topic</a>: the prefix alone in its text node
+    parts = _TITLE_SEPARATORS.split(norm) if " " in norm else ()  # "Related — 有關", "Related | Read further"
+    return len(parts) > 1 and any(p.strip(_TRIM) in _EXACT for p in parts)
 
 
-def _heading_element(text):
+def _headings(page: Page):
+    """Elements whose text (or image alt) is a related heading, in document order."""
+    found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if _is_heading_text(t)]
+    images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if _is_heading_text(img.get("alt"))]
+    if images:  # rare: only then is document order worth a walk over the page
+        order = {el: i for i, el in enumerate(page.root.iter())}
+        found = sorted(found + images, key=lambda e: order.get(e, 0))
+    # a link reading "Read more" is a button, not a heading (a tab without a target is one);
+    # nothing in the site's menus is
+    found = [h for h in found if (h.tag != "a" or not page.absolute(h.get("href")))
+             and next(h.iterancestors("nav"), None) is None]
+    return list({id(e): e for e in found}.values())
+
+
+def _heading_element(node):
     """The outermost element whose whole text is the heading (<h3><span>相关文章</span></h3> -> h3)."""
-    el = text.getparent()
-    if text.is_tail:
-        el = el.getparent()
-    wanted = clean(text)
-    while el.getparent() is not None and clean(el.getparent().text_content()) == wanted:
-        el = el.getparent()
+    if isinstance(node, str):
+        el = node.getparent()
+        if node.is_tail:
+            el = el.getparent()
+    else:
+        el = node
+    while (parent := el.getparent()) is not None and parent.tag != "body" \
+            and clean(parent.text_content()) == clean(el.text_content()) \
+            and _count_links(parent) == _count_links(el):  # image-only cards have no text, yet are no heading
+        el = parent
+    if el.tag in _INLINE_TAGS:  # one tab of a tabbed heading: <h4><a>Related</a><a>More from author</a></h4>
+        for anc in list(el.iterancestors())[:2]:
+            if anc.tag in _HEADING_TAGS:
+                return anc
     return el
+
+
+def _units(s: str) -> float:
+    """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS."""
+    return len(_CHAR.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
+
+
+def _count_links(el) -> int:
+    return len(xpath(".//a[@href]")(el)) + (el.tag == "a")
+
+
+def _hidden(el) -> bool:
+    """Hidden by a class ("hide") or style on it or an ancestor: an A/B variant the reader never sees."""
+    for node in (el, *el.iterancestors()):
+        if _HIDDEN_STYLE.search(node.get("style") or "") or node.get("hidden") is not None:
+            return True
+        if any(_HIDDEN_TOKEN.search(token) for token in (node.get("class") or "").split()):
+            return True
+    return False
 
 
 def _has_link(el) -> bool:
     return isinstance(el.tag, str) and (el.tag == "a" or el.find(".//a[@href]") is not None)
 
 
-def _entries_after(heading) -> tuple[object, list] | None:
-    """(the heading-level node, the linked elements after it up to the next heading)."""
+def _inline_links(heading) -> list:
+    """Links inside the heading's own element other than one wrapping the heading text."""
+    text = clean(heading.text_content())
+    return [a for a in heading.iter("a") if a.get("href") and clean(a.text_content()) not in ("", text)]
+
+
+def _lead_text(el) -> str:
+    """The text before the element's first link: "Related:" in "Related: <a>...</a>"."""
+    parts: list[str] = []
+
+    def walk(node) -> bool:
+        if node.tag == "a":
+            return True
+        if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS:  # not a comment's or a script's text
+            parts.append(node.text or "")
+        for child in node:
+            if walk(child):
+                return True
+            parts.append(child.tail or "")
+        return False
+
+    walk(el)
+    return clean("".join(parts))
+
+
+def _block_of(page: Page, heading, headings: list) -> tuple[object, list] | None:
+    """(the heading-level node, the elements holding its entries) or None."""
+    card = next((a for a in heading.iterancestors("a") if page.absolute(a.get("href"))), None)
+    if card is not None:  # a label inside the card's own link: <a><span>Also on site.com</span> title</a>
+        return (card, [card]) if _parse_entries(page, [card]) else None
+    if heading.tag not in _HEADING_TAGS and _inline_links(heading) and _parse_entries(page, [heading]):
+        if not _is_heading_text(_lead_text(heading)):
+            return None  # "... read more here" inside a sentence is no label
+        return heading, [heading, *_linked_siblings(heading, [h for h in headings if h is not heading])]
     node = heading
     for _ in range(_CLIMB):
-        boxes = []
-        for sib in node.itersiblings():
-            if sib.tag in _HEADING_TAGS:
-                break
-            if _has_link(sib):
-                boxes.append(sib)
-        if boxes:
+        boxes = _linked_siblings(node, [h for h in headings if h is not heading])
+        if boxes and _parse_entries(page, _entry_elements(boxes)):
             return node, boxes
-        node = node.getparent()
-        if node is None or node.tag == "body":
-            return None
+        parent = node.getparent()
+        if parent is None or parent.tag == "body" or _beside(parent, heading) >= _BAR_UNITS:
+            return None  # the heading's own box is empty (a script fills it): nothing beyond it is its list
+        node = parent
     return None
 
 
+def _beside(box, heading) -> float:
+    """Text units in `box` besides the heading's."""
+    return _units(_visible_text(box)) - _units(_visible_text(heading))
+
+
+def _visible_text(el) -> str:
+    """Text a reader sees: no script or style source."""
+    return clean(" ".join(xpath(_VISIBLE_TEXT)(el)))
+
+
+def _linked_siblings(node, others: list) -> list:
+    """The linked elements after `node`, up to the next heading (unlinked, or another related one) or prose."""
+    boxes = []
+    for i, sib in enumerate(el for el in node.itersiblings() if isinstance(el.tag, str)):
+        if sib.tag in _SKIP_TAGS:
+            continue
+        linked = _has_link(sib)
+        if sib.tag in _HEADING_TAGS and not linked:
+            if i == 0:
+                continue  # a subtitle right under the heading
+            break
+        if any(h is sib or _inside(h, sib) for h in others) or _headed_otherwise(sib) or _navigation(sib):
+            break  # the next block, with a heading of its own, or the previous/next links
+        if _prose(sib, linked):
+            break
+        if linked:
+            boxes.append(sib)
+    return boxes
+
+
+def _navigation(el) -> bool:
+    """Previous/next-article links, by the words of the box's class or id."""
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(_NAV_WORDS.intersection(w.lower() for w in _MARK_SPLIT.split(marks)))
+
+
+def _headed_otherwise(el) -> bool:
+    """A box that opens with a heading of its own ("Most read") before any link: another block."""
+    for node in el.iter(*_HEADING_TAGS, "a"):
+        if node.tag == "a":
+            return False
+        if node.find(".//a[@href]") is None:
+            return not _is_heading_text(clean(node.text_content()))
+    return False
+
+
+def _prose(el, linked: bool) -> bool:
+    """Article text resumes here: a long unlinked block, or a long paragraph with a few inline links."""
+    text = _visible_text(el)
+    if _units(text) < _PROSE_UNITS:
+        return False
+    if not linked:
+        return True
+    return el.tag == "p" and _prose_paragraph(el)
+
+
+def _prose_paragraph(p) -> bool:
+    text = _visible_text(p)
+    link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
+    return _units(text) >= _PROSE_UNITS and link_text < len(text) / 2
+
+
 def _entry_elements(boxes: list) -> list:
-    """One element per entry: list items when the boxes hold lists, else the boxes themselves."""
-    if len(boxes) == 1:
-        box = boxes[0]
+    """One element per entry: list items when the boxes hold lists, else the boxes' linked children."""
+    out = []
+    for box in boxes:
+        if box.tag == "a":
+            out.append(box)
+            continue
         items = xpath(_ITEMS)(box)
         if items:
-            return items
+            out += items
+            continue
         kids = [c for c in box if _has_link(c)]
-        return kids if len(kids) > 1 else boxes
-    return [item for box in boxes for item in (xpath(_ITEMS)(box) or [box])]
+        out += kids if len(kids) > 1 else [box]
+    return out
 
 
 def _parse_entries(page: Page, elements: list) -> list[dict]:
-    entries = []
+    entries, seen = [], set()
     for el in elements:
-        links = [el] if el.tag == "a" else xpath(".//a[@href]")(el)
-        for link in links:
-            title = clean(link.text_content()) or clean(link.get("title"))
+        card = clean(el.text_content())
+        if _SPONSORS.search(" ".join(el.itertext())[:300]):
+            continue
+        found = []
+        for link in ([el] if el.tag == "a" else el.iter("a")):
+            if _hidden(link) or _cited(link):
+                continue
             url = page.absolute(link.get("href"))
-            if title and url:
-                rest = clean(clean(el.text_content()).replace(title, "", 1)).lstrip(_SNIPPET_LEAD)
-                entries.append({"title": title, "url": url, "snippet": rest or None})
-                break
+            title = _title(link)
+            if url is None or not _article_like(page, url, title):
+                continue
+            k = key(url)
+            if k in seen:
+                continue
+            seen.add(k)
+            found.append((title, url))
+        for title, url in found:
+            rest = clean(card.replace(title, "", 1)).lstrip(_SNIPPET_LEAD) if len(found) == 1 else ""
+            rest = "" if _is_heading_text(rest) else rest  # the card's label ("Also on site.com"), no snippet
+            entries.append({"title": title, "url": url, "snippet": rest or None})
     return entries
+
+
+def _cited(link) -> bool:
+    """A link in running text (a long paragraph, words around it): a citation, not an entry of a list."""
+    block = link.getparent()
+    while block is not None and block.tag in _INLINE_TAGS:
+        block = block.getparent()
+    if block is None:
+        return False
+    own = clean((block.text or "") + " ".join(c.tail or "" for c in block))
+    return _units(own) >= _PROSE_UNITS / 2 and _prose_paragraph(block)
+
+
+def _title(link) -> str:
+    """The link's text, else its image's alt, its title, or the heading of its card (an overlay link)."""
+    text = clean(link.text_content())
+    if not text:
+        text = next((clean(img.get("alt")) for img in link.iter("img") if clean(img.get("alt"))), "")
+    text = text or clean(link.get("title")) or clean(link.get("alt"))
+    for node in link.iter():  # a label inside the link ("Also on site.com", "Read more:") is no part of the title
+        if node is not link and node.text and _is_heading_text(node.text):
+            text = clean(text.replace(clean(node.text), "", 1))
+    if not text and link.getparent() is not None:
+        heads = xpath(_CARD_HEADINGS)(link.getparent())
+        text = clean(heads[0].text_content()) if heads else ""
+    return text
+
+
+def _article_like(page: Page, url: str, title: str) -> bool:
+    """A link that reads like another article: a title, and an article's address."""
+    if _units(title) < RELATED_MIN_TITLE_UNITS or _is_heading_text(title):
+        return False
+    return article_address(url, page.url)

@@ -82,35 +82,77 @@ BREADCRUMB_MIN_TEXT_SHARE = 0.2
 
 # --- related articles --------------------------------------------------------
 
-# Headings that introduce an in-article related-article block.
+# Headings that introduce a related-article block, in any language, matched as
+# the whole heading (case-insensitive, punctuation and a trailing "..." dropped);
+# rows ending in a space match as prefixes ("More on plague"). A heading may
+# also open a paragraph of its own links ("Related: <a>...</a>").
 RELATED_HEADINGS = (
-    "相关文章",
-    "相关推荐",
-    "相关阅读",
-    "相关内容",
-    "相关资讯",
-    "相关新闻",
-    "相关报道",
-    "相关链接",
-    "相关专题",
-    "猜你喜欢",
-    "延伸阅读",
-    "推荐阅读",
-    "扩展阅读",
-    "你可能感兴趣",
-    "您可能感兴趣",
-    "Related posts",
-    "Related articles",
-    "Related stories",
-    "Related content",
-    "Related reading",
-    "Related",
-    "You may also like",
-    "You might also like",
-    "Read next",
-    "Further reading",
-    "See also",
+    # zh
+    "相关文章", "相关推荐", "相关阅读", "相关内容", "相关资讯", "相关新闻", "相关报道", "相关链接",
+    "相关专题", "相关事件", "相关稿件", "猜你喜欢", "延伸阅读", "推荐阅读", "扩展阅读", "推荐文章",
+    "你可能感兴趣", "您可能感兴趣", "你可能会喜欢", "你可能还喜欢", "您可能还喜欢", "看了本文的人还看了",
+    # en
+    "Related posts", "Related articles", "Related stories", "Related content", "Related reading",
+    "Related", "Related coverage", "Related news", "Related links", "Related items", "Related videos",
+    "You may also like", "You might also like", "You may also be interested in",
+    "You might be interested in", "You might also be interested in", "Read this next",
+    "Read more", "Read also", "Also read", "Further reading", "See also", "More on this story",
+    "More on this topic", "More stories like this one", "Editors' recommendations",
+    "Editor's recommendations", "Recommended reading", "Related coverage from ", "More on ",
+    "More about ", "Also on ",
+    # de
+    "Mehr zum Thema", "Weitere Beiträge zum Thema", "Weitere Artikel zum Thema", "Lesen Sie auch",
+    "Lies auch", "Auch interessant", "Das könnte dich auch interessieren",
+    "Das könnte Sie auch interessieren", "Das könnte dir auch gefallen", "Das könnte Sie auch gefallen",
+    "Das Thema könnte dich auch interessieren", "Interessante Artikel", "Ähnliche Artikel",
+    "Verwandte Artikel", "Erfahre mehr",
+    # fr
+    "À lire aussi", "A lire aussi", "Lire aussi", "À écouter aussi", "À voir aussi", "À découvrir",
+    "Articles similaires", "Articles liés", "Sur le même sujet", "Vous aimerez aussi", "Voir aussi",
+    # es, pt, it
+    "Noticias relacionadas", "Artículos relacionados", "Contenido relacionado", "Te puede interesar",
+    "También te puede interesar", "Lee también", "Artigos relacionados", "Posts relacionados",
+    "Notícias relacionadas", "Você pode gostar", "Você também pode gostar", "Leia também",
+    "Veja também", "Leggi anche", "Articoli correlati", "Potrebbe interessarti", "Ti potrebbe interessare",
+    # ru, cs, pl, nl
+    "Материалы по теме", "Читайте также", "Вам также может быть интересно", "Похожие статьи",
+    "Похожие материалы", "Смотрите также", "Související", "Související články", "Mohlo by vás zajímat",
+    "Czytaj także", "Zobacz też", "Powiązane artykuły", "Gerelateerde artikelen", "Lees ook",
+    # ja, ko, id
+    "関連記事", "関連ニュース", "あわせて読みたい", "こちらもおすすめ", "관련기사", "관련 기사",
+    "관련뉴스", "Baca juga", "Berita terkait", "Artikel terkait",
 )
+
+# A related entry's title holds at least this many text units: three words
+# or six CJK characters (a tag "China", "View all" or "Subscribe now" does not).
+RELATED_MIN_TITLE_UNITS = 6
+# Link paths (regular expressions) that are not articles: tag, topic, author
+# and search pages.
+RELATED_NOT_PATHS = (
+    r"/(tags?|topics?|category|categories|author|authors|search|label|keywords?)(/|$)",
+    r"[/_](profile|user|member)s?[/_.]",
+    r"[?&](s|q|tag|keyword|search)=",
+)
+# Hosts of sponsored-content widgets, and card labels that mark a sponsored entry.
+RELATED_SPONSOR_HOSTS = (
+    "outbrain.com", "taboola.com", "doubleclick.net", "postquare.com", "mgid.com",
+    "revcontent.com", "zergnet.com", "adnxs.com", "googleadservices.com",
+)
+RELATED_SPONSOR_LABELS = ("Sponsored", "Promoted", "Anzeige", "Paid content", "Partner content", "广告", "推广")
+# Words of a class or id (split on -, _ and case) that name an unheaded block
+# of related links: "related-list", "relatedLink", "story-alsos", and the
+# pinyin initials Chinese templates use (xgwz 相关文章, xgyd 相关阅读, xgxw 相关新闻).
+RELATED_CLASS_WORDS = ("related", "relatedposts", "relatedlinks", "alsos", "seealso", "xgwz", "xgyd", "xgxw", "xgtj")
+# Times relative to now ("6小时前", "2 hours ago") on most entries of a block
+# mark a feed of the newest items, not links chosen for this article.
+RELATED_FEED_TIMES = ("分钟前", "小时前", "minutes ago", "mins ago", "hours ago", "hrs ago", "Minuten", "Stunden")
+# Words of a class or id (split on -, _ and case) that mark previous/next-article
+# navigation: a block's list ends where such a box begins.
+RELATED_NAV_WORDS = ("prev", "previous", "next", "prevnext", "pager", "pagination", "postnav")
+# Class tokens that hide a block: an A/B variant or a template the reader never
+# sees. Whole tokens only: a BEM modifier ("fc-show-more--hidden") is often a
+# state a script toggles, not a hidden block.
+RELATED_HIDDEN_CLASSES = ("hide", "hidden", "is-hidden", "d-none", "invisible")
 
 # Longest text a heading may have (after stripping a trailing colon) to count.
 HEADING_MAX_CHARS = 40
