@@ -13,6 +13,7 @@ the body, so a guess (wrapper, densest) can be checked against trafilatura.
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 import lxml.html
 import trafilatura
@@ -48,16 +49,38 @@ def find_body(page: Page):
     How: "profile" (the site's selector), "container" (a specific content
     container), "wrapper" (a generic one such as <main>) or "densest".
     """
+    for candidate in body_candidates(page):
+        if candidate.fits:
+            return candidate.element, candidate.how
+    return None, None
+
+
+class BodyCandidate(NamedTuple):
+    element: object
+    how: str                 # "profile", "container", "wrapper" or "densest"
+    rule: str                # the selector (a BODY_CONTAINERS / BODY_WRAPPERS row) or the rule that found it
+    fits: bool               # enough text, few enough links, not in boilerplate
+    units: float | None      # text units (None: not weighed, it sits in boilerplate)
+    link_density: float | None
+
+
+def body_candidates(page: Page):
+    """The elements find_body tries, in its order, each with whether it fits; it stops at the first that does."""
     picked = page.picked("body")
     if picked is not None:
-        return picked, "profile"
+        yield BodyCandidate(picked, "profile", page.profile.selectors["body"], True, *score(picked))
+        return
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
             for el in _containers(page.select(row)):
-                if not _in_boilerplate(el) and qualifies(score(el)):
-                    return el, how
+                if _in_boilerplate(el):
+                    yield BodyCandidate(el, how, row, False, None, None)
+                    continue
+                s = score(el)
+                yield BodyCandidate(el, how, row, qualifies(s), *s)
     block = densest_block(page.root)
-    return (block, "densest") if block is not None else (None, None)
+    if block is not None:
+        yield BodyCandidate(block, "densest", "the most paragraph text, by link density", True, *score(block))
 
 
 def _containers(matched: list) -> dict:
