@@ -1,0 +1,61 @@
+"""The shortest CSS selector that picks one element of a page and nothing else.
+
+Built from what the page names, ids and classes, because those survive from
+one page of a site to the next where positions do not: `#id`, `.class`,
+`tag.class`, then the same under one named ancestor (`#main h1`), shortest
+first; only an element with no unique name near it gets a positional path
+(`:nth-of-type`) below its nearest uniquely named ancestor. Names that are
+not plain CSS identifiers are skipped rather than escaped, so the selector
+can be pasted into a site profile as it is.
+"""
+from __future__ import annotations
+
+import re
+
+from crawler.extract.page import css
+
+_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def css_path(el) -> str:
+    """A selector whose only match in `el`'s page is `el`."""
+    root = el.getroottree().getroot()
+    own = _names(el, bare=True)
+    queries = [(q, 0) for q in own]
+    for depth, ancestor in enumerate(el.iterancestors(), 1):
+        queries += [(f"{up} {q}", depth) for up in _names(ancestor, bare=False) for q in own]
+    for query, _ in sorted(queries, key=lambda qd: (len(qd[0]), qd[1])):
+        if _only(root, query, el):
+            return query
+    return _positional(root, el)
+
+
+def _names(el, bare: bool) -> list[str]:
+    """Simple selectors naming `el`: by id, by each class (alone and with the tag), by all classes; the tag if `bare`."""
+    tag = el.tag if _IDENT.match(el.tag) else "*"
+    classes = [c for c in (el.get("class") or "").split() if _IDENT.match(c)]
+    names = [f"#{el.get('id')}"] if _IDENT.match(el.get("id") or "") else []
+    names += [f".{c}" for c in classes] + [f"{tag}.{c}" for c in classes]
+    if len(classes) > 1:
+        names.append(tag + "".join(f".{c}" for c in classes))
+    return names + [tag] if bare else names
+
+
+def _only(root, query: str, el) -> bool:
+    found = css(query)(root)
+    return len(found) == 1 and found[0] is el
+
+
+def _positional(root, el) -> str:
+    """`tag:nth-of-type(n)` steps from the nearest ancestor a name picks alone (else the root) down to `el`."""
+    steps = []
+    node = el
+    while node is not root:
+        parent = node.getparent()
+        same = [c for c in parent if c.tag == node.tag]
+        steps.append(f"{node.tag}:nth-of-type({same.index(node) + 1})" if len(same) > 1 else node.tag)
+        named = next((q for q in _names(parent, bare=False) if _only(root, q, parent)), None)
+        if named:
+            return " > ".join([named, *reversed(steps)])
+        node = parent
+    return " > ".join([root.tag, *reversed(steps)])
