@@ -1,9 +1,9 @@
 """The shortest CSS selector that picks one element of a page and nothing else.
 
 Built from what the page names, ids and classes, because those survive from
-one page of a site to the next where positions do not: `#id`, `.class`,
-`tag.class`, then the same under one named ancestor (`#main h1`), shortest
-first; only an element with no unique name near it gets a positional path
+one page of a site to the next where positions and bare tags do not: `#id`,
+`.class`, `tag.class`, or the element under one named ancestor (`#main h1`),
+shortest first; a bare tag (`h1`) only when no name picks it alone; only an element with no unique name near it gets a positional path
 (`:nth-of-type`) below its nearest uniquely named ancestor. Names that are
 not plain CSS identifiers are skipped rather than escaped, so the selector
 can be pasted into a site profile as it is.
@@ -15,6 +15,7 @@ import re
 from crawler.extract.page import css
 
 _IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+_NAMED = re.compile(r"[#.]")
 
 
 def css_path(el) -> str:
@@ -24,7 +25,7 @@ def css_path(el) -> str:
     queries = [(q, 0) for q in own]
     for depth, ancestor in enumerate(el.iterancestors(), 1):
         queries += [(f"{up} {q}", depth) for up in _names(ancestor, bare=False) for q in own]
-    for query, _ in sorted(queries, key=lambda qd: (len(qd[0]), qd[1])):
+    for query, _ in sorted(queries, key=lambda qd: (not _NAMED.search(qd[0]), len(qd[0]), qd[1])):
         if _only(root, query, el):
             return query
     return _positional(root, el)
@@ -47,15 +48,15 @@ def _only(root, query: str, el) -> bool:
 
 
 def _positional(root, el) -> str:
-    """`tag:nth-of-type(n)` steps from the nearest ancestor a name picks alone (else the root) down to `el`."""
-    steps = []
+    """`tag:nth-of-type(n)` steps up from `el` until they (alone, or under a uniquely named ancestor) pick only it."""
+    steps: list[str] = []
     node = el
-    while node is not root:
-        parent = node.getparent()
+    while (parent := node.getparent()) is not None:
         same = [c for c in parent if c.tag == node.tag]
-        steps.append(f"{node.tag}:nth-of-type({same.index(node) + 1})" if len(same) > 1 else node.tag)
-        named = next((q for q in _names(parent, bare=False) if _only(root, q, parent)), None)
-        if named:
-            return " > ".join([named, *reversed(steps)])
+        steps.insert(0, f"{node.tag}:nth-of-type({same.index(node) + 1})" if len(same) > 1 else node.tag)
+        query = " > ".join(steps)
+        for named in ("", *_names(parent, bare=False)):
+            if _only(root, f"{named} > {query}" if named else query, el):
+                return f"{named} > {query}" if named else query
         node = parent
-    return " > ".join([root.tag, *reversed(steps)])
+    return " > ".join([root.tag, *steps])

@@ -127,7 +127,7 @@ def _body(page: Page, item: dict) -> dict:
     if chosen is None:
         cue = "no element holds enough prose"
     else:
-        cue = f"{chosen.how}: {chosen.rule}"
+        cue = chosen.rule if chosen.how == "profile" else f"{chosen.how}: {chosen.rule}"
         if chosen.how not in TRUSTED:
             cue += "; a guess, so extraction weighed it against trafilatura's body and kept the one with more prose"
     text = item.get("body_text") or ""

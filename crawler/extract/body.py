@@ -68,7 +68,7 @@ def body_candidates(page: Page):
     """The elements find_body tries, in its order, each with whether it fits; it stops at the first that does."""
     picked = page.picked("body")
     if picked is not None:
-        yield BodyCandidate(picked, "profile", page.profile.selectors["body"], True, *score(picked))
+        yield BodyCandidate(picked, "profile", "the site profile's selector", True, *score(picked))
         return
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
