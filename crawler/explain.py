@@ -139,8 +139,9 @@ def _kind(sel, url: str, profile) -> dict:
     verdict = page_verdict(sel, url, profile)
     pattern = re.escape(urlsplit(url).path).replace(r"\-", "-")
     pattern = re.sub(r"\d+", r"\\d+", pattern) + "$"
+    # a profile decides the kind by URL: a URL matching an article_urls pattern is an article, any other a listing
     return {"chosen": verdict.kind, "cue": verdict.why, "selector": None,
-            "override": {"article_urls": [pattern]} if verdict.kind == "article" else {}, "candidates": []}
+            "override": {"article_urls": [pattern]}, "candidates": []}
 
 
 def render(report: dict) -> str:
@@ -159,7 +160,8 @@ def render(report: dict) -> str:
         if section.get("declared"):
             lines.append(f"  declared: {' | '.join(section['declared'])}")
         if section.get("override"):
-            lines.append(f"  override: article_urls = ['{section['override']['article_urls'][0]}']")
+            lines.append(f"  override: article_urls = ['{section['override']['article_urls'][0]}']"
+                         "  (in a profile: a matching URL is an article, any other a listing)")
         candidates = section["candidates"]
         if candidates:
             lines.append("  candidates:")

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
+from crawler import api
 from crawler.csspath import css_path
+from crawler.explain import explain as explain_page, render
 from crawler.extract import extract_article
 from crawler.profile import load_profile
 
@@ -140,7 +142,7 @@ def test_a_profile_of_the_printed_selectors_picks_exactly_those_elements(tmp_pat
     report = json.loads(done.stdout)
     assert report["site"] == "mysite"
     names = {"title": "headline", "body": "body", "breadcrumbs": "trail", "related": "related"}
-    before = json.loads(explain(str(page), "--json").stdout)
+    before = explain_page(page.read_bytes(), page.resolve().as_uri())
     for name, section in names.items():
         # the profile picked the element the printed selector names (its unique selector is the same) ...
         assert report[section]["selector"] == selectors[name], section
@@ -159,7 +161,7 @@ def test_a_listing_page_is_explained_as_one(tmp_path):
     assert done.returncode == 0, done.stderr
     kind = sections(done.stdout)["kind"]
     assert kind.startswith("kind: listing\n  why: ")
-    assert "override: article_urls" not in kind  # a pattern of this URL would make the listing an article
+    assert "override: article_urls = ['" in kind  # how a profile would decide it instead
     assert sections(done.stdout)["trail"].startswith("trail: 首页 > 教育")
 
 
@@ -215,3 +217,18 @@ def test_css_path_is_the_shortest_selector_matching_only_the_element(xpath, expe
     query = css_path(el)
     assert query == expected
     assert [found.root for found in Selector(root=root).css(query)] == [el]  # what a profile's selector picks
+
+
+def test_the_readme_example_is_what_explain_prints(tmp_path):
+    """README examples are the spec: every line the README shows (its '...' cuts aside) is printed."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("    $ archive explain post.html\n", 1)[1].split("\n\n    profile", 1)[0]
+    page = tmp_path / "post.html"
+    page.write_bytes((Path(__file__).parent / "fixtures" / "explain" / "post.html").read_bytes())
+    as_pattern = re.sub(r"\d+", r"\\d+", re.escape(str(tmp_path)).replace(r"\-", "-"))  # in article_urls
+    printed = render(api.explain(str(page))).replace(str(tmp_path), "/home/me").replace(as_pattern, "/home/me")
+    printed = printed.splitlines()
+    for line in example.splitlines():
+        line = line[4:]
+        if line and line.strip() != "...":
+            assert any(p == line or line.endswith("…") and p.startswith(line[:-1]) for p in printed), line
