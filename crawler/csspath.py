@@ -4,7 +4,8 @@ Built from what the page names, ids and classes, because those survive from
 one page of a site to the next where positions and bare tags do not: `#id`,
 `.class`, `tag.class`, or the element under one named ancestor (`#main h1`),
 shortest first; a bare tag (`h1`) only when no name picks it alone; only an element with no unique name near it gets a positional path
-(`:nth-of-type`) below its nearest uniquely named ancestor. Names that are
+(`:nth-of-type`) below its nearest uniquely named ancestor, and one buried
+deeper than a dozen unnamed levels its XPath (`xpath:/html/body/div[2]/...`). Names that are
 not plain CSS identifiers are skipped rather than escaped, so the selector
 can be pasted into a site profile as it is.
 """
@@ -16,6 +17,7 @@ from crawler.extract.page import css
 
 _IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 _NAMED = re.compile(r"[#.]")
+_MAX_STEPS = 12  # a longer CSS path is unreadable (and cssselect recurses per step)
 
 
 def css_path(el) -> str:
@@ -48,10 +50,11 @@ def _only(root, query: str, el) -> bool:
 
 
 def _positional(root, el) -> str:
-    """`tag:nth-of-type(n)` steps up from `el` until they (alone, or under a uniquely named ancestor) pick only it."""
+    """`tag:nth-of-type(n)` steps up from `el` until they (alone, or under a uniquely named ancestor) pick
+    only it; past _MAX_STEPS, the element's XPath (a profile takes "xpath:...")."""
     steps: list[str] = []
     node = el
-    while (parent := node.getparent()) is not None:
+    while (parent := node.getparent()) is not None and len(steps) < _MAX_STEPS:
         same = [c for c in parent if c.tag == node.tag]
         steps.insert(0, f"{node.tag}:nth-of-type({same.index(node) + 1})" if len(same) > 1 else node.tag)
         query = " > ".join(steps)
@@ -59,4 +62,4 @@ def _positional(root, el) -> str:
             if _only(root, f"{named} > {query}" if named else query, el):
                 return f"{named} > {query}" if named else query
         node = parent
-    return " > ".join([root.tag, *steps])
+    return "xpath:" + el.getroottree().getpath(el)

@@ -41,21 +41,29 @@ def explain(html: str | bytes, url: str, profile=None, *, encoding: str | None =
     sel = parse(html, encoding)
     page = Page(sel, url, profile, now)
     item = extract_from_selector(sel, url, profile, now=now)
-    body = next((c for c in body_candidates(page) if c.fits), None)
+    body = _guarded(lambda: next((c.element for c in body_candidates(page) if c.fits), None))
     report = {
         "url": url,
         "site": profile.name if profile is not None else None,
-        "trail": _trail(page),
-        "related": _related(page),
-        "headline": _headline(page, body.element if body else None),
-        "body": _body(page, item),
-        "kind": _kind(sel, url, profile),
+        "trail": _guarded(_trail, page),
+        "related": _guarded(_related, page),
+        "headline": _guarded(_headline, page, None if isinstance(body, dict) else body),
+        "body": _guarded(_body, page, item),
+        "kind": _guarded(_kind, sel, url, profile),
     }
     report["profile"] = {name: report[section]["selector"]
                          for name, section in (("title", "headline"), ("body", "body"),
                                                ("breadcrumbs", "trail"), ("related", "related"))
                          if report[section]["selector"]}
     return report
+
+
+def _guarded(explain_section, *args):
+    """A section, or what broke it: a hostile page gets its report, not a traceback."""
+    try:
+        return explain_section(*args)
+    except Exception as exc:  # the finders' own errors are many; extraction logs and goes on the same way
+        return {"chosen": None, "cue": f"could not be explained: {exc!r}", "selector": None, "candidates": []}
 
 
 def _selector(el) -> str | None:

@@ -232,3 +232,12 @@ def test_the_readme_example_is_what_explain_prints(tmp_path):
         line = line[4:]
         if line and line.strip() != "...":
             assert any(p == line or line.endswith("…") and p.startswith(line[:-1]) for p in printed), line
+
+
+def test_css_path_of_an_element_buried_in_unnamed_boxes_is_its_xpath():
+    branch = "<div>" * 300 + "<p>deep</p>" + "</div>" * 300
+    sel = Selector(text=f"<html><body>{branch}{branch}</body></html>")  # two branches alike but for their top
+    el = sel.xpath("//p")[1].root
+    query = css_path(el)
+    assert query.startswith("xpath:/html/body/div[2]/div/div/")  # a profile selector as profiles take it
+    assert [found.root for found in sel.xpath(query[len("xpath:"):])] == [el]
