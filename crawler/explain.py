@@ -136,9 +136,11 @@ def _body(page: Page, item: dict) -> dict:
         cue = "no element holds enough prose"
     else:
         cue = chosen.rule if chosen.how == "profile" else f"{chosen.how}: {chosen.rule}"
-        if chosen.how not in TRUSTED:
-            cue += "; a guess, so extraction weighed it against trafilatura's body and kept the one with more prose"
     text = item.get("body_text") or ""
+    if chosen is not None and chosen.how not in TRUSTED:
+        kept = clean(text.split("\n", 1)[0])[:_LINE // 4] in clean(chosen.element.text_content())
+        cue += ("; a guess, weighed against trafilatura's body: " + ("kept" if kept else
+                "trafilatura's was kept (a profile selector makes this element the body)"))
     return {"chosen": text[:200], "cue": cue, "selector": _selector(chosen.element) if chosen else None,
             "candidates": candidates}
 

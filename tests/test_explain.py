@@ -241,3 +241,16 @@ def test_css_path_of_an_element_buried_in_unnamed_boxes_is_its_xpath():
     query = css_path(el)
     assert query.startswith("xpath:/html/body/div[2]/div/div/")  # a profile selector as profiles take it
     assert [found.root for found in sel.xpath(query[len("xpath:"):])] == [el]
+
+
+@pytest.mark.parametrize("page", [
+    b"\x00\xff\xfe garbage <<<>>> \x89PNG",
+    ("<html><body>" + "<div>" * 2000 + "<p>" + "很深的一段正文。" * 40 + "</p>" + "</div>" * 2000).encode(),
+    b'<html><body><h1 class="a:b" id="1x">T</h1><a href="http://[::1">broken</a></body></html>',
+])
+def test_a_hostile_page_gets_a_report_not_a_traceback(tmp_path, page):
+    path = tmp_path / "hostile.html"
+    path.write_bytes(page)
+    report = api.explain(str(path))
+    assert set(report) >= {"trail", "related", "headline", "body", "kind", "profile"}
+    assert render(report).endswith("[selectors]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in report["profile"].items()))
