@@ -5,8 +5,8 @@
 
 For the trail, the related blocks, the headline, the body and the page kind,
 the report gives the chosen value, the cues that decided it (each finder's
-own candidates and scores: one code path with extraction, no second
-opinion), the other candidates, and the CSS selector (crawler.csspath) a
+own candidates and scores, from the code path extraction runs, not a
+re-enactment of it), the other candidates, and the CSS selector (crawler.csspath) a
 site profile's `[selectors]` would use to pick that element. Its `profile`
 part is a ready `[selectors]` table: pasted into `sites/NAME.toml` it makes
 extraction pick exactly these elements, and a user edits the rows that
@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from crawler.csspath import css_path
 from crawler.extract import extract_from_selector, page_verdict
-from crawler.extract.body import body_candidates
+from crawler.extract.body import body_candidates, find_body
 from crawler.extract.breadcrumbs import find_breadcrumbs, structured_trail, trail_candidates
 from crawler.extract.choice import TRUSTED
 from crawler.extract.page import Page, parse
@@ -41,13 +41,16 @@ def explain(html: str | bytes, url: str, profile=None, *, encoding: str | None =
     sel = parse(html, encoding)
     page = Page(sel, url, profile, now)
     item = extract_from_selector(sel, url, profile, now=now)
-    body = _guarded(lambda: next((c.element for c in body_candidates(page) if c.fits), None))
+    try:
+        body = find_body(page)[0]  # the headline is sought above it, as extraction does
+    except Exception:  # the body section says what broke
+        body = None
     report = {
         "url": url,
         "site": profile.name if profile is not None else None,
         "trail": _guarded(_trail, page),
         "related": _guarded(_related, page),
-        "headline": _guarded(_headline, page, None if isinstance(body, dict) else body),
+        "headline": _guarded(_headline, page, body),
         "body": _guarded(_body, page, item),
         "kind": _guarded(_kind, sel, url, profile),
     }
@@ -77,7 +80,7 @@ def _cues(cues: dict) -> str:
 def _trail(page: Page) -> dict:
     crumbs, el = find_breadcrumbs(page)
     picked = page.picked("breadcrumbs")
-    structured, markup_el = structured_trail(page) if picked is None else ([], None)
+    structured = structured_trail(page)[0] if picked is None else []
     shown = trail_candidates(page, structured) if picked is None else []
     candidates = [{"value": _crumbs(c.crumbs), "score": c.score, "cues": _cues(c.cues),
                    "selector": _selector(c.element), "chosen": c.element is el} for c in shown]
