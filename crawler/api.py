@@ -6,6 +6,7 @@
     print(api.schedule("1h", site="sites/demo.toml"))
     api.serve("archive.db", port=8001)
     api.extract("page.html")
+    api.explain("page.html", site="sites/demo.toml")
     api.dedupe("archive.db", rebuild=True)
     api.import_warc(["crawl.warc.gz"], db="archive.db")
     api.export("archive.db", wacz="archive.wacz")
@@ -159,13 +160,28 @@ def extract(source: str, site=None) -> dict:
     """Extract one page, from a file or a URL, as the crawl would."""
     check_rules()
     profile = load_profile(site) if site else None
+    html, url, charset = _read_page(source)
+    return extract_article(html, url, profile, encoding=charset)
+
+
+def explain(source: str, site=None) -> dict:
+    """Why extraction chose its trail, related blocks, headline, body and page kind on one page (a file or
+    a URL, fetched once), with the selectors a site profile would use to override each (crawler.explain)."""
+    from crawler.explain import explain as explain_page
+
+    profile = load_profile(site) if site else None
+    html, url, charset = _read_page(source)
+    return explain_page(html, url, profile, encoding=charset)
+
+
+def _read_page(source: str) -> tuple[bytes, str, str | None]:
+    """(the page's bytes, its URL after redirects, the HTTP header's charset) for a URL or a file."""
     if source.startswith(("http://", "https://")):
         request = urllib.request.Request(source, headers={"User-Agent": project_settings.USER_AGENT})
         with urllib.request.urlopen(request, timeout=60) as response:
-            charset = response.headers.get_content_charset()
-            return extract_article(response.read(), response.url, profile, encoding=charset)
+            return response.read(), response.url, response.headers.get_content_charset()
     path = Path(source)
-    return extract_article(path.read_bytes(), path.resolve().as_uri(), profile)
+    return path.read_bytes(), path.resolve().as_uri(), None
 
 
 def dedupe(db="archive.db", rebuild=False, settings=None) -> dict:

@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print one page's extracted item as JSON")
     extract.add_argument("source", metavar="FILE_OR_URL")
     extract.add_argument("--site", help="a site profile whose selectors to use")
+
+    explain = commands.add_parser("explain", help="show why one page's trail, related block, headline, body and kind"
+                                  " were chosen, with the selectors a site profile would override them with")
+    explain.add_argument("source", metavar="FILE_OR_URL")
+    explain.add_argument("--site", help="a site profile whose selectors to use")
+    explain.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -122,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "extract":
             item = api.extract(args.source, site=args.site)
             print(json.dumps(item, ensure_ascii=False, indent=1))
+        elif args.command == "explain":
+            from crawler.explain import render
+
+            report = api.explain(args.source, site=args.site)
+            print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else render(report), end="\n" if args.json else "")
     except (ProfileError, FileNotFoundError, ValueError, re.error) as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
+from typing import NamedTuple
 
 import lxml.html
 from lxml import etree
@@ -65,20 +66,51 @@ def find_body(page: Page):
     A profile's selector is authoritative; a rule's candidate is only a
     hint, taken when the page's evidence agrees (see Evidence).
     """
+    for candidate in body_candidates(page):
+        if candidate.fits:
+            return candidate.element, candidate.how
+    return None, None
+
+
+class BodyCandidate(NamedTuple):
+    element: object
+    how: str                 # "profile", "container", "wrapper" or "densest"
+    rule: str                # the selector (a BODY_CONTAINERS / BODY_WRAPPERS row) or the rule that found it
+    fits: bool               # enough text, few enough links, not in boilerplate
+    units: float | None      # text units (None: not weighed, it sits in boilerplate)
+    link_density: float | None
+    why_not: str = ""        # why it does not fit, when it does not
+
+
+def body_candidates(page: Page):
+    """The elements find_body tries, in its order, each with whether it fits; it stops at the first that does."""
     picked = page.picked("body")
     if picked is not None:
-        return picked, "profile"
+        yield BodyCandidate(picked, "profile", "the site profile's selector", True, *score(picked))
+        return
     evidence = Evidence(page.root)
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
-            found = [el for el in _containers(page.select(row)) if not evidence.in_widget(el)]
-            for el in found:
-                if qualifies(score(el)):
-                    body = _with_parts(el, found) if how == "container" else el
-                    if evidence.holds_the_article(body, found):
-                        return body, how
+            matched = list(_containers(page.select(row)))
+            found = [el for el in matched if not evidence.in_widget(el)]
+            for el in matched:
+                if el not in found:
+                    yield BodyCandidate(el, how, row, False, None, None, "inside a widget (comments, sidebar, share bar...)")
+                    continue
+                s = score(el)
+                if not qualifies(s):
+                    yield BodyCandidate(el, how, row, False, *s, "too little text or too many links")
+                    continue
+                body = _with_parts(el, found) if how == "container" else el
+                if not evidence.holds_the_article(body, found):
+                    yield BodyCandidate(body, how, row, False, *s, "the page's densest block holds many times its prose")
+                elif body is el:
+                    yield BodyCandidate(el, how, row, True, *s)
+                else:
+                    yield BodyCandidate(body, how, f"{row}, its parts joined", True, *score(body))
     block = evidence.densest
-    return (block, "densest") if block is not None else (None, None)
+    if block is not None:
+        yield BodyCandidate(block, "densest", "the most paragraph text, by link density", True, *score(block))
 
 
 def _containers(matched: list) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .page import Page, xpath
@@ -78,20 +79,36 @@ _MAX_LINKS = 3 * BREADCRUMB_MAX_CRUMBS
 _LISTS = frozenset(("ul", "ol", "table"))
 
 
+class TrailCandidate(NamedTuple):
+    score: int
+    crumbs: list[dict]
+    element: object
+    cues: dict[str, int]   # cue name -> what it added to the score (rules.BREADCRUMB_CUES)
+
+
 def find_breadcrumbs(page: Page) -> tuple[list[dict], object | None]:
     """(crumbs as [{"name", "url"}], the element showing the trail or None)."""
     picked = page.picked("breadcrumbs")
     if picked is not None:
         return parse_trail(page, picked), picked
-    structured, markup_el = _jsonld(page) or _markup(page)
-    best = max(_scored(page, structured, _candidates(page)), key=lambda c: c[0], default=None)
-    if best is None:
-        best = max(_scored(page, structured, _quiet_candidates(page)), key=lambda c: c[0], default=None)
-    if best is not None:
-        return best[1], best[2]
+    structured, markup_el = structured_trail(page)
+    shown = trail_candidates(page, structured)
+    if shown:
+        return shown[0].crumbs, shown[0].element
     if _informative(page, structured):
         return structured, markup_el
     return [], None
+
+
+def structured_trail(page: Page) -> tuple[list[dict], object | None]:
+    """The trail the page's JSON-LD, microdata or RDFa BreadcrumbList declares, and its element (None for JSON-LD)."""
+    return _jsonld(page) or _markup(page)
+
+
+def trail_candidates(page: Page, structured: list[dict]) -> list[TrailCandidate]:
+    """The shown trails that score enough, best first; ones only a label or home word gives away when no other."""
+    found = list(_scored(page, structured, _candidates(page))) or list(_scored(page, structured, _quiet_candidates(page)))
+    return sorted(found, key=lambda c: -c.score)
 
 
 def section_of(crumbs: list[dict], title: str | None, url: str) -> str | None:
@@ -124,16 +141,18 @@ def _scored(page: Page, structured: list[dict], candidates):
             continue
         marker = _marker(el)
         agrees = _agrees(crumbs, structured)
-        score = marker + BREADCRUMB_CUES["label"] * label + _url_cues(page, crumbs) + _GAP_CUES.get(gap, 0)
-        if headlines and _before_headline(el, headlines):
-            score += BREADCRUMB_CUES["before_headline"]
-        score += BREADCRUMB_CUES["agrees"] * agrees
+        cues = {"marker": marker, "label": BREADCRUMB_CUES["label"] * label, **_url_cues(page, crumbs),
+                gap or "gap": _GAP_CUES.get(gap, 0),
+                "before_headline": BREADCRUMB_CUES["before_headline"] * bool(headlines and _before_headline(el, headlines)),
+                "agrees": BREADCRUMB_CUES["agrees"] * agrees}
+        cues = {name: weight for name, weight in cues.items() if weight}
+        score = sum(cues.values())
         if len(crumbs) > 1:
             ok = score >= BREADCRUMB_MIN_SCORE
         else:
             ok = score >= BREADCRUMB_ONE_CRUMB_MIN_SCORE and bool(marker or label or agrees)
         if ok:
-            yield score, crumbs, el
+            yield TrailCandidate(score, crumbs, el, cues)
 
 
 def _before_headline(el, headlines: int) -> bool:
@@ -243,21 +262,21 @@ def _marker_words(value: str) -> int:
     return max((BREADCRUMB_MARKERS.get(w, 0) for w in words), default=0)
 
 
-def _url_cues(page: Page, crumbs: list[dict]) -> int:
+def _url_cues(page: Page, crumbs: list[dict]) -> dict[str, int]:
     """Home first; then links below the root getting deeper, each inside the one before."""
-    score = 0
+    cues = {}
     first = crumbs[0]
     if (first["url"] and _is_root(first["url"])) or first["name"].casefold().endswith(_HOME):
-        score += BREADCRUMB_CUES["home_first"]
+        cues["home_first"] = BREADCRUMB_CUES["home_first"]
     links = [urlsplit(c["url"]) for c in crumbs if c["url"] and c["url"] != page.url and not _is_root(c["url"])]
     if len(links) < 2 or len({_site(u.hostname) for u in links}) > 1:
-        return score
+        return cues
     depths = [_depth(u) for u in links]
     if all(a <= b for a, b in zip(depths, depths[1:])) and depths[-1] > depths[0]:
-        score += BREADCRUMB_CUES["deepening"]
+        cues["deepening"] = BREADCRUMB_CUES["deepening"]
         if all(_inside(a, b) for a, b in zip(links, links[1:])):
-            score += BREADCRUMB_CUES["nested"]
-    return score
+            cues["nested"] = BREADCRUMB_CUES["nested"]
+    return cues
 
 
 def _is_root(url: str) -> bool:

@@ -17,6 +17,7 @@ block whose entries are stamped "6小时前" is a live feed, not related.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .page import Page, xpath
 from .rules import (
@@ -70,12 +71,25 @@ _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.es
                                 for w in RELATED_SPONSOR_LABELS), re.I)
 
 
+class RelatedBlock(NamedTuple):
+    entries: list[dict]   # the block's entries not already in an earlier block
+    elements: list        # its heading-level node first, then the boxes holding its entries
+    cue: str              # what made it a related block
+
+
 def find_related(page: Page) -> tuple[list[dict], list]:
     """(entries as [{"title", "url", "snippet"}], the elements of the blocks)."""
+    blocks = related_blocks(page)
+    return [e for b in blocks for e in b.entries], [el for b in blocks for el in b.elements]
+
+
+def related_blocks(page: Page) -> list[RelatedBlock]:
+    """Every related block of the page, in the order found: headed blocks, then boxes marked by class."""
     box = page.picked("related")
     if box is not None:  # the site profile decides: its block is taken as it is
-        return _parse_entries(page, _entry_elements([box]), trusted=True), [box]
-    entries, elements, seen = [], [], {key(page.url)}
+        return [RelatedBlock(_parse_entries(page, _entry_elements([box]), trusted=True), [box],
+                             "the site profile's selector")]
+    blocks, elements, seen = [], [], {key(page.url)}
     headings = _headings(page)
     for heading in headings:
         if any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
@@ -89,17 +103,19 @@ def find_related(page: Page) -> tuple[list[dict], list]:
             continue
         new = [e for e in parsed if key(e["url"]) not in seen]
         seen.update(key(e["url"]) for e in new)
-        entries += new
-        elements += [node, *[b for b in boxes if b is not node]]
+        block = [node, *[b for b in boxes if b is not node]]
+        elements += block
+        blocks.append(RelatedBlock(new, block, f"headed {clean(heading.text_content()) or heading.get('alt')!r}"))
     for box in _marked_boxes(page):
         if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or _hidden(box):
             continue
         new = [e for e in _parse_entries(page, _entry_elements([box])) if key(e["url"]) not in seen]
         if new:
             seen.update(key(e["url"]) for e in new)
-            entries += new
             elements.append(box)
-    return entries, elements
+            marks = " ".join(filter(None, (box.get("class"), box.get("id"))))
+            blocks.append(RelatedBlock(new, [box], f"class or id names it related ({marks})"))
+    return blocks
 
 
 def _live_feed(boxes: list, entries: list) -> bool:

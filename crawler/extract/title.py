@@ -24,6 +24,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -60,11 +61,23 @@ _WORD_SPLIT = re.compile("[-_]")
 _SKIP = frozenset(("script", "style", "noscript", "template", "title", "head", "meta", "option", "select", "textarea"))
 
 
+class Headline(NamedTuple):
+    text: str | None
+    element: object | None
+    cue: str               # which of the rules above decided
+    declared: list[str]    # the titles the page declares (JSON-LD headline, og:title, <title>)
+
+
 def find_title(page: Page, body=None) -> tuple[str | None, object | None]:
     """(title, the element showing it or None); `body` is the article body's element, if found."""
+    return choose_headline(page, body)[:2]
+
+
+def choose_headline(page: Page, body=None) -> Headline:
+    """The headline, its element, and the rule that chose it (see the module's docstring)."""
     picked = page.picked_text("title")
     if picked:
-        return picked, page.picked("title")
+        return Headline(picked, page.picked("title"), "the site profile's selector", [])
     declared = _declared(page)
     site = site_names(page)
     headings = [(h, t) for h in page.root.iter(*_HEADINGS) if (t := _heading_text(h)) and t.casefold() not in site]
@@ -72,18 +85,21 @@ def find_title(page: Page, body=None) -> tuple[str | None, object | None]:
                       key=lambda ht: (ht[0].tag, -len(ht[1])))  # h1 before h2 ..., then the longest
     for h, t in agreeing:
         if not _furniture(page, h):
-            return t, h
+            return Headline(t, h, f"an <{h.tag}> agreeing with a declared title", declared)
     h1 = next(((h, t) for h, t in headings if h.tag == "h1" and not _furniture(page, h)), None)
     shown = _shown(page, declared, site) if declared else None
     if h1 and not (shown and len(shown[1]) > len(h1[1]) and not _agrees_any(h1[1], declared, strict=False)):
-        return h1[1], h1[0]
+        return Headline(h1[1], h1[0], "the page's first <h1> outside navigation", declared)
     if shown:
-        return shown[1], shown[0]
+        return Headline(shown[1], shown[0], "the longest element text agreeing with a declared title", declared)
     cores = [core for core in (headline_part(title, site) for title in declared) if core]
     above = _above_prose(page, body) if body is not None else None
     if above and len(above[1]) > max(map(len, cores), default=0):
-        return above[1], above[0]  # the declared title, shown nowhere, is the site's or a section's name
-    return (cores[0], None) if cores else (None, None)
+        # the declared title, shown nowhere, is the site's or a section's name
+        return Headline(above[1], above[0], "the longest emphasised line above the body's prose", declared)
+    if cores:
+        return Headline(cores[0], None, "the declared title without site name and section", declared)
+    return Headline(None, None, "no heading and no declared title", declared)
 
 
 def _declared(page: Page) -> list[str]:
