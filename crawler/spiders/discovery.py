@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
@@ -89,7 +90,7 @@ class Discovery:
         Read from a start page before its analysis, so that a cron run's
         feed does not wait for the analysis worker to start.
         """
-        found = feed_links(response.selector, response.url)
+        found = feed_links(_plain_selector(response), response.url)
         for url in found:
             if url not in self.requested and self.on_site(url):
                 self.requested.add(url)
@@ -136,7 +137,7 @@ class Discovery:
             yield from self.follow(links)
             return
         current = response.meta.get("listing_page", 1)
-        pages = pagination_links(response.selector, response.url, current)
+        pages = pagination_links(_plain_selector(response), response.url, current)
         for url in dict.fromkeys([*links, *pages]):
             page = current if self.profile.is_article_url(url) else pages.get(url, current)  # "12" comments
             if page > limit:
@@ -157,3 +158,9 @@ class Discovery:
             item["published_at"], item["date_source"] = hints["published_at"], hints["source"]
         if not item.get("author") and hints.get("author"):
             item["author"] = hints["author"]
+
+
+def _plain_selector(response) -> Selector:
+    """The page parsed without Scrapy's <base href> handling, which raises on a malformed base
+    (the links read here are resolved against the page's own URL)."""
+    return Selector(text=response.text, type="html")
