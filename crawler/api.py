@@ -169,6 +169,7 @@ def explain(source: str, site=None) -> dict:
     a URL, fetched once), with the selectors a site profile would use to override each (crawler.explain)."""
     from crawler.explain import explain as explain_page
 
+    check_rules()
     profile = load_profile(site) if site else None
     html, url, charset = _read_page(source)
     return explain_page(html, url, profile, encoding=charset)
@@ -206,6 +207,7 @@ def import_warc(locations, db="archive.db", site=None, match=None, settings=None
     is not read again (see crawler/warc_import.py)."""
     from crawler.warc_import import WarcImport
 
+    check_rules()
     profile = load_profile(site) if site else None
     with_settings = crawl_settings(db, overrides=settings)
     with run_lock(db), closing(open_archive(db)) as archive:

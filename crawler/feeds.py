@@ -20,7 +20,7 @@ from parsel import Selector
 
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from crawler.middlewares.encoding import decide_encoding
+from crawler.decoding import decide_encoding
 
 # <link rel="alternate" type=...> values that announce a feed.
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")

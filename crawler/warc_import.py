@@ -26,7 +26,7 @@ from fastwarc.warc import WarcRecordType
 
 from crawler.failures import failure_item
 from crawler.items import ArticleItem
-from crawler.middlewares.encoding import decide_encoding
+from crawler.decoding import decide_encoding
 from crawler.payload import decode_payload
 from crawler.spiders.articles import KEPT_HEADERS
 from crawler.warc_read import Broken, End, records

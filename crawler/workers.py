@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from scrapy import signals
 
-from crawler.extract import extract_from_selector, page_verdict
+from crawler.extract import analyse_page
 from crawler.parsing import html_selector
 
 
@@ -38,13 +38,13 @@ class Analysis:
 def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> Analysis:
     """Parse, classify and extract one decoded page fetched at `now`; never raises."""
     sel = html_selector(text)
-    kind, why = page_verdict(sel, url, profile)
+    try:
+        (kind, why), item = analyse_page(sel, url, profile, now=now)
+    except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
+        return Analysis("article", error=repr(exc))
     if kind != "article":
         return Analysis(kind, why, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
-    try:
-        return Analysis(kind, why, item=extract_from_selector(sel, url, profile, now=now))
-    except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
-        return Analysis(kind, why, error=repr(exc))
+    return Analysis(kind, why, item=item)
 
 
 _profile = None  # the crawl's site profile, set once per worker process

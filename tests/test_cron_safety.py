@@ -179,5 +179,3 @@ def test_scrapy_crawl_takes_the_run_lock_too(tmp_path, minisite):
     done = subprocess.run(scrapy_crawl, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert open_archive(db_path)["crawl_runs"].count == 1
-    with run_lock(db_path):   # and let go of it when done
-        pass

@@ -14,7 +14,7 @@ from twisted.internet import error as net
 from crawler.extract import extract_article
 from crawler.failures import FAILURE_REASONS, REASONS, Refused, reason_of
 from crawler.middlewares.content import refusal
-from crawler.middlewares.encoding import decide_encoding
+from crawler.decoding import decide_encoding
 from crawler.middlewares.retry import retry_after
 from crawler.middlewares.traps import TRAP_RULES
 from crawler.parsing import content_after_end, html_selector

@@ -4,6 +4,7 @@
     extract_from_selector(sel, url, profile=None, *, now=None) -> dict
     page_kind(sel, url, profile=None) -> "article" | "listing" | "other"
     page_verdict(sel, url, profile=None) -> Verdict(kind, why)
+    analyse_page(sel, url, profile=None, *, now=None) -> (Verdict, item or None)   # the crawl's call
 
 The spider passes response.selector so a page is parsed once. Every field is
 None (or [] for breadcrumbs/related) when the page does not have it; broken
@@ -34,7 +35,7 @@ from .sanitize import sanitize
 from .text import plain_text
 from .title import find_title, title_headings
 
-__all__ = ["FIELDS", "extract_article", "extract_from_selector", "page_kind", "page_verdict"]
+__all__ = ["FIELDS", "analyse_page", "extract_article", "extract_from_selector", "page_kind", "page_verdict"]
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +58,7 @@ def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str 
 
 def extract_from_selector(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> dict:
     """The item fields extraction fills, from an already parsed page."""
-    item = dict.fromkeys(FIELDS)
-    item.update(url=url, breadcrumbs=[], related=[])
-    try:
-        _fill(item, Page(sel, url, profile, now))
-    except Exception:
-        log.warning("extraction failed part way on %s", url, exc_info=True)
-    return item
+    return _item(Page(sel, url, profile, now))
 
 
 def page_kind(sel: Selector, url: str, profile=None) -> str:
@@ -73,11 +68,33 @@ def page_kind(sel: Selector, url: str, profile=None) -> str:
 
 def page_verdict(sel: Selector, url: str, profile=None) -> Verdict:
     """The page's kind and the cues that decided it; a page that breaks the rules is followed, not archived."""
+    return _verdict(Page(sel, url, profile))
+
+
+def analyse_page(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> tuple[Verdict, dict | None]:
+    """(the page's verdict, its item when it is an article): the crawl's question, on one Page,
+    so what both ask for (the body choice, the class index, JSON-LD) is worked out once."""
+    page = Page(sel, url, profile, now)
+    verdict = _verdict(page)
+    return verdict, _item(page) if verdict.kind == "article" else None
+
+
+def _verdict(page: Page) -> Verdict:
     try:
-        return kind_of(Page(sel, url, profile))
+        return kind_of(page)
     except Exception as exc:
-        log.warning("page kind failed on %s", url, exc_info=True)
+        log.warning("page kind failed on %s", page.url, exc_info=True)
         return Verdict("listing", f"page kind failed: {exc!r}")
+
+
+def _item(page: Page) -> dict:
+    item = dict.fromkeys(FIELDS)
+    item.update(url=page.url, breadcrumbs=[], related=[])
+    try:
+        _fill(item, page)
+    except Exception:
+        log.warning("extraction failed part way on %s", page.url, exc_info=True)
+    return item
 
 
 def _prose(tree, text: str) -> str:

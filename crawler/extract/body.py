@@ -66,10 +66,9 @@ def find_body(page: Page):
     A profile's selector is authoritative; a rule's candidate is only a
     hint, taken when the page's evidence agrees (see Evidence).
     """
-    for candidate in body_candidates(page):
-        if candidate.fits:
-            return candidate.element, candidate.how
-    return None, None
+    if "body" not in page.found:
+        page.found["body"] = next(((c.element, c.how) for c in body_candidates(page) if c.fits), (None, None))
+    return page.found["body"]
 
 
 class BodyCandidate(NamedTuple):

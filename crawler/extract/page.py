@@ -90,6 +90,7 @@ class Page:
         self.url = url
         self.profile = profile
         self.now = _aware(now) if now is not None else datetime.now(timezone.utc)
+        self.found: dict = {}   # a finder's result that page kind and extraction both ask for, worked out once
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""

@@ -84,13 +84,13 @@ class Discovery:
         return scrapy.Request(url, callback=self.parse_feed, errback=None if probe else self.failed,
                               priority=DISCOVERY_PRIORITY, meta={"feed_probe": probe})
 
-    def announced_feeds(self, response):
+    def announced_feeds(self, response, sel: Selector | None = None):
         """Requests for the feeds a page announces; for a start page that announces none, the common paths.
 
         Read from a start page before its analysis, so that a cron run's
         feed does not wait for the analysis worker to start.
         """
-        found = feed_links(_plain_selector(response), response.url)
+        found = feed_links(sel if sel is not None else _plain_selector(response), response.url)
         for url in found:
             if url not in self.requested and self.on_site(url):
                 self.requested.add(url)
@@ -130,14 +130,16 @@ class Discovery:
         page that link names; any other link keeps the current number, so a
         section link on page 3 does not start the count again.
         """
-        if not response.meta.get("start_page"):  # a start page's were read before its analysis
-            yield from self.announced_feeds(response)
         limit = self.profile.listing_pages if self.profile else 0
+        feeds_unread = not response.meta.get("start_page")  # a start page's were read before its analysis
+        sel = _plain_selector(response) if feeds_unread or limit else None  # parsed once, for both
+        if feeds_unread:
+            yield from self.announced_feeds(response, sel)
         if not limit:
             yield from self.follow(links)
             return
         current = response.meta.get("listing_page", 1)
-        pages = pagination_links(_plain_selector(response), response.url, current)
+        pages = pagination_links(sel, response.url, current)
         for url in dict.fromkeys([*links, *pages]):
             page = current if self.profile.is_article_url(url) else pages.get(url, current)  # "12" comments
             if page > limit:
