@@ -16,8 +16,10 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/archive demo
 
+# Most tests wait on servers and subprocesses, so three workers fit two cores;
+# a file's tests stay together so its module fixtures (a crawl) run once.
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 # The browser tests drive Debian's Chromium (Playwright never downloads one);
 # CJK fonts make their screenshots readable. Installed once, as root.

@@ -43,11 +43,9 @@ def start_crawl(site, db_path, *extra) -> subprocess.Popen:
 
 def test_second_run_exits_at_once_with_its_own_status(tmp_path, minisite):
     db_path = tmp_path / "x.db"
-    with run_lock(db_path):
-        started = time.monotonic()
-        busy = run_archive("crawl", minisite + "/", "--db", str(db_path))
-        reparse = run_archive("reparse", "--db", str(db_path))
-        assert time.monotonic() - started < 10
+    with run_lock(db_path):   # held until both have exited: a run that waited for it would time out
+        busy = run_archive("crawl", minisite + "/", "--db", str(db_path), timeout=60)
+        reparse = run_archive("reparse", "--db", str(db_path), timeout=60)
     assert busy.returncode == 3 and reparse.returncode == 3
     assert "in use by another run" in busy.stderr and f"pid {os.getpid()}" in busy.stderr
     assert not db_path.exists() or open_archive(db_path)["crawl_runs"].count == 0   # it wrote nothing
