@@ -111,7 +111,8 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
     stages = (NormalizePipeline(), DedupePipeline(scheme=scheme))
     report = {"articles": 0, "changed": 0, "refreshed": 0, "unchanged": 0, "failed": 0}
     with run_lock(db), closing(open_archive(db)) as archive:
-        writer = ArchiveWriter(archive, batch_size, scheme=scheme)
+        writer = ArchiveWriter(archive, batch_size, scheme=scheme,
+                               profiled_related=[name for name, p in profiles.items() if "related" in p.selectors])
         where, params = ("where site = ?", [only.name]) if only else ("", [])
         ids = [row[0] for row in archive.execute(f"select id from articles {where} order by id", params)]
         for start in range(0, len(ids), batch_size):

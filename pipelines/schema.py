@@ -134,6 +134,11 @@ TABLES = {
         foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id"),
                       ("import_run_id", "import_runs", "id")],
     ),
+    "sitewide_links": dict(
+        columns={"site": str, "url": str, "pages": int, "share": float, "run_id": int, "learned_at": str},
+        pk=("site", "url"),
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+    ),
 }
 
 INDEXES = [
@@ -236,6 +241,7 @@ MIGRATIONS = [
     _add_tables_and_columns,  # 6: listings (fetched pages judged not articles), crawl_runs.listings
     _add_tables_and_columns,  # 7: redirects
     _add_tables_and_columns,  # 8: captures (a CDX index of WARC records), import_runs, import_files, import_errors
+    _add_tables_and_columns,  # 9: sitewide_links (related-block links a crawl learned are site-wide lists)
 ]
 
 

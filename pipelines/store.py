@@ -28,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.items import FailureItem, ListingItem, NotModifiedItem
 from crawler.runlock import run_lock
 from pipelines import search
+from pipelines.sitewide import SiteWideLinks
 from pipelines.clusters import Clusters, stale_clusters
 from pipelines.dedupe import FingerprintScheme
 from pipelines.normalize import normalize_url
@@ -139,15 +140,19 @@ class ArchiveWriter:
     row is updated in place, counted as `refreshed`, no revision kept.
     Each new or changed article joins its cluster of copies (see
     `pipelines/clusters.py`) in the same transaction. A URL that redirected
-    to an archived article is remembered in `redirects`.
+    to an archived article is remembered in `redirects`. A related block
+    made of links learned as site-wide is not written, and each finished
+    run teaches what it shows (see `pipelines/sitewide.py`).
     """
 
     def __init__(self, db: sqlite_utils.Database, batch_size: int = 200,
-                 scheme: FingerprintScheme | None = None):
+                 scheme: FingerprintScheme | None = None, profiled_related: Iterable[str] = ()):
+        """`profiled_related`: sites whose profile chooses the related block (never second-guessed)."""
         self.db = db
         self.batch_size = max(1, int(batch_size))
         self.scheme = scheme or FingerprintScheme()
         self.clusters = Clusters(db, self.scheme)
+        self.sitewide = SiteWideLinks(db, exempt=profiled_related)
         self.run_id: int | None = None
         self.counts = dict.fromkeys(COUNTS, 0)
         self.refreshed = 0   # re-extracted articles brought up to date in place (not a crawl_runs count)
@@ -173,8 +178,10 @@ class ArchiveWriter:
         return self.run_id
 
     def finish_run(self, status: str, fetched: int | None = None, skipped: int | None = None) -> None:
-        """Write what is buffered, then close the crawl_runs row."""
+        """Write what is buffered, learn the site-wide lists the run shows, then close the crawl_runs row."""
         self.flush()
+        with self.db.atomic():
+            self.sitewide.learn(self.run_id, utc_now())
         self.db["crawl_runs"].update(self.run_id, {
             "finished_at": utc_now(), "status": status, "fetched": fetched, "skipped": skipped,
             "duration": round(time.monotonic() - self._started, 3), **self.counts,
@@ -339,7 +346,7 @@ class ArchiveWriter:
             for id_, a in written for pos, crumb in enumerate(a["breadcrumbs"]))
         self.db["related_links"].insert_all(
             {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
-            for id_, a in written for pos, link in enumerate(a["related"]))
+            for id_, a in written for pos, link in enumerate(self.sitewide.keep(a["row"]["site"], a["related"])))
         self.db["raw_pages"].insert_all(
             ({"article_id": id_, **a["raw"]} for id_, a in written if not a["reextracted"]), replace=True)
 
@@ -458,7 +465,9 @@ class StorePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.writer = ArchiveWriter(open_archive(self.path), self.batch_size, self.scheme)
+        profile = getattr(spider, "profile", None)
+        self.writer = ArchiveWriter(open_archive(self.path), self.batch_size, self.scheme,
+                                    profiled_related=[profile.name] if profile and "related" in profile.selectors else ())
         stale = stale_clusters(self.writer.db, self.writer.scheme, self.run_settings)
         if stale:
             logger.warning("near-duplicate settings changed (%s): run `archive dedupe --rebuild` so every "

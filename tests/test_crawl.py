@@ -155,7 +155,7 @@ def test_a_killed_crawl_leaves_no_worker_processes(tmp_path):
         assert len(workers) >= 2
         crawl.send_signal(signal.SIGKILL)
         crawl.wait()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60   # a loaded machine is slow to schedule them
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(pid) for pid in workers)
