@@ -217,13 +217,17 @@ def import_warc(locations, db="archive.db", site=None, match=None, settings=None
                           scheme=FingerprintScheme.from_settings(with_settings)).run(list(locations))
 
 
-def export(db="archive.db", wacz=None, site=None, since=None) -> dict:
-    """Write the archive's captures (of one site's name, since an ISO date) as a WACZ at `wacz`."""
+def export(db="archive.db", wacz=None, fmt=None, out="-", site=None, since=None) -> dict:
+    """Write the archive's captures as a WACZ at `wacz`, or its articles as `fmt` ("jsonl", "csv")
+    to `out` ("-": stdout); of one site's name, since an ISO date."""
+    from crawler.articles_export import export_articles
     from crawler.wacz_export import export_wacz
 
     if not Path(db).is_file():
         raise FileNotFoundError(f"no archive at {db}")
-    return export_wacz(db, wacz, site=site, since=since)
+    if wacz:
+        return export_wacz(db, wacz, site=site, since=since)
+    return export_articles(db, out, fmt, site=site, since=since)
 
 
 def demo(pages=200, port=8001, out="demo-site", db="archive.db") -> dict:

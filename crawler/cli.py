@@ -13,6 +13,7 @@ import re
 import sys
 
 from crawler import api
+from crawler.articles_export import FORMATS
 from crawler.extract.rulecheck import RuleError
 from crawler.profile import ProfileError
 from crawler.runlock import ArchiveBusy
@@ -71,11 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     warc.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                       help="override a setting, e.g. ARCHIVE_BATCH_SIZE=500 (repeatable)")
 
-    export = commands.add_parser("export", help="write the archive's captures as a WACZ (ReplayWeb.page, pywb)")
-    export.add_argument("--wacz", required=True, metavar="OUT.wacz")
+    export = commands.add_parser("export", help="write the captures as a WACZ (ReplayWeb.page, pywb), "
+                                                "or the articles as JSON lines or CSV")
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--wacz", metavar="OUT.wacz", help="the captures, as a web archive")
+    what.add_argument("--format", choices=FORMATS, help="the articles, trail and related block nested in each")
+    export.add_argument("-o", "--out", default="-", help="with --format: the file to write (default: stdout)")
     export.add_argument("--db", default="archive.db")
-    export.add_argument("--site", help="only this site's captures (a site name as in articles.site)")
-    export.add_argument("--since", metavar="DATE", help="only captures from this ISO date on, e.g. 2025-01-01")
+    export.add_argument("--site", help="only this site's (a site name as in articles.site)")
+    export.add_argument("--since", metavar="DATE", help="only captures from (articles changed since) this ISO date,"
+                                                         " e.g. 2025-01-01")
 
     extract = commands.add_parser("extract", help="print one page's extracted item as JSON")
     extract.add_argument("source", metavar="FILE_OR_URL")
@@ -124,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(run, ensure_ascii=False, indent=1))
             return EXIT_OK if run["status"] == "finished" else EXIT_UNFINISHED
         elif args.command == "export":
-            print(json.dumps(api.export(args.db, wacz=args.wacz, site=args.site, since=args.since)))
+            done = api.export(args.db, wacz=args.wacz, fmt=args.format, out=args.out, site=args.site, since=args.since)
+            print(json.dumps(done), file=sys.stderr if args.format and args.out == "-" else sys.stdout)
         elif args.command == "extract":
             item = api.extract(args.source, site=args.site)
             print(json.dumps(item, ensure_ascii=False, indent=1))
