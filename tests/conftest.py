@@ -1,6 +1,7 @@
 """Shared fixtures: real HTTP servers on 127.0.0.1 and real `archive` runs."""
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -22,6 +23,13 @@ def run_archive(*args: str, cwd=None, timeout=180) -> subprocess.CompletedProces
     """Run the `archive` command line in a fresh process, as a user (or cron) would."""
     return subprocess.run([sys.executable, "-m", "crawler.cli", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def crawl(*args: str) -> dict:
+    """`archive crawl ARGS` that must succeed; returns the run's `crawl_runs` row as it printed it."""
+    result = run_archive("crawl", *args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
 
 
 def free_port() -> int:

@@ -1,7 +1,6 @@
 """End to end: `archive crawl` against real local sites, then SQL over the archive it wrote."""
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -10,21 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_archive
+from conftest import crawl
 
 
 def articles_by_path(db, base):
     return {row["url"][len(base):]: row for row in db["articles"].rows}
 
 
-def crawl(base, db_path, *extra):
-    result = run_archive("crawl", base + "/", "--db", str(db_path), *extra)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
-
-
 def test_crawl_archives_articles_with_trail_related_and_clean_body(minisite, tmp_path, read_db):
-    run = crawl(minisite, tmp_path / "x.db")
+    run = crawl(minisite + "/", "--db", str(tmp_path / "x.db"))
     db = read_db(tmp_path / "x.db")
     articles = articles_by_path(db, minisite)
     assert sorted(articles) == ["/a/1001.html", "/a/1002.html", "/a/1003.html"]  # listings not archived
@@ -65,7 +58,7 @@ def test_crawl_archives_articles_with_trail_related_and_clean_body(minisite, tmp
 
 
 def test_404_and_500_are_recorded_and_not_fatal(minisite, tmp_path, read_db):
-    crawl(minisite, tmp_path / "x.db")
+    crawl(minisite + "/", "--db", str(tmp_path / "x.db"))
     db = read_db(tmp_path / "x.db")
     failures = {row["url"][len(minisite):]: row for row in db["failures"].rows}
     assert failures["/a/missing.html"]["reason"] == "http_status"
@@ -80,8 +73,8 @@ def test_404_and_500_are_recorded_and_not_fatal(minisite, tmp_path, read_db):
     ("ARCHIVE_RECRAWL_AFTER=7d", "skipped"),      # not due: not asked at all
 ])
 def test_recrawl_adds_no_rows(minisite, tmp_path, read_db, setting, counted):
-    crawl(minisite, tmp_path / "x.db")
-    second = crawl(minisite, tmp_path / "x.db", "-s", setting)
+    crawl(minisite + "/", "--db", str(tmp_path / "x.db"))
+    second = crawl(minisite + "/", "--db", str(tmp_path / "x.db"), "-s", setting)
     db = read_db(tmp_path / "x.db")
     assert db["articles"].count == 3
     assert db["breadcrumbs"].count == 9
@@ -106,7 +99,7 @@ def test_scrapy_crawl_articles_is_the_same_spider(minisite, tmp_path, read_db):
 
 
 def test_max_pages_stops_the_crawl_and_still_counts_as_finished(minisite, tmp_path, read_db):
-    run = crawl(minisite, tmp_path / "x.db", "--max-pages", "2")
+    run = crawl(minisite + "/", "--db", str(tmp_path / "x.db"), "--max-pages", "2")
     assert run["status"] == "closespider_pagecount"
     db = read_db(tmp_path / "x.db")
     assert db["articles"].count < 3

@@ -74,8 +74,8 @@ def page(body: str, head: str = HEAD + "</head>", end: str = "</body></html>") -
 
 def check(html: str) -> None:
     """Every sentence and the code in body_text and in body_html's text; no attack in body_html."""
-    for given in (html, html.encode("utf-8")):
-        item = extract_article(given, URL)
+    for source in (html, html.encode("utf-8")):
+        item = extract_article(source, URL)
         text = item["body_text"] or ""
         html_text = lxml.html.fragment_fromstring(item["body_html"] or "<p></p>", create_parent="div").text_content()
         for sentence in SENTENCES:

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import html
-import json
 from datetime import datetime, timezone
 
 import pytest
 from parsel import Selector
 
-from conftest import run_archive
+from conftest import crawl
 from crawler.feeds import Entry, feed_links, parse_feed
 from livesite import LiveSite, Page, article_page, paragraphs, serve_live_site
 from pipelines.schema import open_archive
@@ -70,12 +69,6 @@ def site():
         live.put("/", home())
         live.put("/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {live.base}/news-sitemap.xml\n", "text/plain")
         yield live
-
-
-def crawl(*args) -> dict:
-    result = run_archive("crawl", *args)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
 
 
 def articles(db, site) -> dict[str, dict]:

@@ -1,13 +1,12 @@
 """Incremental runs against a real local site that changes, vanishes and answers 304 between runs."""
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import run_archive
+from conftest import crawl
 from livesite import LiveSite, article_page, fill, listing_page, paragraphs, serve_live_site, sitemap
 from pipelines.schema import open_archive
 
@@ -16,12 +15,6 @@ from pipelines.schema import open_archive
 def site():
     with serve_live_site(LiveSite()) as live:
         yield live
-
-
-def crawl(*args) -> dict:
-    result = run_archive("crawl", *args)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
 
 
 def counts(run, *names):

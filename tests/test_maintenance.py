@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, run_archive
+from conftest import FIXTURES, crawl, run_archive
 from crawler.demosite.server import serve_directory
 from crawler.durations import parse_duration
 from crawler.middlewares.incremental import IncrementalMiddleware, Known, parse_time
@@ -19,15 +19,9 @@ from pipelines.schema import open_archive
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def crawl(base, db_path, *extra):
-    result = run_archive("crawl", base + "/", "--db", str(db_path), *extra)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
-
-
 def test_reparse_rewrites_only_what_extracts_differently_without_network(minisite, tmp_path):
     db_path = tmp_path / "x.db"
-    crawl(minisite, db_path)
+    crawl(minisite + "/", "--db", str(db_path))
     with open_archive(db_path) as db:   # as an older extractor might have left it
         old = db["articles"].get(1)
         db["articles"].update(1, {"title": "旧的标题", "body_markdown": "旧的正文", "content_hash": "0" * 64})
@@ -53,7 +47,7 @@ def test_reparse_rewrites_only_what_extracts_differently_without_network(minisit
 
 def test_reparse_writes_a_better_date_author_or_section_though_the_content_stands(minisite, tmp_path):
     db_path = tmp_path / "x.db"
-    crawl(minisite, db_path)
+    crawl(minisite + "/", "--db", str(db_path))
     fields = ("published_at", "author", "section")
     with open_archive(db_path) as db:   # as an extractor that missed them might have left it
         extracted = {row["id"]: {k: row[k] for k in (*fields, "content_hash", "last_changed")}
@@ -75,7 +69,7 @@ def test_reparse_writes_a_better_date_author_or_section_though_the_content_stand
 def test_reparse_with_a_profile_runs_with_the_site_offline(tmp_path):
     db_path = tmp_path / "x.db"
     with serve_directory(FIXTURES / "minisite") as base:
-        crawl(base, db_path)
+        crawl(base + "/", "--db", str(db_path))
         site = urlsplit(base).netloc
     # the server is gone; a profile whose title selector picks the site name instead
     profile = tmp_path / "p.toml"
@@ -89,7 +83,7 @@ def test_reparse_with_a_profile_runs_with_the_site_offline(tmp_path):
 
 def test_log_dir_gets_one_log_file_per_run(minisite, tmp_path):
     for _ in range(2):
-        run = crawl(minisite, tmp_path / "x.db", "--log-dir", str(tmp_path / "logs"))
+        run = crawl(minisite + "/", "--db", str(tmp_path / "x.db"), "--log-dir", str(tmp_path / "logs"))
     logs = sorted((tmp_path / "logs").glob("x-*.log"), key=lambda p: p.stat().st_mtime)
     assert len(logs) == 2
     assert all(log.read_text().count("Spider closed (finished)") == 1 for log in logs)

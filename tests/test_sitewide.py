@@ -13,7 +13,7 @@ import sqlite3
 
 import pytest
 
-from conftest import run_archive
+from conftest import crawl
 from crawler.demosite.server import serve_directory
 from pipelines.sitewide import BLOCK_SHARE, is_sitewide
 
@@ -68,8 +68,7 @@ def site(tmp_path_factory):
 def crawled(site):
     root, base = site
     db_path = root / "first.db"
-    result = run_archive("crawl", base + "/", "--db", str(db_path))
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl(base + "/", "--db", str(db_path))
     return db_path
 
 
@@ -95,11 +94,10 @@ def test_what_was_learned_is_in_the_archive(crawled):
 def test_a_later_run_drops_the_list_from_a_new_post_at_once(site, tmp_path):
     root, base = site
     db_path = tmp_path / "two-runs.db"
-    assert run_archive("crawl", base + "/", "--db", str(db_path)).returncode == 0
+    crawl(base + "/", "--db", str(db_path))
     write_site(root / "www", POSTS + ["kilns"])
     try:
-        assert run_archive("crawl", base + "/", "--db", str(db_path),
-                           "-s", "ARCHIVE_RECRAWL_AFTER=7d").returncode == 0
+        crawl(base + "/", "--db", str(db_path), "-s", "ARCHIVE_RECRAWL_AFTER=7d")
         blocks = related(db_path)
         assert blocks["posts/kilns.html"] == []
         with sqlite3.connect(db_path) as db:
@@ -114,8 +112,7 @@ def test_a_profile_naming_the_related_block_is_obeyed(site, tmp_path):
     profile = tmp_path / "town.toml"
     profile.write_text(f'name = "town"\nstart_urls = ["{base}/"]\n[selectors]\nrelated = "aside"\n', "utf-8")
     db_path = tmp_path / "profiled.db"
-    result = run_archive("crawl", "--site", str(profile), "--db", str(db_path))
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl("--site", str(profile), "--db", str(db_path))
     assert related(db_path)["posts/ferries.html"] == [f"posts/{n}.html" for n in POSTS[:5]]
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM sitewide_links").fetchone()[0] == 0

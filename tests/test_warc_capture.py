@@ -11,7 +11,7 @@ import zipfile
 import pytest
 import sqlite_utils
 
-from conftest import FIXTURES, run_archive
+from conftest import FIXTURES, crawl, run_archive
 from crawler import api
 from crawler.demosite.server import serve_directory
 from livesite import LiveSite, article_page, fill, paragraphs, serve_live_site
@@ -19,12 +19,6 @@ from pipelines import captures
 from warcs import article, response, write_warc
 
 ZIPPED = gzip.compress((FIXTURES / "minisite" / "a" / "1003.html").read_bytes(), mtime=0)
-
-
-def crawl(*args) -> dict:
-    result = run_archive("crawl", *args)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
 
 
 def rows(db, sql, params=()):
