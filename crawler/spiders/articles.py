@@ -23,6 +23,7 @@ import scrapy
 from crawler.extract.rulecheck import check_rules
 from crawler.failures import failure_item, from_failure, utc_now
 from crawler.items import ArticleItem, ListingItem, NotModifiedItem
+from crawler.middlewares.traps import without_session
 from crawler.profile import load_profile
 from crawler.spiders.discovery import Discovery
 from crawler.workers import PageAnalyser
@@ -87,9 +88,11 @@ class ArticlesSpider(Discovery, scrapy.Spider):
         """
         meta = {"lastmod": lastmod} if lastmod else None
         for url in urls:
-            if not url or (url in self.requested and not meta):
+            # seen as the traps middleware will request it: a session id in every link makes no new page
+            seen_as = without_session(url)[0] if url else url
+            if not url or (seen_as in self.requested and not meta):
                 continue
-            self.requested.add(url)
+            self.requested.add(seen_as)
             if (urlsplit(url).scheme in ("http", "https") and self.on_site(url)
                     and not (self.profile and self.profile.skips(url))):
                 yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
