@@ -226,6 +226,11 @@ class FingerprintScheme:
         minhash.update_batch(hashes)
         return minhash.hashvalues.astype("<u4").tobytes()
 
+    def fingerprints(self, article) -> dict:
+        """content_hash and fingerprint of a normalized article (a mapping with title and body_text)."""
+        return {"content_hash": content_hash(article.get("title"), article.get("body_text")),
+                "fingerprint": self.signature(article.get("body_text"))}
+
     @cached_property
     def _band_keys(self) -> list[bytes]:
         return [hashlib.blake2b(f"{self.name} band={band}".encode()).digest()[:32] for band in range(self.bands)]
@@ -252,8 +257,9 @@ class DedupePipeline:
     Redirects and link spellings that normalize alike are the usual cause:
     Scrapy's request dupefilter sees the URLs before redirects and before our
     normalization, this sees them after. Failures and 304s pass through untouched.
-    The fingerprint is computed here, in the crawl's worker, so the store
-    only looks it up.
+    The fingerprint is computed here (or, in a crawl, by the analysis worker
+    beside extraction: an article that carries its content_hash keeps it),
+    so the store only looks it up.
     """
 
     def __init__(self, stats=None, scheme: FingerprintScheme | None = None):
@@ -276,6 +282,6 @@ class DedupePipeline:
             # Expected on every crawl (redirect targets, link spellings): not a warning.
             raise DropItem(f"already archived in this run: {url}", log_level="INFO")
         self.seen_urls.add(url)
-        adapter["content_hash"] = content_hash(adapter.get("title"), adapter.get("body_text"))
-        adapter["fingerprint"] = self.scheme.signature(adapter.get("body_text"))
+        if adapter.get("content_hash") is None:   # else fingerprinted by the analysis worker
+            adapter.update(self.scheme.fingerprints(adapter))
         return item

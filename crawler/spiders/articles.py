@@ -113,7 +113,7 @@ class ArticlesSpider(Discovery, scrapy.Spider):
             for request in self.announced_feeds(response):
                 yield request
         fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
-        page = await self.analyser.analyse(response.text, response.url, fetched_at)
+        page = await self.analyser.analyse(response.text, response.url, fetched_at, self.hints_for(response))
         response.meta["page_kind"] = page.kind
         if page.kind != "article":
             yield ListingItem(url=response.url, kind=page.kind, why=page.why, links=len(page.links),
@@ -125,8 +125,7 @@ class ArticlesSpider(Discovery, scrapy.Spider):
             self.logger.error("extraction failed: %s: %s", response.url, page.error)
             yield failure_item(response.url, "extract_error", page.error, response=response)
             return
-        item = page.item
-        self.add_hints(item, response)
+        item = page.item   # normalized and fingerprinted already (crawler/workers.py)
         if not item["body_text"]:   # never a half-stored article
             yield failure_item(response.url, "extract_error", "an article page without article text",
                                response=response)
