@@ -10,12 +10,15 @@ Python's threaded server, which then competes for the same cores), and runs
 shared benchmark, runs it on the same site. Prints pages/s (articles stored
 per second of process wall time, start-up included), CPU seconds and peak
 memory (PSS of the whole process tree, worker processes included) of each,
-and the ratio ours/lean. Nothing leaves 127.0.0.1.
+and the ratio ours/lean, and a digest of the archive's (URL, content hash)
+pairs: a change that must leave the archive as it was keeps it. Nothing
+leaves 127.0.0.1.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import shutil
 import socket
 import sqlite3
@@ -87,6 +90,13 @@ def count(db: Path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
+def archive_digest(db: Path) -> str:
+    """What the crawl archived, in 12 hex digits: equal for equal sets of (URL, content hash)."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        pairs = conn.execute("select url, content_hash from articles order by url").fetchall()
+    return hashlib.sha256("\n".join(f"{url} {h}" for url, h in pairs).encode()).hexdigest()[:12]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=2000)
@@ -111,7 +121,7 @@ def main() -> int:
                 ours["pages"] = count(db, "select count(*) from articles")
                 line = (f"run {run}: ours {ours['pages'] / ours['wall']:.1f} pages/s "
                         f"({ours['pages']} articles in {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s, "
-                        f"peak memory {ours['rss_mb']:.0f} MB)")
+                        f"peak memory {ours['rss_mb']:.0f} MB, archive {archive_digest(db)})")
                 if a.lean.exists():
                     lean_db = work / f"lean-{run}.db"
                     lean = timed_crawl([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),

@@ -1,10 +1,12 @@
-"""Page analysis (parse, classify, extract) in worker processes.
+"""Page analysis (parse, classify, extract, prepare) in worker processes.
 
-A crawl is CPU-bound on one core: Scrapy's engine, the pipelines and the
-store need it whole, and parsing plus extraction cost about as much again
-per article. `PageAnalyser` runs that half in a process pool beside the
-crawl, so the second core does it; `EXTRACT_PROCESSES = 0` keeps it in the
-crawl's own process (easier to debug, no pool to start).
+A crawl is CPU-bound on one core: Scrapy's engine and the store need it
+whole, and parsing plus extraction cost about as much again per article.
+`PageAnalyser` runs that half in a process pool beside the crawl, so the
+second core does it; `EXTRACT_PROCESSES = 0` keeps it in the crawl's own
+process (easier to debug, no pool to start). An article also leaves the
+worker prepared: normalized, hashed and fingerprinted, the per-article CPU
+of NormalizePipeline and DedupePipeline, which then leave it as it is.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from scrapy import signals
 
 from crawler.extract import analyse_page
 from crawler.parsing import html_selector
+from pipelines.dedupe import FingerprintScheme
+from pipelines.normalize import normalize_article
 
 
 @dataclass
@@ -47,18 +51,40 @@ def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> A
     return Analysis(kind, why, item=item)
 
 
+def with_hints(item: dict, hints: dict | None) -> dict:
+    """An article without a date or author of its own given the ones its feed entry or sitemap states."""
+    if hints:
+        if not item.get("published_at") and hints.get("published_at"):
+            item["published_at"], item["date_source"] = hints["published_at"], hints["source"]
+        if not item.get("author") and hints.get("author"):
+            item["author"] = hints["author"]
+    return item
+
+
+def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme, now: datetime | None,
+                        hints: dict | None) -> Analysis:
+    """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted."""
+    page = analyse(text, url, profile, now)
+    if page.item is not None:
+        item = with_hints(page.item, hints)
+        item.update(normalize_article(item))
+        item.update(scheme.fingerprints(item))
+    return page
+
+
 _profile = None  # the crawl's site profile, set once per worker process
+_scheme = None   # and its fingerprint scheme
 
 
-def _start_worker(profile, crawl_pid: int) -> None:
-    """Remember the crawl's profile; leave when the crawl process is gone.
+def _start_worker(profile, scheme: FingerprintScheme, crawl_pid: int) -> None:
+    """Remember the crawl's profile and scheme; leave when the crawl process is gone.
 
     A crawl killed outright (kill -9, OOM) cannot shut its pool down, and a
     worker blocked on its task queue would wait forever: cron would pile them
     up. So a worker leaves once it has been handed to another parent.
     """
-    global _profile
-    _profile = profile
+    global _profile, _scheme
+    _profile, _scheme = profile, scheme
     threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
 
 
@@ -68,34 +94,37 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
     os._exit(1)
 
 
-def _analyse_with_profile(text: str, url: str, now: datetime | None) -> Analysis:
-    return analyse(text, url, _profile, now)
+def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | None) -> Analysis:
+    return analyse_and_prepare(text, url, _profile, _scheme, now, hints)
 
 
 class PageAnalyser:
-    """Runs `analyse` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
+    """Runs `analyse_and_prepare` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
 
-    def __init__(self, processes: int, profile=None):
+    def __init__(self, processes: int, profile=None, scheme: FingerprintScheme | None = None):
         self.profile = profile
+        self.scheme = scheme or FingerprintScheme()
         self.pool = None
         if processes > 0:
             # spawn: never fork the crawl's own process (threads, reactor), and
             # keep the workers its own children (see _start_worker).
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(processes, mp_context=context,
-                                            initializer=_start_worker, initargs=(profile, os.getpid()))
+                                            initializer=_start_worker, initargs=(profile, self.scheme, os.getpid()))
             self.pool.submit(int)  # start the workers now: their start-up overlaps the crawl's
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):
-        analyser = cls(crawler.settings.getint("EXTRACT_PROCESSES"), profile)
+        analyser = cls(crawler.settings.getint("EXTRACT_PROCESSES"), profile,
+                       FingerprintScheme.from_settings(crawler.settings))
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser
 
-    async def analyse(self, text: str, url: str, now: datetime | None = None) -> Analysis:
+    async def analyse(self, text: str, url: str, now: datetime | None = None,
+                      hints: dict | None = None) -> Analysis:
         if self.pool is None:
-            return analyse(text, url, self.profile, now)
-        return await asyncio.wrap_future(self.pool.submit(_analyse_with_profile, text, url, now))
+            return analyse_and_prepare(text, url, self.profile, self.scheme, now, hints)
+        return await asyncio.wrap_future(self.pool.submit(_analyse_in_worker, text, url, now, hints))
 
     def close(self) -> None:
         if self.pool is not None:

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
@@ -55,6 +53,23 @@ NOTICE_MAX_CHARS = 200
 # one token stream. (Characters beyond the BMP count as CJK.)
 CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
 SEPARATOR, WORD, CJK = 0, 1, 2
+
+# LSH bands x rows that datasketch's `_optimal_param` (false positives and
+# negatives weighed alike) picks, by num_perm and threshold: computing them
+# means importing datasketch.lsh, which imports scipy, about half a second
+# at the start of every crawl. Other settings still ask datasketch.
+# tests/test_dedupe.py checks every entry against its computation.
+LSH_PARAMS = {
+    64: {0.05: (32, 1), 0.10: (15, 1), 0.15: (32, 2), 0.20: (28, 2), 0.25: (18, 2), 0.30: (21, 3), 0.35: (21, 3),
+         0.40: (16, 4), 0.45: (16, 4), 0.50: (14, 4), 0.55: (12, 5), 0.60: (10, 6), 0.65: (9, 7), 0.70: (8, 8),
+         0.75: (7, 9), 0.80: (5, 11), 0.85: (4, 15), 0.90: (3, 21), 0.95: (2, 32), 1.00: (1, 64)},
+    128: {0.05: (32, 1), 0.10: (64, 2), 0.15: (51, 2), 0.20: (28, 2), 0.25: (42, 3), 0.30: (37, 3), 0.35: (32, 4),
+          0.40: (32, 4), 0.45: (25, 5), 0.50: (25, 5), 0.55: (21, 6), 0.60: (18, 7), 0.65: (16, 8), 0.70: (14, 9),
+          0.75: (11, 11), 0.80: (9, 13), 0.85: (8, 16), 0.90: (5, 25), 0.95: (3, 42), 1.00: (1, 128)},
+    256: {0.05: (32, 1), 0.10: (117, 2), 0.15: (51, 2), 0.20: (85, 3), 0.25: (64, 3), 0.30: (64, 4), 0.35: (61, 4),
+          0.40: (51, 5), 0.45: (47, 5), 0.50: (42, 6), 0.55: (36, 7), 0.60: (32, 8), 0.65: (28, 9), 0.70: (25, 10),
+          0.75: (21, 12), 0.80: (17, 15), 0.85: (13, 19), 0.90: (9, 28), 0.95: (5, 51), 1.00: (1, 256)},
+}
 
 # One pass over the text finds any marker (a scan per marker cost ~1 ms per article).
 _MARKER = re.compile("|".join(re.escape(marker) for markers in NOTICE_MARKERS.values() for marker in markers))
@@ -143,6 +158,15 @@ def _as_int(value) -> int:
     return int(value)
 
 
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) for a threshold: from LSH_PARAMS, else computed by datasketch."""
+    known = LSH_PARAMS.get(num_perm, {}).get(threshold)
+    if known is not None:
+        return known
+    from datasketch.lsh import _optimal_param
+    return _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
 @dataclass(frozen=True)
 class FingerprintScheme:
     """How bodies become MinHash signatures and LSH buckets.
@@ -153,7 +177,8 @@ class FingerprintScheme:
     `threshold` is the estimated Jaccard at which two bodies are one cluster;
     the bands are the ones datasketch's MinHashLSH picks for it (its
     `_optimal_param`, called directly because MinHashLSH refuses one band,
-    which thresholds near 1 need).
+    which thresholds near 1 need; see LSH_PARAMS). datasketch is imported
+    when the first signature is made, not when a crawl builds its scheme.
     """
 
     threshold: float = 0.5
@@ -167,7 +192,7 @@ class FingerprintScheme:
     def __post_init__(self):
         if not 0 < self.threshold <= 1:
             raise ValueError(f"DEDUPE_THRESHOLD must be in (0, 1], got {self.threshold}")
-        bands, rows = _optimal_param(self.threshold, self.num_perm, 0.5, 0.5)
+        bands, rows = lsh_params(self.threshold, self.num_perm)
         object.__setattr__(self, "bands", bands)
         object.__setattr__(self, "rows", rows)
 
@@ -184,8 +209,10 @@ class FingerprintScheme:
                 f"min={self.min_shingles} bands={self.bands}x{self.rows}")
 
     @cached_property
-    def _permutations(self):
-        return MinHash(num_perm=self.num_perm, seed=self.seed).permutations
+    def _minhash(self):
+        """datasketch's MinHash class, and the permutations of this scheme's seed (drawn once)."""
+        from datasketch import MinHash
+        return MinHash, MinHash(num_perm=self.num_perm, seed=self.seed).permutations
 
     def signature(self, body_text: str | None) -> bytes | None:
         """The body's MinHash as bytes (num_perm uint32), or None when the body
@@ -193,10 +220,16 @@ class FingerprintScheme:
         hashes = shingles(body_text or "", self.shingle_size)
         if len(hashes) < self.min_shingles:
             return None
-        minhash = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_as_int,
-                          permutations=self._permutations, scheme="affine32")
+        minhash_class, permutations = self._minhash
+        minhash = minhash_class(num_perm=self.num_perm, seed=self.seed, hashfunc=_as_int,
+                                permutations=permutations, scheme="affine32")
         minhash.update_batch(hashes)
         return minhash.hashvalues.astype("<u4").tobytes()
+
+    def fingerprints(self, article) -> dict:
+        """content_hash and fingerprint of a normalized article (a mapping with title and body_text)."""
+        return {"content_hash": content_hash(article.get("title"), article.get("body_text")),
+                "fingerprint": self.signature(article.get("body_text"))}
 
     @cached_property
     def _band_keys(self) -> list[bytes]:
@@ -224,8 +257,9 @@ class DedupePipeline:
     Redirects and link spellings that normalize alike are the usual cause:
     Scrapy's request dupefilter sees the URLs before redirects and before our
     normalization, this sees them after. Failures and 304s pass through untouched.
-    The fingerprint is computed here, in the crawl's worker, so the store
-    only looks it up.
+    The fingerprint is computed here (or, in a crawl, by the analysis worker
+    beside extraction: an article that carries its content_hash keeps it),
+    so the store only looks it up.
     """
 
     def __init__(self, stats=None, scheme: FingerprintScheme | None = None):
@@ -248,6 +282,6 @@ class DedupePipeline:
             # Expected on every crawl (redirect targets, link spellings): not a warning.
             raise DropItem(f"already archived in this run: {url}", log_level="INFO")
         self.seen_urls.add(url)
-        adapter["content_hash"] = content_hash(adapter.get("title"), adapter.get("body_text"))
-        adapter["fingerprint"] = self.scheme.signature(adapter.get("body_text"))
+        if adapter.get("content_hash") is None:   # else fingerprinted by the analysis worker
+            adapter.update(self.scheme.fingerprints(adapter))
         return item

@@ -247,17 +247,29 @@ def _normalized(values, fields: dict) -> dict:
             for name, fn in fields.items() if name in values}
 
 
+def normalize_article(values) -> dict:
+    """An article's fields after the tables above (a mapping in, its normalized fields out),
+    with a language guessed from the normalized text when extraction found none."""
+    fields = _normalized(values, ARTICLE_FIELDS)
+    fields["breadcrumbs"] = [{**c, **_normalized(c, CRUMB_FIELDS)} for c in values.get("breadcrumbs") or ()]
+    fields["related"] = [{**r, **_normalized(r, RELATED_FIELDS)} for r in values.get("related") or ()]
+    if not values.get("language"):
+        fields["language"] = guess_language(fields.get("body_text") or fields.get("title") or "")
+    return fields
+
+
 class NormalizePipeline:
-    """Applies the field tables above to each item, in place."""
+    """Applies the field tables above to each item, in place.
+
+    A crawl's articles come prepared: the analysis worker (crawler/workers.py)
+    runs normalize_article beside extraction and hashes the result, so an
+    article that carries its content_hash is left as it is.
+    """
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
         if isinstance(item, URL_OUTCOME_ITEMS):
             adapter.update(_normalized(adapter, FAILURE_FIELDS))
-            return item
-        adapter.update(_normalized(adapter, ARTICLE_FIELDS))
-        adapter["breadcrumbs"] = [{**c, **_normalized(c, CRUMB_FIELDS)} for c in adapter.get("breadcrumbs") or ()]
-        adapter["related"] = [{**r, **_normalized(r, RELATED_FIELDS)} for r in adapter.get("related") or ()]
-        if not adapter.get("language"):
-            adapter["language"] = guess_language(adapter.get("body_text") or adapter.get("title") or "")
+        elif adapter.get("content_hash") is None:
+            adapter.update(normalize_article(adapter))
         return item

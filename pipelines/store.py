@@ -97,8 +97,8 @@ ON CONFLICT(url) DO UPDATE SET
     last_seen = excluded.last_seen, run_id = excluded.run_id
 """
 
-# A 304 confirms the archived content: the article was seen, nothing else moves.
-_NOT_MODIFIED = """
+# A 304, or the same content fetched again, confirms the archived article: it was seen, nothing else moves.
+_SEEN_AGAIN = """
 UPDATE articles SET last_seen = :fetched_at, run_id = :run_id, status = 'ok', gone_at = NULL
 WHERE url = :url
 """
@@ -243,10 +243,11 @@ class ArchiveWriter:
             return
         with self.db.atomic():
             written = self._write_failures(failures)
-            written["not_modified"] = self.db.conn.executemany(_NOT_MODIFIED, [
-                {"url": url, "fetched_at": at, "run_id": self.run_id} for url, at in not_modified.items()]).rowcount
             written["listings"] = self._write_listings(listings)
             written.update(self._write_articles(articles))
+            # after the articles: a 304 may confirm one this very batch inserts
+            written["not_modified"] = self.db.conn.executemany(_SEEN_AGAIN, [
+                {"url": url, "fetched_at": at, "run_id": self.run_id} for url, at in not_modified.items()]).rowcount
             self._write_redirects()
             counts = {name: self.counts[name] + written.get(name, 0) for name in COUNTS}
             if self.run_id is not None:
@@ -296,14 +297,10 @@ class ArchiveWriter:
                                        [a["row"]["url"] for a in new]))
         self._keep_revisions(changed)
         table.upsert_all([{**a["row"], "id": id_} for id_, a in changed], pk="id")
-        # url rides along: 4.x upserts are INSERT .. ON CONFLICT DO UPDATE,
-        # and SQLite checks NOT NULL before it sees the conflict.
-        table.upsert_all([{"id": id_, "url": a["row"]["url"], "last_seen": a["row"]["last_seen"],
-                           "run_id": self.run_id, "status": "ok", "gone_at": None,
-                           **{c: a["row"][c] for c in REFRESHED_COLUMNS}}
-                          for id_, a in unchanged if not a["reextracted"]], pk="id")
-        table.upsert_all([{"id": id_, "url": a["row"]["url"], **{c: a["row"][c] for c in REFRESHED_COLUMNS}}
-                          for id_, a in refreshed], pk="id")
+        self.db.conn.executemany(_SEEN_AGAIN, [
+            {"url": a["row"]["url"], "fetched_at": a["row"]["last_seen"], "run_id": self.run_id}
+            for _, a in unchanged if not a["reextracted"]])
+        self._refresh([(id_, known[a["row"]["url"]][2], a["row"]) for id_, a in unchanged + refreshed])
         written = [(new_ids[a["row"]["url"]], a) for a in new] + changed
         self._replace_children(written, clear=[id_ for id_, _ in changed])
         for id_, _ in changed:
@@ -315,6 +312,15 @@ class ArchiveWriter:
         for table in ("failures", "listings"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged), "refreshed": len(refreshed)}
+
+    def _refresh(self, rows: list[tuple[int, tuple, dict]]) -> None:
+        """Write the REFRESHED_COLUMNS that differ from the stored ones (id, stored values, new row):
+        an unchanged article's markup, most of its bytes, is not rewritten on every fetch."""
+        for id_, stored, row in rows:
+            differ = [c for c, old in zip(REFRESHED_COLUMNS, stored) if old != row[c]]
+            if differ:
+                self.db.conn.execute(f"UPDATE articles SET {', '.join(f'{c} = ?' for c in differ)} WHERE id = ?",
+                                     [row[c] for c in differ] + [id_])
 
     def _write_redirects(self) -> None:
         """The buffered redirects whose target is archived; the others wait for a later batch."""

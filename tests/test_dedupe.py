@@ -1,5 +1,7 @@
 """Content hashing and same-URL dropping, on plain items."""
 import hashlib
+import subprocess
+import sys
 
 import numpy as np
 
@@ -41,7 +43,7 @@ def test_failures_pass_untouched():
 
 # --- near copies: shingles, notices, fingerprints ------------------------------
 
-from pipelines.dedupe import NOTICE_MARKERS, FingerprintScheme, is_notice, shingles, tokens  # noqa: E402
+from pipelines.dedupe import LSH_PARAMS, NOTICE_MARKERS, FingerprintScheme, is_notice, lsh_params, shingles, tokens  # noqa: E402
 
 POST = ("在线上环境里，索引出问题通常先表现为缓存异常。我们先把日志拆成几个小步骤，再逐个检查连接池。"
         "如果爬虫的数量突然变多，调度器就需要重新配置。The crawler keeps a small cache so that every "
@@ -92,6 +94,27 @@ def test_scheme_follows_settings_and_rejects_a_bad_threshold():
     assert scheme.bands * scheme.rows <= scheme.num_perm and scheme.name != FingerprintScheme().name
     with pytest.raises(ValueError, match="DEDUPE_THRESHOLD"):
         FingerprintScheme(threshold=1.5)
+
+
+@pytest.mark.parametrize("num_perm", sorted(LSH_PARAMS))
+def test_kept_lsh_params_are_datasketchs_own(num_perm):
+    from datasketch.lsh import _optimal_param
+    for threshold, kept in LSH_PARAMS[num_perm].items():
+        assert kept == _optimal_param(threshold, num_perm, 0.5, 0.5), threshold
+
+
+def test_a_threshold_outside_the_kept_params_is_computed():
+    assert 0.42 not in LSH_PARAMS[128]
+    from datasketch.lsh import _optimal_param
+    assert lsh_params(0.42, 128) == _optimal_param(0.42, 128, 0.5, 0.5)
+
+
+def test_building_a_scheme_imports_no_datasketch():
+    """A crawl builds its schemes at start; scipy (through datasketch.lsh) costs ~0.4 s to import."""
+    code = ("import sys; from pipelines.dedupe import FingerprintScheme; FingerprintScheme(threshold=0.8); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_pipeline_sets_the_fingerprint():

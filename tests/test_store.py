@@ -106,6 +106,32 @@ def test_unchanged_article_only_moves_last_seen(new_writer):
         k: before[k] for k in ("first_seen", "last_changed", "body_text")}
 
 
+def test_a_304_for_an_article_of_the_same_batch_is_kept(new_writer):
+    """The article is written before the 304 that confirms it, whatever order they came in."""
+    writer = new_writer()
+    writer.add_article(article("http://example.com/1"))
+    writer.add_not_modified({"url": "http://example.com/1", "fetched_at": "2025-03-06T00:00:00+00:00"})
+    writer.finish_run("finished")
+    assert writer.db["articles"].get(1)["last_seen"] == "2025-03-06T00:00:00+00:00"
+    assert writer.counts["not_modified"] == 1
+
+
+def test_an_unchanged_article_leaves_its_markup_alone(new_writer):
+    """A re-fetch of the same content moves last_seen; body_html and body_markdown are not rewritten
+    (they are most of a row's bytes), while a refreshed date is."""
+    first = run(new_writer, [article("http://example.com/1"), article("http://example.com/2", "two")])
+    first.db.execute("CREATE TABLE markup_writes (id INTEGER)")
+    first.db.execute("CREATE TRIGGER markup AFTER UPDATE OF body_html, body_markdown ON articles "
+                     "BEGIN INSERT INTO markup_writes VALUES (new.id); END")
+    second = run(new_writer, [article("http://example.com/1", fetched_at="2025-03-06T00:00:00+00:00"),
+                              article("http://example.com/2", "two", published_at="2025-03-01")])
+    assert second.counts["unchanged"] == 2
+    assert rows(second.db, "SELECT id FROM markup_writes") == []
+    assert rows(second.db, "SELECT url, published_at, last_seen FROM articles ORDER BY id") == [
+        ("http://example.com/1", "2025-03-05", "2025-03-06T00:00:00+00:00"),
+        ("http://example.com/2", "2025-03-01", "2025-03-05T06:30:00+00:00")]
+
+
 def test_changed_article_replaces_columns_and_children(new_writer):
     run(new_writer, [article("http://example.com/1", "old", related=related("http://example.com/2"))])
     changed = article("http://example.com/1", "new", fetched_at="2025-03-07T00:00:00+00:00",

@@ -172,3 +172,11 @@ def test_url_pattern(a, b, same):
 ])
 def test_below(url, parent, result):
     assert below(url, parent) is result
+
+
+def test_links_differing_only_in_a_session_id_make_one_request():
+    """The spider's seen check compares links as the middleware will request them."""
+    from crawler.spiders.articles import ArticlesSpider
+    spider = ArticlesSpider(start_urls=["http://x.example/"])
+    links = [f"http://x.example/shop/home?sid={n}" for n in range(5)] + ["http://x.example/shop/home"]
+    assert [r.url for r in spider.follow(links)] == ["http://x.example/shop/home?sid=0"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request
@@ -58,11 +59,11 @@ def path_hops(request, response) -> int:
 
 
 def path_segments(request, response) -> int:
-    return len(_segments(request.url))
+    return len(_split(request.url)[2])
 
 
 def segment_repeats(request, response) -> int:
-    counts = Counter(_segments(request.url))
+    counts = Counter(_split(request.url)[2])
     return max(counts.values(), default=0)
 
 
@@ -81,25 +82,29 @@ TRAP_RULES = (
 )
 
 
-def _segments(url: str) -> list[str]:
-    return [s for s in urlsplit(url).path.split("/") if s]
+@lru_cache(maxsize=1 << 14)  # every rule, and the survey, asks about the same link
+def _split(url: str) -> tuple[str, str, tuple[str, ...]]:
+    """(host, path with every number as N, path segments) of a URL, split once."""
+    parts = urlsplit(url)
+    return parts.netloc, _NUMBER.sub("N", parts.path), tuple(s for s in parts.path.split("/") if s)
 
 
 def url_pattern(url: str) -> tuple[str, str]:
     """(host, path with every number as N): what the pages of a calendar or a facet share."""
-    parts = urlsplit(url)
-    return parts.netloc, _NUMBER.sub("N", parts.path)
+    return _split(url)[:2]
 
 
 def below(url: str, parent: str) -> bool:
     """Is `url` deeper in the path than `parent`, under it, on the same host?"""
-    a, b = urlsplit(url), urlsplit(parent)
-    inner, outer = _segments(url), _segments(parent)
-    return a.netloc == b.netloc and len(inner) > len(outer) and inner[:len(outer)] == outer
+    (host, _, inner), (parent_host, _, outer) = _split(url), _split(parent)
+    return host == parent_host and len(inner) > len(outer) and inner[:len(outer)] == outer
 
 
 def without_session(url: str) -> tuple[str, list[str]]:
-    """(`url` without its session-id parameters, their names)."""
+    """(`url` without its session-id parameters, their names); a URL with no parameters at all
+    (most links) is returned at once."""
+    if ";" not in url and "?" not in url:
+        return url, []
     parts = urlsplit(url)
     found = [m.group(1).lower() for m in _PATH_SESSION.finditer(parts.path)]
     pairs = parse_qsl(parts.query, keep_blank_values=True)
@@ -147,7 +152,7 @@ class TrapLimitMiddleware(DepthMiddleware):
             if isinstance(o, Request):
                 url, names = without_session(o.url)
                 if names:
-                    key = (urlsplit(url).netloc, names[0])
+                    key = (_split(url)[0], names[0])
                     if key not in self.sessions_seen:
                         self.sessions_seen.add(key)
                         out.append(self.trap(o, f"session id in the URL ({names[0]}): followed without it"))

@@ -23,6 +23,7 @@ import scrapy
 from crawler.extract.rulecheck import check_rules
 from crawler.failures import failure_item, from_failure, utc_now
 from crawler.items import ArticleItem, ListingItem, NotModifiedItem
+from crawler.middlewares.traps import without_session
 from crawler.profile import load_profile
 from crawler.spiders.discovery import Discovery
 from crawler.workers import PageAnalyser
@@ -87,9 +88,11 @@ class ArticlesSpider(Discovery, scrapy.Spider):
         """
         meta = {"lastmod": lastmod} if lastmod else None
         for url in urls:
-            if not url or (url in self.requested and not meta):
+            # seen as the traps middleware will request it: a session id in every link makes no new page
+            seen_as = without_session(url)[0] if url else url
+            if not url or (seen_as in self.requested and not meta):
                 continue
-            self.requested.add(url)
+            self.requested.add(seen_as)
             if (urlsplit(url).scheme in ("http", "https") and self.on_site(url)
                     and not (self.profile and self.profile.skips(url))):
                 yield scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
@@ -110,7 +113,7 @@ class ArticlesSpider(Discovery, scrapy.Spider):
             for request in self.announced_feeds(response):
                 yield request
         fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
-        page = await self.analyser.analyse(response.text, response.url, fetched_at)
+        page = await self.analyser.analyse(response.text, response.url, fetched_at, self.hints_for(response))
         response.meta["page_kind"] = page.kind
         if page.kind != "article":
             yield ListingItem(url=response.url, kind=page.kind, why=page.why, links=len(page.links),
@@ -122,8 +125,7 @@ class ArticlesSpider(Discovery, scrapy.Spider):
             self.logger.error("extraction failed: %s: %s", response.url, page.error)
             yield failure_item(response.url, "extract_error", page.error, response=response)
             return
-        item = page.item
-        self.add_hints(item, response)
+        item = page.item   # normalized and fingerprinted already (crawler/workers.py)
         if not item["body_text"]:   # never a half-stored article
             yield failure_item(response.url, "extract_error", "an article page without article text",
                                response=response)

@@ -150,16 +150,10 @@ class Discovery:
                 yield request
 
     # -- hints -------------------------------------------------------------
-    def add_hints(self, item: dict, response) -> None:
-        """Give an article without a date or author of its own the ones its feed entry states."""
+    def hints_for(self, response) -> dict | None:
+        """The date and author the page's feed entry or sitemap states (for crawler.workers.with_hints)."""
         url = (response.meta.get("redirect_urls") or [response.url])[0]
-        hints = self.hints.get(url) or self.hints.get(response.url)
-        if not hints:
-            return
-        if not item.get("published_at") and hints.get("published_at"):
-            item["published_at"], item["date_source"] = hints["published_at"], hints["source"]
-        if not item.get("author") and hints.get("author"):
-            item["author"] = hints["author"]
+        return self.hints.get(url) or self.hints.get(response.url)
 
 
 def _plain_selector(response) -> Selector:

@@ -1,0 +1,47 @@
+"""The analysis worker prepares an article exactly as the normalize and dedupe pipelines would."""
+import asyncio
+from datetime import datetime, timezone
+
+from crawler.items import ArticleItem
+from crawler.workers import PageAnalyser, analyse
+from pipelines.dedupe import DedupePipeline, FingerprintScheme
+from pipelines.normalize import NormalizePipeline
+
+PARAGRAPHS = "".join(
+    f"<p>第{n}段：清晨的江面上起了薄雾，\u00a0渡船慢慢靠岸，码头上的人们提着竹篮，"
+    f"说起今年的雨水比往年来得早。Ferry   number {n} left at dawn.\u200b</p>" for n in range(1, 9))
+PAGE = f"""<html><head><title>江边的早晨 | 小城日记</title>
+<meta property="article:published_time" content="2025-03-05 14:30"></head><body>
+<nav><a href="/">首页</a> &gt; <a href="/notes/">随笔</a></nav>
+<article><h1>江边的早晨</h1>{PARAGRAPHS}</article>
+<aside><h3>相关文章</h3><ul>
+<li><a href="/notes/2.html?utm_source=feed#top">  午后的  茶馆 </a></li>
+<li><a href="/notes/3.html?from=timeline">夜市\u3000散记</a></li></ul></aside>
+</body></html>"""
+URL = "http://example.com/notes/1.html?utm_medium=share"
+NOW = datetime(2025, 3, 6, tzinfo=timezone.utc)
+HINTS = {"author": "  林 小溪\n", "published_at": "2025-03-04", "source": "feed"}
+
+
+def through_pipelines(scheme):
+    """What a crawl stored before the worker prepared items: extraction, then the two pipelines."""
+    item = analyse(PAGE, URL, now=NOW).item
+    if not item.get("author"):
+        item["author"] = HINTS["author"]
+    item = NormalizePipeline().process_item(ArticleItem(**item))
+    return dict(DedupePipeline(scheme=scheme).process_item(item))
+
+
+def test_a_worker_prepares_the_item_the_pipelines_made():
+    scheme = FingerprintScheme(threshold=0.8)
+    analyser = PageAnalyser(1, scheme=scheme)
+    try:
+        page = asyncio.run(analyser.analyse(PAGE, URL, NOW, HINTS))
+    finally:
+        analyser.close()
+    assert page.kind == "article"
+    assert page.item["url"] == "http://example.com/notes/1.html"
+    assert page.item["author"] == "林 小溪"
+    assert page.item["fingerprint"] is not None
+    assert page.item == through_pipelines(scheme)
+
