@@ -226,6 +226,14 @@ def _add_search(db: sqlite_utils.Database) -> None:
     search.reindex_all(db.conn)
 
 
+def _search_without_text(db: sqlite_utils.Database) -> None:
+    """articles_fts rebuilt contentless, its copy of the segmented text dropped (a quarter of
+    the archive); same rows, same matches and ranks. The freed pages stay in the file until
+    a VACUUM."""
+    db.execute(f"DROP TABLE IF EXISTS {search.FTS_TABLE}")
+    _add_search(db)
+
+
 # One step per schema version; `PRAGMA user_version` counts the steps applied.
 MIGRATIONS = [
     _add_tables_and_columns,  # 1: articles, breadcrumbs, related_links, crawl_runs, failures, raw_pages
@@ -236,6 +244,7 @@ MIGRATIONS = [
     _add_tables_and_columns,  # 6: listings (fetched pages judged not articles), crawl_runs.listings
     _add_tables_and_columns,  # 7: redirects
     _add_tables_and_columns,  # 8: captures (a CDX index of WARC records), import_runs, import_files, import_errors
+    _search_without_text,     # 9: articles_fts contentless
 ]
 
 

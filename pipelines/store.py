@@ -287,7 +287,8 @@ class ArchiveWriter:
         table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"]} for a in new])
         new_ids = dict(self._select_in("SELECT url, id FROM articles WHERE url IN ({})",
                                        [a["row"]["url"] for a in new]))
-        self._keep_revisions(changed)
+        replaced = self._current_content([id_ for id_, _ in changed])
+        self._keep_revisions(changed, replaced)
         table.upsert_all([{**a["row"], "id": id_} for id_, a in changed], pk="id")
         # url rides along: 4.x upserts are INSERT .. ON CONFLICT DO UPDATE,
         # and SQLite checks NOT NULL before it sees the conflict.
@@ -304,7 +305,7 @@ class ArchiveWriter:
         for id_, a in written:
             self.clusters.place(id_, a["row"]["content_hash"], a["fingerprint"])
             self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
-        search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
+        search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written], replaced)
         for table in ("failures", "listings"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged), "refreshed": len(refreshed)}
@@ -317,11 +318,14 @@ class ArchiveWriter:
                                          for url, (target, at) in self._redirects.items() if target in ids], pk="url")
         self._redirects = {url: v for url, v in self._redirects.items() if v[0] not in ids}
 
-    def _keep_revisions(self, changed: list[tuple[int, dict]]) -> None:
-        """The content `changed` articles had until now, before the upsert overwrites it."""
-        columns = ", ".join(KEPT_COLUMNS)
-        old = {row[0]: dict(zip(KEPT_COLUMNS, row[1:])) for row in self._select_in(
-            f"SELECT id, {columns} FROM articles WHERE id IN ({{}})", [id_ for id_, _ in changed])}
+    def _current_content(self, ids: list[int]) -> dict[int, dict]:
+        """The content (KEPT_COLUMNS) these articles have until the upsert overwrites it:
+        what their revisions keep and what the search index forgets."""
+        return {row[0]: dict(zip(KEPT_COLUMNS, row[1:])) for row in self._select_in(
+            f"SELECT id, {', '.join(KEPT_COLUMNS)} FROM articles WHERE id IN ({{}})", ids)}
+
+    def _keep_revisions(self, changed: list[tuple[int, dict]], old: dict[int, dict]) -> None:
+        """Revisions of the `changed` articles from their `old` content."""
         self.db["revisions"].insert_all(
             revision_row(id_, old[id_], a["row"], replaced_at=a["row"]["last_changed"],
                          cause="reparse" if a["reextracted"] else "fetch", run_id=self.run_id)
