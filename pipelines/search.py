@@ -107,8 +107,11 @@ def create_index(conn) -> None:
 def index_articles(conn, articles: Iterable[tuple[int, Mapping]],
                    replaced: Mapping[int, Mapping] | None = None) -> None:
     """Index articles given as (id, row with title and body_text); `replaced` maps those
-    already indexed to the title and body_text they were indexed with, forgotten first."""
-    conn.executemany(_DELETE, [index_row(id_, old) for id_, old in (replaced or {}).items()])
+    already indexed to the title and body_text they were indexed with, forgotten first
+    (only rows the index holds: FTS5 takes the delete of an unknown row for corruption)."""
+    held = [(id_, old) for id_, old in (replaced or {}).items()
+            if conn.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE rowid = ?", [id_]).fetchone()]
+    conn.executemany(_DELETE, [index_row(id_, old) for id_, old in held])
     conn.executemany(_INSERT, [index_row(id_, article) for id_, article in articles])
 
 

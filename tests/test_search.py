@@ -156,6 +156,14 @@ def test_contentless_migration_answers_as_before(tmp_path):
     db.close()
 
 
+def test_replacing_a_row_the_index_never_held():
+    """FTS5 takes the delete of a row it does not hold for corruption: such a row is only added."""
+    conn = sqlite3.connect(":memory:")
+    search.create_index(conn)
+    search.index_articles(conn, [(1, {"title": "新", "body_text": "池化"})], {1: {"title": "旧", "body_text": "向量"}})
+    assert searched(conn, "池化") == {1} and searched(conn, "向量") == set()
+
+
 def test_search_table_is_documented():
     """articles_fts is created by its migration, not TABLES: its columns are documented all the same."""
     described = metadata_for("archive.db")["databases"]["archive"]["tables"][search.FTS_TABLE]
