@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import zlib
 from contextlib import ExitStack
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -31,6 +30,7 @@ from pipelines import search
 from pipelines.clusters import Clusters, stale_clusters
 from pipelines.dedupe import FingerprintScheme
 from pipelines.normalize import normalize_url
+from pipelines.rawpages import RawPages
 from pipelines.revisions import KEPT_COLUMNS, revision_row
 from pipelines.schema import open_archive
 from pipelines.snippets import snippet_mismatch
@@ -148,6 +148,7 @@ class ArchiveWriter:
         self.batch_size = max(1, int(batch_size))
         self.scheme = scheme or FingerprintScheme()
         self.clusters = Clusters(db, self.scheme)
+        self.raw_pages = RawPages(db)
         self.run_id: int | None = None
         self.counts = dict.fromkeys(COUNTS, 0)
         self.refreshed = 0   # re-extracted articles brought up to date in place (not a crawl_runs count)
@@ -344,8 +345,7 @@ class ArchiveWriter:
         self.db["related_links"].insert_all(
             {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
             for id_, a in written for pos, link in enumerate(a["related"]))
-        self.db["raw_pages"].insert_all(
-            ({"article_id": id_, **a["raw"]} for id_, a in written if not a["reextracted"]), replace=True)
+        self.raw_pages.write((id_, a["row"]["site"], a["raw"]) for id_, a in written if not a["reextracted"])
 
     def _resolve_links_to(self, id_: int, url: str, body_text: str | None) -> None:
         """Point the links waiting for this article at it, and check their snippets against its body."""
@@ -398,7 +398,8 @@ def _link_target(link: Mapping, target: tuple[int, str | None] | None) -> dict:
 
 
 def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = False) -> dict:
-    """Rows of one article, built when it arrives (raw HTML compressed once).
+    """Rows of one article, built when it arrives (the raw page is compressed when written,
+    with its site's dictionary as it then stands).
 
     A re-extracted article was not fetched: its row leaves last_seen,
     run_id and the raw page alone, and dates a content change now.
@@ -420,7 +421,7 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
             "fetched_at": fetched_at, "http_status": item.get("http_status"),
             "encoding": item.get("encoding"), "encoding_source": item.get("encoding_source"),
             "headers": json.dumps(item.get("headers") or {}, ensure_ascii=False, default=str),
-            "html_zlib": None if raw_html is None else zlib.compress(raw_html),
+            "html": raw_html,
         },
     }
 
