@@ -183,12 +183,12 @@ def search_latency(path: Path, rounds: int) -> None:
 CRAWL = """
 import atexit, os, sys, time, pipelines.search as s
 index, spent = s.index_articles, [0.0]
-def timed_index(conn, articles):
+def timed_index(*args):
     start = time.perf_counter()
-    index(conn, articles)
+    index(*args)
     spent[0] += time.perf_counter() - start
 if sys.argv.pop(1) == "off":
-    s.index_articles = lambda conn, articles: None
+    s.index_articles = lambda *args: None
 else:
     s.index_articles = timed_index
     atexit.register(lambda: open(os.environ["UPKEEP_FILE"], "w").write(str(spent[0])))

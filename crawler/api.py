@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
-import zlib
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +31,7 @@ from crawler.profile import load_profile
 from crawler.runlock import run_lock
 from crawler.schedule import crontab_line
 from crawler.spiders.articles import ArticlesSpider
+from pipelines import rawpages
 from pipelines.dedupe import DedupePipeline, FingerprintScheme
 from pipelines.normalize import NormalizePipeline
 from pipelines.schema import open_archive
@@ -117,14 +117,14 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
         ids = [row[0] for row in archive.execute(f"select id from articles {where} order by id", params)]
         for start in range(0, len(ids), batch_size):
             chunk = ids[start:start + batch_size]
-            for url, site_name, encoding, fetched_at, html_zlib in archive.execute(
-                    "select a.url, a.site, r.encoding, r.fetched_at, r.html_zlib"
+            for url, site_name, encoding, fetched_at, *stored in archive.execute(
+                    f"select a.url, a.site, r.encoding, r.fetched_at, {rawpages.COLUMNS}"
                     " from articles a join raw_pages r on r.article_id = a.id"
                     f" where a.id in ({', '.join('?' * len(chunk))})", chunk).fetchall():
                 report["articles"] += 1
                 try:
                     # relative dates ("3小时前") count back from when the page was fetched, not from today
-                    fields = extract_article(zlib.decompress(html_zlib), url, profiles.get(site_name),
+                    fields = extract_article(rawpages.html(*stored), url, profiles.get(site_name),
                                              encoding=encoding, now=datetime.fromisoformat(fetched_at))
                 except Exception:  # a page today's extractors cannot read keeps what it has
                     report["failed"] += 1

@@ -7,7 +7,7 @@ records how many have run, so an old archive is upgraded in place on open.
 """
 import sqlite_utils
 
-from pipelines import search
+from pipelines import rawpages, search
 
 TABLES = {
     "crawl_runs": dict(
@@ -49,13 +49,18 @@ TABLES = {
         foreign_keys=[("article_id", "articles", "id"),
                       ("target_id", "articles", "id")],
     ),
+    "raw_page_dictionaries": dict(
+        columns={"id": int, "site": str, "pages": int, "dictionary": bytes},
+        pk="id",
+    ),
     "raw_pages": dict(
         columns={
             "article_id": int, "fetched_at": str, "http_status": int,
             "encoding": str, "encoding_source": str, "headers": str, "html_zlib": bytes,
+            "html_zstd": bytes, "dictionary_id": int,
         },
         pk="article_id",
-        foreign_keys=[("article_id", "articles", "id")],
+        foreign_keys=[("article_id", "articles", "id"), ("dictionary_id", "raw_page_dictionaries", "id")],
     ),
     "fingerprints": dict(
         columns={"article_id": int, "scheme": str, "minhash": bytes},
@@ -231,6 +236,21 @@ def _add_search(db: sqlite_utils.Database) -> None:
     search.reindex_all(db.conn)
 
 
+def _search_without_text(db: sqlite_utils.Database) -> None:
+    """articles_fts rebuilt contentless, its copy of the segmented text dropped (a quarter of
+    the archive); same rows, same matches and ranks. The freed pages stay in the file until
+    a VACUUM."""
+    db.execute(f"DROP TABLE IF EXISTS {search.FTS_TABLE}")
+    _add_search(db)
+
+
+def _add_raw_page_dictionaries(db: sqlite_utils.Database) -> None:
+    """Raw pages in zstd with a dictionary per site (see pipelines/rawpages.py): the
+    dictionaries table and columns, then every site with enough pages recompressed."""
+    _add_tables_and_columns(db)
+    rawpages.RawPages(db).train_all()
+
+
 # One step per schema version; `PRAGMA user_version` counts the steps applied.
 MIGRATIONS = [
     _add_tables_and_columns,  # 1: articles, breadcrumbs, related_links, crawl_runs, failures, raw_pages
@@ -242,6 +262,8 @@ MIGRATIONS = [
     _add_tables_and_columns,  # 7: redirects
     _add_tables_and_columns,  # 8: captures (a CDX index of WARC records), import_runs, import_files, import_errors
     _add_tables_and_columns,  # 9: sitewide_links (related-block links a crawl learned are site-wide lists)
+    _search_without_text,     # 10: articles_fts contentless
+    _add_raw_page_dictionaries,  # 11: raw_page_dictionaries, raw_pages.html_zstd/dictionary_id
 ]
 
 

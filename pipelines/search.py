@@ -19,6 +19,15 @@ result with its stock tokenizer:
 The index lives in `articles_fts` (rowid = articles.id); `index_articles`
 keeps it in step inside the store's batch transaction, and `match_expression`
 / `snippet` are what the Datasette plugin registers as SQL functions.
+
+The index is contentless (`content=''`): it holds the tokens and their
+positions, not a copy of the segmented text, which was a quarter of the
+archive (snippets are cut from `articles.body_text` anyway). FTS5 forgets a
+contentless row only when given the tokens it was indexed with, so replacing
+a row recomputes them from the title and body_text still in `articles`:
+`segment` and `jieba_words` must give what they gave when the row was
+indexed. A change to either (or an rjieba that cuts words differently)
+comes with a migration step that calls `reindex_all`.
 """
 from __future__ import annotations
 
@@ -51,8 +60,11 @@ NO_MATCH = '""'
 
 CREATE_INDEX = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    f"{', '.join(FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 0')"
+    f"{', '.join(FTS_COLUMNS)}, content = '', tokenize = 'unicode61 remove_diacritics 0')"
 )
+_INSERT = f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, ?, ?, ?)"
+# A contentless index forgets a row given the values it was indexed with.
+_DELETE = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {', '.join(FTS_COLUMNS)}) VALUES ('delete', ?, ?, ?, ?)"
 
 
 def segment(text: str | None) -> str:
@@ -92,22 +104,26 @@ def create_index(conn) -> None:
     conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25({weights})')")
 
 
-def index_articles(conn, articles: Iterable[tuple[int, Mapping]]) -> None:
-    """(Re)index articles given as (id, row with title and body_text), replacing what was there."""
-    rows = [index_row(id_, article) for id_, article in articles]
-    conn.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", [(row[0],) for row in rows])
-    conn.executemany(f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, ?, ?, ?)", rows)
+def index_articles(conn, articles: Iterable[tuple[int, Mapping]],
+                   replaced: Mapping[int, Mapping] | None = None) -> None:
+    """Index articles given as (id, row with title and body_text); `replaced` maps those
+    already indexed to the title and body_text they were indexed with, forgotten first
+    (only rows the index holds: FTS5 takes the delete of an unknown row for corruption)."""
+    held = [(id_, old) for id_, old in (replaced or {}).items()
+            if conn.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE rowid = ?", [id_]).fetchone()]
+    conn.executemany(_DELETE, [index_row(id_, old) for id_, old in held])
+    conn.executemany(_INSERT, [index_row(id_, article) for id_, article in articles])
 
 
 def reindex_all(conn, batch: int = 1000) -> int:
-    """Rebuild the index from every article (the migration's back-fill); returns the count."""
-    conn.execute(f"DELETE FROM {FTS_TABLE}")
+    """Rebuild the index from every article (the migrations' back-fill); returns the count."""
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
     cursor = conn.execute("SELECT id, title, body_text FROM articles ORDER BY id")
     total = 0
     while chunk := cursor.fetchmany(batch):
-        rows = [index_row(id_, {"title": title, "body_text": body}) for id_, title, body in chunk]
-        conn.executemany(f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, ?, ?, ?)", rows)
-        total += len(rows)
+        conn.executemany(_INSERT, [index_row(id_, {"title": title, "body_text": body})
+                                   for id_, title, body in chunk])
+        total += len(chunk)
     return total
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import zlib
 from contextlib import ExitStack
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -32,6 +31,7 @@ from pipelines.sitewide import SiteWideLinks
 from pipelines.clusters import Clusters, stale_clusters
 from pipelines.dedupe import FingerprintScheme
 from pipelines.normalize import normalize_url
+from pipelines.rawpages import RawPages
 from pipelines.revisions import KEPT_COLUMNS, revision_row
 from pipelines.schema import open_archive
 from pipelines.snippets import snippet_mismatch
@@ -153,6 +153,7 @@ class ArchiveWriter:
         self.scheme = scheme or FingerprintScheme()
         self.clusters = Clusters(db, self.scheme)
         self.sitewide = SiteWideLinks(db, exempt=profiled_related)
+        self.raw_pages = RawPages(db)
         self.run_id: int | None = None
         self.counts = dict.fromkeys(COUNTS, 0)
         self.refreshed = 0   # re-extracted articles brought up to date in place (not a crawl_runs count)
@@ -295,7 +296,8 @@ class ArchiveWriter:
         table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"]} for a in new])
         new_ids = dict(self._select_in("SELECT url, id FROM articles WHERE url IN ({})",
                                        [a["row"]["url"] for a in new]))
-        self._keep_revisions(changed)
+        replaced = self._current_content([id_ for id_, _ in changed])
+        self._keep_revisions(changed, replaced)
         table.upsert_all([{**a["row"], "id": id_} for id_, a in changed], pk="id")
         self.db.conn.executemany(_SEEN_AGAIN, [
             {"url": a["row"]["url"], "fetched_at": a["row"]["last_seen"], "run_id": self.run_id}
@@ -308,7 +310,7 @@ class ArchiveWriter:
         for id_, a in written:
             self.clusters.place(id_, a["row"]["content_hash"], a["fingerprint"])
             self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
-        search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written])
+        search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written], replaced)
         for table in ("failures", "listings"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged), "refreshed": len(refreshed)}
@@ -330,11 +332,14 @@ class ArchiveWriter:
                                          for url, (target, at) in self._redirects.items() if target in ids], pk="url")
         self._redirects = {url: v for url, v in self._redirects.items() if v[0] not in ids}
 
-    def _keep_revisions(self, changed: list[tuple[int, dict]]) -> None:
-        """The content `changed` articles had until now, before the upsert overwrites it."""
-        columns = ", ".join(KEPT_COLUMNS)
-        old = {row[0]: dict(zip(KEPT_COLUMNS, row[1:])) for row in self._select_in(
-            f"SELECT id, {columns} FROM articles WHERE id IN ({{}})", [id_ for id_, _ in changed])}
+    def _current_content(self, ids: list[int]) -> dict[int, dict]:
+        """The content (KEPT_COLUMNS) these articles have until the upsert overwrites it:
+        what their revisions keep and what the search index forgets."""
+        return {row[0]: dict(zip(KEPT_COLUMNS, row[1:])) for row in self._select_in(
+            f"SELECT id, {', '.join(KEPT_COLUMNS)} FROM articles WHERE id IN ({{}})", ids)}
+
+    def _keep_revisions(self, changed: list[tuple[int, dict]], old: dict[int, dict]) -> None:
+        """Revisions of the `changed` articles from their `old` content."""
         self.db["revisions"].insert_all(
             revision_row(id_, old[id_], a["row"], replaced_at=a["row"]["last_changed"],
                          cause="reparse" if a["reextracted"] else "fetch", run_id=self.run_id)
@@ -353,8 +358,7 @@ class ArchiveWriter:
         self.db["related_links"].insert_all(
             {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
             for id_, a in written for pos, link in enumerate(self.sitewide.keep(a["row"]["site"], a["related"])))
-        self.db["raw_pages"].insert_all(
-            ({"article_id": id_, **a["raw"]} for id_, a in written if not a["reextracted"]), replace=True)
+        self.raw_pages.write((id_, a["row"]["site"], a["raw"]) for id_, a in written if not a["reextracted"])
 
     def _resolve_links_to(self, id_: int, url: str, body_text: str | None) -> None:
         """Point the links waiting for this article at it, and check their snippets against its body."""
@@ -407,7 +411,8 @@ def _link_target(link: Mapping, target: tuple[int, str | None] | None) -> dict:
 
 
 def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = False) -> dict:
-    """Rows of one article, built when it arrives (raw HTML compressed once).
+    """Rows of one article, built when it arrives (the raw page is compressed when written,
+    with its site's dictionary as it then stands).
 
     A re-extracted article was not fetched: its row leaves last_seen,
     run_id and the raw page alone, and dates a content change now.
@@ -429,7 +434,7 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
             "fetched_at": fetched_at, "http_status": item.get("http_status"),
             "encoding": item.get("encoding"), "encoding_source": item.get("encoding_source"),
             "headers": json.dumps(item.get("headers") or {}, ensure_ascii=False, default=str),
-            "html_zlib": None if raw_html is None else zlib.compress(raw_html),
+            "html": raw_html,
         },
     }
 

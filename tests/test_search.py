@@ -117,6 +117,53 @@ def test_migration_back_fills_an_existing_archive(tmp_path):
     db.close()
 
 
+def ranked(conn, q) -> list[tuple[int, float]]:
+    sql = f"SELECT rowid, rank FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH ? ORDER BY rank, rowid"
+    return conn.execute(sql, [search.match_expression(q)]).fetchall()
+
+
+def test_contentless_migration_answers_as_before(tmp_path):
+    """An archive whose index kept a copy of the text is rebuilt contentless on open:
+    the same matches, the same ranks, and a later change still forgets the old text."""
+    path = tmp_path / "archive.db"
+    db = open_archive(path)
+    writer = ArchiveWriter(db)
+    writer.start_run(site="example")
+    for n, (title, body) in enumerate([("池化", "平均池化与最大池化"), ("Crawler", "A crawler in Python, 爬虫"),
+                                       ("向量", "文本向量的池化方法 Python")], 1):
+        writer.add_article(article(f"http://example.com/{n}", body, title=title))
+    writer.finish_run("finished")
+    db.execute(f"DROP TABLE {search.FTS_TABLE}")   # the index as the schema before made it: text kept
+    db.execute(f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5(title, body, words, "
+               "tokenize = 'unicode61 remove_diacritics 0')")
+    db.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rank) VALUES ('rank', 'bm25(10.0, 1.0, 1.0)')")
+    search.index_articles(db.conn, [(r["id"], r) for r in db["articles"].rows])
+    db.execute(f"PRAGMA user_version={[m.__name__ for m in MIGRATIONS].index('_search_without_text')}")
+    db.conn.commit()
+    queries = ["池化", "python", "爬虫 python", "向量", "最大池化"]
+    before = {q: ranked(db.conn, q) for q in queries}
+    assert db.execute(f"SELECT count(body) FROM {search.FTS_TABLE}").fetchone()[0] == 3
+    db.close()
+
+    db = open_archive(path)
+    assert {q: ranked(db.conn, q) for q in queries} == before and before["池化"]
+    assert db.execute(f"SELECT count(*), count(body) FROM {search.FTS_TABLE}").fetchone() == (3, 0)
+    writer = ArchiveWriter(db)
+    writer.start_run(site="example")
+    writer.add_article(article("http://example.com/1", "换了正文", title="新标题"))
+    writer.finish_run("finished")
+    assert searched(db.conn, "池化") == {3} and searched(db.conn, "正文") == {1}
+    db.close()
+
+
+def test_replacing_a_row_the_index_never_held():
+    """FTS5 takes the delete of a row it does not hold for corruption: such a row is only added."""
+    conn = sqlite3.connect(":memory:")
+    search.create_index(conn)
+    search.index_articles(conn, [(1, {"title": "新", "body_text": "池化"})], {1: {"title": "旧", "body_text": "向量"}})
+    assert searched(conn, "池化") == {1} and searched(conn, "向量") == set()
+
+
 def test_search_table_is_documented():
     """articles_fts is created by its migration, not TABLES: its columns are documented all the same."""
     described = metadata_for("archive.db")["databases"]["archive"]["tables"][search.FTS_TABLE]
