@@ -20,8 +20,9 @@ from urllib.parse import urljoin
 
 from scrapy import signals
 
-from crawler.extract import analyse_page
+from crawler.extract import analyse_page, extract_from_selector
 from crawler.parsing import html_selector
+from crawler.parts import Parts, find_parts
 
 
 @dataclass
@@ -33,18 +34,27 @@ class Analysis:
     item: dict | None = None                        # the extracted article (kind "article")
     links: list[str] = field(default_factory=list)  # every link on a listing, absolute
     error: str | None = None                        # why extraction failed, if it did
+    parts: Parts | None = None                      # where an article page sits in a split article
 
 
-def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> Analysis:
-    """Parse, classify and extract one decoded page fetched at `now`; never raises."""
+def analyse(text: str, url: str, profile=None, now: datetime | None = None, part: bool = False) -> Analysis:
+    """Parse, classify and extract one decoded page fetched at `now`; never raises.
+
+    `part`: a later part of a split article, extracted whatever its kind
+    (a profile's article URLs rarely name `_2.html`): the crawl joins it
+    only if it shows the article's headline (crawler/spiders/parts.py).
+    """
     sel = html_selector(text)
     try:
+        if part:
+            return Analysis("article", "a part of a split article", item=extract_from_selector(sel, url, profile, now=now),
+                            parts=find_parts(sel, url))
         (kind, why), item = analyse_page(sel, url, profile, now=now)
     except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
         return Analysis("article", error=repr(exc))
     if kind != "article":
         return Analysis(kind, why, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
-    return Analysis(kind, why, item=item)
+    return Analysis(kind, why, item=item, parts=find_parts(sel, url))
 
 
 _profile = None  # the crawl's site profile, set once per worker process
@@ -68,8 +78,8 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
     os._exit(1)
 
 
-def _analyse_with_profile(text: str, url: str, now: datetime | None) -> Analysis:
-    return analyse(text, url, _profile, now)
+def _analyse_with_profile(text: str, url: str, now: datetime | None, part: bool) -> Analysis:
+    return analyse(text, url, _profile, now, part)
 
 
 class PageAnalyser:
@@ -92,10 +102,10 @@ class PageAnalyser:
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser
 
-    async def analyse(self, text: str, url: str, now: datetime | None = None) -> Analysis:
+    async def analyse(self, text: str, url: str, now: datetime | None = None, part: bool = False) -> Analysis:
         if self.pool is None:
-            return analyse(text, url, self.profile, now)
-        return await asyncio.wrap_future(self.pool.submit(_analyse_with_profile, text, url, now))
+            return analyse(text, url, self.profile, now, part)
+        return await asyncio.wrap_future(self.pool.submit(_analyse_with_profile, text, url, now, part))
 
     def close(self) -> None:
         if self.pool is not None:

@@ -239,6 +239,7 @@ ARTICLE_FIELDS = {
 CRUMB_FIELDS = {"name": clean_line, "url": normalize_url}
 RELATED_FIELDS = {"title": clean_line, "url": normalize_url, "snippet": clean_line}
 FAILURE_FIELDS = {"url": normalize_url}   # and NotModifiedItem: only a URL
+PART_FIELDS = {"url": normalize_url}      # the pages of an article split over several
 
 
 def _normalized(values, fields: dict) -> dict:
@@ -258,6 +259,8 @@ class NormalizePipeline:
         adapter.update(_normalized(adapter, ARTICLE_FIELDS))
         adapter["breadcrumbs"] = [{**c, **_normalized(c, CRUMB_FIELDS)} for c in adapter.get("breadcrumbs") or ()]
         adapter["related"] = [{**r, **_normalized(r, RELATED_FIELDS)} for r in adapter.get("related") or ()]
+        if adapter.get("parts"):
+            adapter["parts"] = [{**p, **_normalized(p, PART_FIELDS)} for p in adapter["parts"]]
         if not adapter.get("language"):
             adapter["language"] = guess_language(adapter.get("body_text") or adapter.get("title") or "")
         return item

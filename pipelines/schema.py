@@ -123,6 +123,12 @@ TABLES = {
         pk="id",
         foreign_keys=[("import_run_id", "import_runs", "id")],
     ),
+    "article_parts": dict(
+        columns={"article_id": int, "part": int, "url": str, "status": str, "http_status": int, "error": str,
+                 "encoding": str, "html_zlib": bytes},
+        pk=("article_id", "part"),
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
     "captures": dict(
         columns={
             "id": int, "url": str, "timestamp": str, "status": int, "mime": str,
@@ -151,6 +157,7 @@ INDEXES = [
     ("captures", ["url", "timestamp"], False),
     ("captures", ["article_id", "timestamp"], False),
     ("captures", ["file", "offset"], False),
+    ("article_parts", ["url"], False),
 ]
 
 # Read-only views over the tables above, part of the same contract.
@@ -236,6 +243,7 @@ MIGRATIONS = [
     _add_tables_and_columns,  # 6: listings (fetched pages judged not articles), crawl_runs.listings
     _add_tables_and_columns,  # 7: redirects
     _add_tables_and_columns,  # 8: captures (a CDX index of WARC records), import_runs, import_files, import_errors
+    _add_tables_and_columns,  # 9: article_parts (the pages of an article split over several)
 ]
 
 

@@ -119,7 +119,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     def get_processed_request(self, request, response):
         url = normalize_url(request.url)
         known = self.known.get(url)
-        if known is None:
+        if known is None or "split_article" in request.meta:  # a part is read whole, or its article is cut
             return request
         due = self.is_due(known, parse_time(request.meta.get("lastmod")))
         # a link may skip a page that the sitemap's lastmod then makes due
