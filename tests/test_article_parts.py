@@ -194,9 +194,12 @@ def shapes(tmp_path_factory):
                                               lang="en"))
         site.put("/essay/tea.html", page("茶馆里的下午", STORY[:2], pager([("/essay/tea_2.html", "2")])))
         site.put("/essay/tea_2.html", page("另一篇文章", STORY[2:], pager([("/essay/tea.html", "1")])))
+        site.put("/essay/soup.html", page("汤的做法", STORY[:2], pager([("/essay/soup_2.html", "2")])))
+        site.redirects["/essay/soup_2.html"] = "/essay/soup.html"   # a part that leads back to part 1
         for n, neighbours in ((5, [("/post/6/", "Next")]), (6, [("/post/5/", "Previous")])):
             site.put(f"/post/{n}/", page(f"第{n}篇：巷口的面馆", [f"第{n}篇。{p}" for p in STORY[n - 5::2]], pager(neighbours)))
-        firsts = [("/story.php?id=7", "慢炖的学问"), ("/guide/slow-bread/", "Slow bread"), ("/essay/tea.html", "茶馆")]
+        firsts = [("/story.php?id=7", "慢炖的学问"), ("/guide/slow-bread/", "Slow bread"), ("/essay/tea.html", "茶馆"),
+                  ("/essay/soup.html", "汤")]
         site.put("/list?page=1", listing(1, 4, firsts))
         site.put("/list?page=2", listing(2, 4, [("/post/5/", "第5篇"), ("/post/6/", "第6篇")]))
         for n in (3, 4):
@@ -229,7 +232,8 @@ def test_each_shape_is_joined_and_a_missing_part_is_recorded(shapes, read_db):
     db = read_db(path)
     base = site.base
     urls = {row["url"] for row in db["articles"].rows}
-    assert urls == {base + u for u in ("/story.php?id=7", "/guide/slow-bread/", "/essay/tea.html", "/post/5/", "/post/6/")}
+    assert urls == {base + u for u in ("/story.php?id=7", "/guide/slow-bread/", "/essay/tea.html", "/essay/soup.html",
+                                       "/post/5/", "/post/6/")}
     story = next(db.query("select * from articles where url = ?", [base + "/story.php?id=7"]))
     assert story["title"] == "慢炖的学问" and story["body_text"] == "\n".join(STORY)
     assert parts_of(db, base + "/story.php?id=7") == [(base + "/story.php?id=7", "ok", 200),
@@ -241,12 +245,13 @@ def test_each_shape_is_joined_and_a_missing_part_is_recorded(shapes, read_db):
     assert bread["body_text"] == "\n".join(BREAD) and [s for _, s, _ in parts_of(db, bread["url"])] == ["ok", "ok"]
 
 
-def test_a_page_of_another_headline_and_neighbours_are_no_parts(shapes, read_db):
+def test_a_page_of_another_headline_a_way_back_and_neighbours_are_no_parts(shapes, read_db):
     site, path = shapes
     db = read_db(path)
-    tea = next(db.query("select * from articles where url = ?", [site.base + "/essay/tea.html"]))
-    assert tea["body_text"] == "\n".join(STORY[:2])
-    assert [s for _, s, _ in parts_of(db, tea["url"])] == ["ok", "not_part"]
+    for essay in ("/essay/tea.html", "/essay/soup.html"):
+        row = next(db.query("select * from articles where url = ?", [site.base + essay]))
+        assert row["body_text"] == "\n".join(STORY[:2])
+        assert [s for _, s, _ in parts_of(db, row["url"])] == ["ok", "not_part"]
     for n in (5, 6):
         assert parts_of(db, f"{site.base}/post/{n}/") == []
 
