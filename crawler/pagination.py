@@ -24,9 +24,18 @@ def pagination_links(sel: Selector, url: str, current: int = 1) -> dict[str, flo
     for rel, page in (("next", current + 1), ("prev", max(1, current - 1))):
         for href in sel.xpath(f"//a[@href]{_REL.format(rel)}/@href | //link[@href]{_REL.format(rel)}/@href").getall():
             pages.setdefault(urljoin(url, href.strip()), page)
-    for link in sel.xpath("//a[@href]"):
-        text = link.xpath("normalize-space(string())").get() or link.attrib.get("aria-label") or link.attrib.get("title")
+    for link in sel.root.iter("a"):   # lxml itself: a parsel Selector per link costs more than the rest
+        text = " ".join(link.text_content().split()) or link.get("aria-label") or link.get("title")
         page = page_of(text or "", current)
-        if page is not None:
-            pages.setdefault(urljoin(url, link.attrib["href"].strip()), page)
+        target = _join(url, link.get("href")) if page is not None else None
+        if target is not None:
+            pages.setdefault(target, page)
     return pages
+
+
+def _join(url: str, href: str | None) -> str | None:
+    """urljoin, but None for no href and for what it cannot join (a hostile page's "http://[")."""
+    try:
+        return urljoin(url, href.strip()) if href else None
+    except ValueError:
+        return None

@@ -13,7 +13,6 @@ taken as an article's.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
@@ -68,9 +67,8 @@ def find_parts(sel: Selector, url: str) -> Parts | None:
     found: dict[int, str] = {}
     for link, page in pagination_links(sel, url, number).items():
         link = urldefrag(link)[0]
-        link_key, link_number = part_of(link)
-        if link_key == key and link != here and page == link_number and not math.isinf(page):
-            found.setdefault(link_number, link)
+        if link != here and part_of(link) == (key, page):
+            found.setdefault(page, link)
     first = here if number == 1 else found.get(1)
     following = found.get(number + 1)
     if first is None or (number == 1 and following is None):

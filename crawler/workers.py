@@ -50,11 +50,12 @@ def analyse(text: str, url: str, profile=None, now: datetime | None = None, part
             return Analysis("article", "a part of a split article", item=extract_from_selector(sel, url, profile, now=now),
                             parts=find_parts(sel, url))
         (kind, why), item = analyse_page(sel, url, profile, now=now)
+        parts = find_parts(sel, url) if kind == "article" else None
     except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
         return Analysis("article", error=repr(exc))
     if kind != "article":
         return Analysis(kind, why, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
-    return Analysis(kind, why, item=item, parts=find_parts(sel, url))
+    return Analysis(kind, why, item=item, parts=parts)
 
 
 _profile = None  # the crawl's site profile, set once per worker process
