@@ -138,6 +138,17 @@ def test_a_split_article_is_archived_once_with_its_parts_in_order(demo, read_db)
     assert db["article_parts"].count == sum(len(a["parts"]) for a in manifest["articles"] if len(a["parts"]) > 1)
 
 
+def test_a_second_run_asks_for_no_part_of_an_article_not_due(demo, read_db):
+    root, base, manifest, path, _ = demo
+    with serve_directory(root, port=int(base.rsplit(":", 1)[1])):
+        result = run_archive("crawl", base + "/", "--db", str(path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    run = json.loads(result.stdout)
+    asked = {row["url"][len(base):] for row in read_db(path).query("select url from captures where run_id = ?", [run["id"]])}
+    later = {p for a in manifest["articles"] for p in a["parts"][1:]}
+    assert later and not asked & later and run["skipped"] >= len(manifest["articles"]) + len(later)
+
+
 def test_reparse_joins_the_stored_parts_again(demo, tmp_path, read_db):
     _, _, manifest, path, _ = demo
     copy = tmp_path / "copy.db"
