@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit
 
 from parsel import Selector
 
@@ -45,14 +45,14 @@ def part_of(url: str) -> tuple[tuple, int]:
     query = parse_qsl(parts.query, keep_blank_values=True)
     for i, (name, value) in enumerate(query):
         if name.lower() in PART_QUERY_PARAMS and value.isdigit() and len(value) <= 2:
-            rest = urlencode(query[:i] + query[i + 1:])
-            return (parts.scheme, parts.netloc, parts.path.rstrip("/"), rest), int(value)
+            return (parts.scheme, parts.netloc, parts.path.rstrip("/"), urlencode(query[:i] + query[i + 1:])), int(value)
+    path, number = parts.path, 1
     for shape in _PATH_SHAPES:
-        found = shape.search(parts.path)
+        found = shape.search(path)
         if found:
-            path = parts.path[:found.start()] + parts.path[found.end():]
-            return (parts.scheme, parts.netloc, path.rstrip("/"), parts.query), int(found["n"])
-    return (parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query), 1
+            path, number = path[:found.start()] + path[found.end():], int(found["n"])
+            break
+    return (parts.scheme, parts.netloc, path.rstrip("/"), urlencode(query)), number
 
 
 def find_parts(sel: Selector, url: str) -> Parts | None:
@@ -63,7 +63,7 @@ def find_parts(sel: Selector, url: str) -> Parts | None:
     "Previous"/"Next" to its neighbours, is an article of its own.
     """
     key, number = part_of(url)
-    here = urlunsplit(urlsplit(urldefrag(url)[0]))
+    here = urldefrag(url)[0]
     found: dict[int, str] = {}
     for link, page in pagination_links(sel, url, number).items():
         link = urldefrag(link)[0]

@@ -275,3 +275,7 @@ def test_page_numbers_under_a_body_are_no_article_text(label):
             f'</div></article></body></html>')
     text = extract_article(page, BASE + "/a/9_2.html")["body_text"]
     assert text == "\n".join(lines)
+
+
+def test_an_address_is_compared_by_its_query_however_it_is_escaped():
+    assert part_of(f"{BASE}/s.php?q=a%20b&page=2")[0] == part_of(f"{BASE}/s.php?q=a+b")[0]
