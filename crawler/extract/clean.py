@@ -190,10 +190,12 @@ def _page_numbers(el) -> bool:
     if len(rest) > BOILERPLATE_TEXT_MAX_CHARS:
         return False
     links = list(el.iter("a"))
-    if not links or any(page_of(a.text_content(), 1) is None for a in links):
+    texts = [a.text_content() for a in links]
+    # a number among them: a lone "Next" may be a link the article makes
+    if not any(t.strip().isdigit() for t in texts) or any(page_of(t, 1) is None for t in texts):
         return False
-    for a in links:
-        rest = rest.replace(a.text_content(), " ", 1)
+    for text in texts:
+        rest = rest.replace(text, " ", 1)
     return all(w in _PAGE_LABELS for w in _NOT_A_WORD.split(rest.casefold()) if w)
 
 
