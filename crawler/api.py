@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
+import zlib
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ from crawler import settings as project_settings
 from crawler.extract import extract_article
 from crawler.extract.rulecheck import check_rules
 from crawler.items import ArticleItem
+from crawler.parts import join_parts
 from crawler.profile import load_profile
 from crawler.runlock import run_lock
 from crawler.schedule import crontab_line
@@ -93,6 +95,9 @@ def run_row(db, run_id) -> dict:
     return rows[0] if rows else {}
 
 
+_PARTS = "select url, status, http_status, error, encoding, html_zlib from article_parts where article_id = ? order by part"
+
+
 def reparse(site=None, db="archive.db", batch_size=200) -> dict:
     """Extract archived articles again from their stored raw HTML with today's extractors; no network.
 
@@ -101,8 +106,9 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
     Changed articles are rewritten (their old content kept in `revisions`)
     batch by batch through ArchiveWriter, and those whose content stands but
     whose date, author, section... now extract differently are refreshed in
-    place; returns how many were looked at, changed, refreshed, unchanged,
-    and could not be extracted.
+    place; an article split over pages is its stored parts joined again;
+    returns how many were looked at, changed, refreshed, unchanged, and
+    could not be extracted.
     """
     check_rules()
     only = load_profile(site) if site else None
@@ -117,19 +123,25 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
         ids = [row[0] for row in archive.execute(f"select id from articles {where} order by id", params)]
         for start in range(0, len(ids), batch_size):
             chunk = ids[start:start + batch_size]
-            for url, site_name, encoding, fetched_at, *stored in archive.execute(
-                    f"select a.url, a.site, r.encoding, r.fetched_at, {rawpages.COLUMNS}"
+            for id_, url, site_name, encoding, fetched_at, *stored in archive.execute(
+                    f"select a.id, a.url, a.site, r.encoding, r.fetched_at, {rawpages.COLUMNS}"
                     " from articles a join raw_pages r on r.article_id = a.id"
                     f" where a.id in ({', '.join('?' * len(chunk))})", chunk).fetchall():
                 report["articles"] += 1
                 try:
                     # relative dates ("3小时前") count back from when the page was fetched, not from today
+                    now = datetime.fromisoformat(fetched_at)
                     fields = extract_article(rawpages.html(*stored), url, profiles.get(site_name),
-                                             encoding=encoding, now=datetime.fromisoformat(fetched_at))
+                                             encoding=encoding, now=now)
+                    parts = [dict(row) for row in archive.query(_PARTS, [id_])]
+                    if parts:   # a split article is its parts joined again, as the crawl joined them
+                        fields = join_parts([fields] + [
+                            extract_article(zlib.decompress(p["html_zlib"]), p["url"], profiles.get(site_name),
+                                            encoding=p["encoding"], now=now) for p in parts if p["html_zlib"]])
                 except Exception:  # a page today's extractors cannot read keeps what it has
                     report["failed"] += 1
                     continue
-                item = ArticleItem(**fields, site=site_name)
+                item = ArticleItem(**fields, site=site_name, parts=parts)
                 for stage in stages:
                     item = stage.process_item(item)
                 writer.add_article(item, reextracted=True)

@@ -33,6 +33,8 @@ class ArticleItem(scrapy.Item):
     raw_html = scrapy.Field()       # the response body bytes exactly as fetched
     fetched_at = scrapy.Field()     # ISO 8601 UTC
     redirected_from = scrapy.Field()  # the URLs the fetch was redirected from, in order ([] when none)
+    parts = scrapy.Field()          # of an article split over pages, each page in order (crawler/spiders/parts.py):
+                                    # [{"url", "status": ok|failed|not_part|not_read, "http_status", "error"}]; else absent
 
     # from the dedupe pipeline
     content_hash = scrapy.Field()   # sha256 hex of the normalized title + body_text

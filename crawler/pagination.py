@@ -2,34 +2,20 @@
 
 A site's listings run to hundreds of pages, and a cron run needs the first
 few. The profile's `listing_pages` says how many; this module says, for each
-pagination link of a listing, the number of the page it leads to: the number
-it shows ("2", "第2页"), or one more than the current page for rel=next and
-"下一页"/"Next" (rules.PAGINATION_TEXTS), one less for "上一页"/"Previous",
-and past any limit for "尾页"/"Last".
+pagination link of a listing, the number of the page it leads to: rel=next
+and rel=prev count one more and one less than the current page, other links
+what their text says (crawler.extract.pagenumbers: "2", "第2页", "下一页",
+"Previous", "尾页").
 """
 from __future__ import annotations
 
-import math
-import re
 from urllib.parse import urljoin
 
 from parsel import Selector
 
-from crawler.extract.rules import PAGINATION_TEXTS
+from crawler.extract.pagenumbers import page_of
 
-_PAGE_NUMBER = re.compile(r"^(?:第\s*)?\[?(\d{1,4})\]?(?:\s*页)?$")
-_ARROWS = " \t»›<>←→«‹.…"
 _REL = "[contains(concat(' ', normalize-space(translate(@rel, 'NEXTPRV', 'nextprv')), ' '), ' {} ')]"
-
-
-def page_of(text: str, current: int) -> float | None:
-    """The page a link with this text leads to, from page `current`; None when it is no pagination link."""
-    text = " ".join(text.split()).lower()
-    number = _PAGE_NUMBER.match(text)
-    if number:
-        return int(number[1])
-    step = PAGINATION_TEXTS.get(text) or PAGINATION_TEXTS.get(text.strip(_ARROWS))
-    return {"next": current + 1, "previous": max(1, current - 1), "last": math.inf}.get(step)
 
 
 def pagination_links(sel: Selector, url: str, current: int = 1) -> dict[str, float]:
@@ -38,9 +24,18 @@ def pagination_links(sel: Selector, url: str, current: int = 1) -> dict[str, flo
     for rel, page in (("next", current + 1), ("prev", max(1, current - 1))):
         for href in sel.xpath(f"//a[@href]{_REL.format(rel)}/@href | //link[@href]{_REL.format(rel)}/@href").getall():
             pages.setdefault(urljoin(url, href.strip()), page)
-    for link in sel.xpath("//a[@href]"):
-        text = link.xpath("normalize-space(string())").get() or link.attrib.get("aria-label") or link.attrib.get("title")
+    for link in sel.root.iter("a"):   # lxml itself: a parsel Selector per link costs more than the rest
+        text = " ".join(link.text_content().split()) or link.get("aria-label") or link.get("title")
         page = page_of(text or "", current)
-        if page is not None:
-            pages.setdefault(urljoin(url, link.attrib["href"].strip()), page)
+        target = _join(url, link.get("href")) if page is not None else None
+        if target is not None:
+            pages.setdefault(target, page)
     return pages
+
+
+def _join(url: str, href: str | None) -> str | None:
+    """urljoin, but None for no href and for what it cannot join (a hostile page's "http://[")."""
+    try:
+        return urljoin(url, href.strip()) if href else None
+    except ValueError:
+        return None

@@ -73,6 +73,9 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# An article split over pages is read up to this many of them (crawler/spiders/parts.py); 0 = no limit.
+ARCHIVE_MAX_PARTS = 50
+
 # Parsing and extraction run in this many worker processes beside the crawl
 # (crawler/workers.py); 0 runs them in the crawl's own process.
 EXTRACT_PROCESSES = 1

@@ -22,10 +22,11 @@ from urllib.parse import urljoin
 
 from scrapy import signals
 
-from crawler.extract import analyse_page
+from crawler.extract import analyse_page, extract_from_selector
 from crawler.parsing import html_selector
 from pipelines.dedupe import FingerprintScheme
 from pipelines.normalize import normalize_article
+from crawler.parts import Parts, find_parts
 
 
 @dataclass
@@ -37,18 +38,28 @@ class Analysis:
     item: dict | None = None                        # the extracted article (kind "article")
     links: list[str] = field(default_factory=list)  # every link on a listing, absolute
     error: str | None = None                        # why extraction failed, if it did
+    parts: Parts | None = None                      # where an article page sits in a split article
 
 
-def analyse(text: str, url: str, profile=None, now: datetime | None = None) -> Analysis:
-    """Parse, classify and extract one decoded page fetched at `now`; never raises."""
+def analyse(text: str, url: str, profile=None, now: datetime | None = None, part: bool = False) -> Analysis:
+    """Parse, classify and extract one decoded page fetched at `now`; never raises.
+
+    `part`: a later part of a split article, extracted whatever its kind
+    (a profile's article URLs rarely name `_2.html`): the crawl joins it
+    only if it shows the article's headline (crawler/spiders/parts.py).
+    """
     sel = html_selector(text)
     try:
+        if part:
+            return Analysis("article", "a part of a split article", item=extract_from_selector(sel, url, profile, now=now),
+                            parts=find_parts(sel, url))
         (kind, why), item = analyse_page(sel, url, profile, now=now)
+        parts = find_parts(sel, url) if kind == "article" else None
     except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
         return Analysis("article", error=repr(exc))
     if kind != "article":
         return Analysis(kind, why, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
-    return Analysis(kind, why, item=item)
+    return Analysis(kind, why, item=item, parts=parts)
 
 
 def with_hints(item: dict, hints: dict | None) -> dict:
@@ -62,13 +73,15 @@ def with_hints(item: dict, hints: dict | None) -> dict:
 
 
 def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme, now: datetime | None,
-                        hints: dict | None) -> Analysis:
-    """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted."""
-    page = analyse(text, url, profile, now)
+                        hints: dict | None, part: bool = False) -> Analysis:
+    """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted.
+    A page of a split article stays as extracted: the pipelines prepare the joined article, as in a reparse."""
+    page = analyse(text, url, profile, now, part)
     if page.item is not None:
         item = with_hints(page.item, hints)
-        item.update(normalize_article(item))
-        item.update(scheme.fingerprints(item))
+        if page.parts is None:
+            item.update(normalize_article(item))
+            item.update(scheme.fingerprints(item))
     return page
 
 
@@ -94,8 +107,9 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
     os._exit(1)
 
 
-def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | None) -> Analysis:
-    return analyse_and_prepare(text, url, _profile, _scheme, now, hints)
+def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | None,
+                       part: bool) -> Analysis:
+    return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part)
 
 
 class PageAnalyser:
@@ -121,10 +135,10 @@ class PageAnalyser:
         return analyser
 
     async def analyse(self, text: str, url: str, now: datetime | None = None,
-                      hints: dict | None = None) -> Analysis:
+                      hints: dict | None = None, part: bool = False) -> Analysis:
         if self.pool is None:
-            return analyse_and_prepare(text, url, self.profile, self.scheme, now, hints)
-        return await asyncio.wrap_future(self.pool.submit(_analyse_in_worker, text, url, now, hints))
+            return analyse_and_prepare(text, url, self.profile, self.scheme, now, hints, part)
+        return await asyncio.wrap_future(self.pool.submit(_analyse_in_worker, text, url, now, hints, part))
 
     def close(self) -> None:
         if self.pool is not None:

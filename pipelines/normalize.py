@@ -239,6 +239,7 @@ ARTICLE_FIELDS = {
 CRUMB_FIELDS = {"name": clean_line, "url": normalize_url}
 RELATED_FIELDS = {"title": clean_line, "url": normalize_url, "snippet": clean_line}
 FAILURE_FIELDS = {"url": normalize_url}   # and NotModifiedItem: only a URL
+PART_FIELDS = {"url": normalize_url}      # the pages of an article split over several
 
 
 def _normalized(values, fields: dict) -> dict:
@@ -253,6 +254,8 @@ def normalize_article(values) -> dict:
     fields = _normalized(values, ARTICLE_FIELDS)
     fields["breadcrumbs"] = [{**c, **_normalized(c, CRUMB_FIELDS)} for c in values.get("breadcrumbs") or ()]
     fields["related"] = [{**r, **_normalized(r, RELATED_FIELDS)} for r in values.get("related") or ()]
+    if values.get("parts"):
+        fields["parts"] = [{**p, **_normalized(p, PART_FIELDS)} for p in values["parts"]]
     if not values.get("language"):
         fields["language"] = guess_language(fields.get("body_text") or fields.get("title") or "")
     return fields

@@ -128,6 +128,12 @@ TABLES = {
         pk="id",
         foreign_keys=[("import_run_id", "import_runs", "id")],
     ),
+    "article_parts": dict(
+        columns={"article_id": int, "part": int, "url": str, "status": str, "http_status": int, "error": str,
+                 "encoding": str, "html_zlib": bytes},
+        pk=("article_id", "part"),
+        foreign_keys=[("article_id", "articles", "id")],
+    ),
     "captures": dict(
         columns={
             "id": int, "url": str, "timestamp": str, "status": int, "mime": str,
@@ -161,6 +167,7 @@ INDEXES = [
     ("captures", ["url", "timestamp"], False),
     ("captures", ["article_id", "timestamp"], False),
     ("captures", ["file", "offset"], False),
+    ("article_parts", ["url"], False),
 ]
 
 # Read-only views over the tables above, part of the same contract.
@@ -264,6 +271,7 @@ MIGRATIONS = [
     _add_tables_and_columns,  # 9: sitewide_links (related-block links a crawl learned are site-wide lists)
     _search_without_text,     # 10: articles_fts contentless
     _add_raw_page_dictionaries,  # 11: raw_page_dictionaries, raw_pages.html_zstd/dictionary_id
+    _add_tables_and_columns,  # 12: article_parts (the pages of an article split over several)
 ]
 
 

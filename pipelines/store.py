@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import zlib
 from contextlib import ExitStack
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -346,8 +347,8 @@ class ArchiveWriter:
             for id_, a in changed)
 
     def _replace_children(self, written: list[tuple[int, dict]], clear: list[int]) -> None:
-        """Breadcrumbs, related links and raw page of the articles just written."""
-        for table in ("breadcrumbs", "related_links"):
+        """Breadcrumbs, related links, parts and raw page of the articles just written."""
+        for table in ("breadcrumbs", "related_links", "article_parts"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", [(i,) for i in clear])
         targets = {url: (id_, body) for url, id_, body in self._select_in(
             "SELECT url, id, body_text FROM articles WHERE url IN ({})",
@@ -358,6 +359,9 @@ class ArchiveWriter:
         self.db["related_links"].insert_all(
             {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
             for id_, a in written for pos, link in enumerate(self.sitewide.keep(a["row"]["site"], a["related"])))
+        self.db["article_parts"].insert_all(
+            {"article_id": id_, "part": number, **part}
+            for id_, a in written for number, part in enumerate(a["parts"], start=1))
         self.raw_pages.write((id_, a["row"]["site"], a["raw"]) for id_, a in written if not a["reextracted"])
 
     def _resolve_links_to(self, id_: int, url: str, body_text: str | None) -> None:
@@ -430,6 +434,7 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
         "breadcrumbs": [{"name": c.get("name"), "url": c.get("url")} for c in item.get("breadcrumbs") or ()],
         "related": [{"title": r.get("title"), "url": r.get("url"), "snippet": r.get("snippet")}
                     for r in item.get("related") or ()],
+        "parts": [_part_row(p) for p in item.get("parts") or ()],
         "raw": {
             "fetched_at": fetched_at, "http_status": item.get("http_status"),
             "encoding": item.get("encoding"), "encoding_source": item.get("encoding_source"),
@@ -437,6 +442,13 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
             "html": raw_html,
         },
     }
+
+
+def _part_row(part: Mapping) -> dict:
+    """An article_parts row; a part's bytes compressed, or as stored already (a reparse)."""
+    raw = part.get("raw_html")
+    return {**{c: part.get(c) for c in ("url", "status", "http_status", "error", "encoding")},
+            "html_zlib": zlib.compress(raw) if raw is not None else part.get("html_zlib")}
 
 
 class StorePipeline:

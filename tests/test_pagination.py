@@ -10,7 +10,8 @@ from parsel import Selector
 
 from conftest import run_archive
 from crawler.extract.rules import PAGINATION_TEXTS
-from crawler.pagination import page_of, pagination_links
+from crawler.extract.pagenumbers import page_of
+from crawler.pagination import pagination_links
 from livesite import LiveSite, article_page, paragraphs, serve_live_site, sitemap
 
 STEP = {"next": 6, "previous": 4, "last": math.inf}

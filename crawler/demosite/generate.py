@@ -2,8 +2,9 @@
 
 It gives the crawler, the tests and the benchmark the same kind of page the
 project was started for (breadcrumbs, a related block, sidebar and footer
-boilerplate, code and tables in the body, a few GBK pages, a few copies)
-with the ground truth alongside, so extraction can be checked against it.
+boilerplate, code and tables in the body, a few GBK pages, a few copies, a
+few articles split over pages numbered under the body) with the ground truth
+alongside, so extraction can be checked against it.
 
     python -m crawler.demosite.generate --pages 200 --out demo-site
 
@@ -25,6 +26,7 @@ from pathlib import Path
 PER_LISTING = 20
 COPY_SHARE = 0.03       # articles that are exact copies of another (for dedupe)
 GBK_SHARE = 0.03        # articles served as GBK (for charset detection)
+SPLIT_SHARE = 0.05      # articles split over 2-3 pages (_2.html, _3.html), per language
 ZH_SHARE = 0.7
 EPOCH = datetime(2024, 1, 1, 8, 0)
 SPAN_MINUTES = 540 * 24 * 60
@@ -43,14 +45,16 @@ LABELS = {
     "zh": dict(
         html_lang="zh-CN", site="青灯文摘", home="首页", here="当前位置: ",
         sep=" > ", last_sep=" >", current="正文", related="相关文章:",
-        latest="最新文章", prev="上一页", next="下一页", sections="栏目",
+        latest="最新文章", prev="上一页", next="下一页", sections="栏目", pages="",
+        part_title="{title}（第{n}页）",
         copyright="© 2024-2025 青灯文摘 版权所有 转载请注明出处",
         ad="广告位招租，联系编辑部", snippet_chars=42,
     ),
     "en": dict(
         html_lang="en", site="Lamplight Digest", home="Home", here="You are here: ",
         sep=" » ", last_sep=" » ", current=None, related="Related posts",
-        latest="Latest posts", prev="Previous", next="Next", sections="Sections",
+        latest="Latest posts", prev="Previous", next="Next", sections="Sections", pages="Pages: ",
+        part_title="{title} - Page {n}",
         copyright="© 2024-2025 Lamplight Digest. All rights reserved.",
         ad="Advertise with us", snippet_chars=110,
     ),
@@ -188,15 +192,31 @@ class Article:
     title: str
     author: str
     published: datetime
-    body: str           # HTML of the article body
+    sections: list[str]  # HTML of the article body, section by section
     summary: str        # plain text of the first paragraph, the source of snippets
     encoding: str = "utf-8"
     duplicate_of: Article | None = None
     related: list[Article] = field(default_factory=list)
+    parts: int = 1      # pages the article is split over
 
     @property
     def path(self) -> str:
-        return f"/{self.section}/{self.id}.html"
+        return self.part_paths[0]
+
+    @property
+    def part_paths(self) -> list[str]:
+        """Part 1 at the article's address, part N at `_N.html` beside it."""
+        return [f"/{self.section}/{self.id}.html"] + [f"/{self.section}/{self.id}_{n}.html"
+                                                      for n in range(2, self.parts + 1)]
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.sections)
+
+    def part_bodies(self) -> list[str]:
+        """The body cut at section boundaries into `parts` runs of sections, in order."""
+        cuts = [round(k * len(self.sections) / self.parts) for k in range(self.parts + 1)]
+        return ["\n".join(self.sections[a:b]) for a, b in zip(cuts, cuts[1:])]
 
     @property
     def snippet(self) -> str:
@@ -245,14 +265,18 @@ def _list(rng, voice) -> str:
     return f"<{tag}>{items}</{tag}>"
 
 
-def _body(rng, voice) -> tuple[str, str]:
-    """An article body (HTML) and its first paragraph as plain text."""
+def _body(rng, voice) -> tuple[list[str], str]:
+    """An article body (HTML, section by section) and its first paragraph as plain text."""
     sections = rng.randint(3, 5)
     code_at, list_at = rng.randrange(sections), rng.randrange(sections)
     table_at = rng.randrange(sections) if rng.random() < 0.4 else -1
     first = _paragraph(rng, voice)
     parts = [f"<p>{html.escape(first)}</p>"]
+    done = []
     for i in range(sections):
+        if i:   # the first section keeps the opening paragraph
+            done.append("\n".join(parts))
+            parts = []
         parts.append(f"<h2>{i + 1}. {rng.choice(voice['heading'])}</h2>")
         parts += [f"<p>{html.escape(_paragraph(rng, voice))}</p>" for _ in range(rng.randint(1, 3))]
         if rng.random() < 0.5:
@@ -264,7 +288,7 @@ def _body(rng, voice) -> tuple[str, str]:
             parts.append(_code_block(rng))
         if i == table_at:
             parts.append(_table(rng, voice))
-    return "\n".join(parts), first
+    return done + ["\n".join(parts)], first
 
 
 def _compose(rng, article_id, language) -> Article:
@@ -273,9 +297,9 @@ def _compose(rng, article_id, language) -> Article:
     section = rng.choices(slugs, weights=[SECTIONS[s][2] for s in slugs])[0]
     author = voice["joiner"].join([rng.choice(voice["author_first"]), rng.choice(voice["author_last"])])
     published = EPOCH + timedelta(minutes=rng.randrange(SPAN_MINUTES))
-    body, summary = _body(rng, voice)
+    sections, summary = _body(rng, voice)
     return Article(article_id, language, section, _say(rng, voice, "title"), author,
-                   published, body, summary)
+                   published, sections, summary)
 
 
 # ---- choosing the site's shape --------------------------------------------
@@ -307,6 +331,13 @@ def _articles(pages, rng) -> list[Article]:
     for a in articles:
         pool = [b for b in articles if b.language == a.language and b is not a]
         a.related = rng.sample(pool, min(len(pool), rng.randint(5, 10)))
+
+    copied = {id(a.duplicate_of) for a in articles if a.duplicate_of}
+    for language in LABELS:   # copies stay whole, so that a copy's page is its original's
+        whole = [a for a in articles if a.language == language and not a.duplicate_of and id(a) not in copied
+                 and len(a.sections) >= 4]   # part 1 keeps two sections: it reads as an article on its own
+        for a in rng.sample(whole, min(len(whole), _share(len(whole), SPLIT_SHARE))):
+            a.parts = min(3, len(a.sections) - 2)
     return articles
 
 
@@ -360,7 +391,17 @@ def _latest_box(language, latest) -> str:
     return f'<div class="widget latest"><h3>{LABELS[language]["latest"]}</h3><ul>{links}</ul></div>'
 
 
-def _article_page(a: Article, latest, base_url, rng) -> str:
+def _part_links(a: Article, n: int) -> str:
+    """The page numbers under a split article's body: previous, 1 2 3, next."""
+    labels, paths = LABELS[a.language], a.part_paths
+    nav = [_link(paths[n - 2], labels["prev"])] if n > 1 else []
+    nav += [_link(p, str(k)) if k != n else f"<span>{k}</span>" for k, p in enumerate(paths, start=1)]
+    nav += [_link(paths[n], labels["next"])] if n < a.parts else []
+    return f'<div class="pagination">{labels["pages"]}{" ".join(nav)}</div>'
+
+
+def _article_page(a: Article, latest, base_url, rng, n: int = 1) -> str:
+    """Part `n` of the article's pages (the only one of an article that is not split)."""
     labels = LABELS[a.language]
     crumbs = a.breadcrumbs()
     trail = labels["sep"].join(_link(url, name) for name, url in crumbs[:-1])
@@ -371,19 +412,25 @@ def _article_page(a: Article, latest, base_url, rng) -> str:
         day = f"{MONTHS[a.published.month - 1]} {a.published.day}, {a.published.year}"
         meta = f'Posted on <time datetime="{a.stated_date()}">{day}</time> by {a.author}'
     # a quarter of the related links are absolute, as on real sites
+    body, pages = (a.part_bodies()[n - 1], _part_links(a, n)) if a.parts > 1 else (a.body, "")
     main = f"""<div class="position">{trail}</div>
 <article class="post">
 <h1>{html.escape(a.title)}</h1>
 <div class="meta">{meta}</div>
 <div class="content">
-{a.body}
+{body}
 </div>
+{pages}
 </article>
 <div class="related"><h3>{labels['related']}</h3>
 {_entries(a.related, lambda r: base_url + r.path if rng.random() < 0.25 else r.path)}
 </div>"""
-    head = f'<link rel="canonical" href="{base_url}{a.path}">\n'
-    return _page(a.language, a.title, main, _latest_box(a.language, latest), head, a.encoding)
+    path = a.part_paths[n - 1]
+    head = f'<link rel="canonical" href="{base_url}{path}">\n'
+    if n < a.parts:
+        head += f'<link rel="next" href="{base_url}{a.part_paths[n]}">\n'
+    title = a.title if n == 1 else labels["part_title"].format(title=a.title, n=n)
+    return _page(a.language, title, main, _latest_box(a.language, latest), head, a.encoding)
 
 
 def _listing_pages(section, articles, latest) -> dict[str, str]:
@@ -439,6 +486,7 @@ def _manifest(articles, listings, seed, base_url) -> dict:
             "breadcrumbs": [{"name": n, "url": u} for n, u in a.breadcrumbs()],
             "related": [r.path for r in a.related],
             "duplicate_of": a.duplicate_of.path if a.duplicate_of else None,
+            "parts": a.part_paths,
         } for a in articles],
     }
 
@@ -466,8 +514,9 @@ def build_site(out_dir, pages=200, seed=0, base_url="http://127.0.0.1:8000") -> 
             listings.append(path)
             lastmod[path] = members[0].published if members else EPOCH
     for a in articles:
-        _write(root, a.path, _article_page(a, latest[a.language], base_url, rng), a.encoding)
-        lastmod[a.path] = a.published
+        for n, path in enumerate(a.part_paths, start=1):   # a sitemap names every part, as many do
+            _write(root, path, _article_page(a, latest[a.language], base_url, rng, n), a.encoding)
+            lastmod[path] = a.published
     _write(root, "/index.html", _home_page(articles, latest))
     _write(root, "/sitemap.xml", _sitemap(base_url, lastmod))
     _write(root, "/robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n")

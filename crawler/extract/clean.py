@@ -12,6 +12,7 @@ import re
 from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
+from .pagenumbers import page_of
 from .text import units
 from .rules import (
     BOILERPLATE_SUFFIXES,
@@ -38,6 +39,7 @@ from .rules import (
     LINK_BLOCK_TAGS,
     META_LINE_LABELS,
     META_LINE_MAX_CHARS,
+    PAGE_NUMBER_LABELS,
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
@@ -61,6 +63,9 @@ _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "fo
 _LINE_BREAKS = frozenset(("br", "p", "div", "table", "ul", "ol", "blockquote", "h2", "h3", "h4"))
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
+_PAGE_LABELS = frozenset(PAGE_NUMBER_LABELS)
+_NOT_A_WORD = re.compile(r"[\W\d_]+")   # numbers too: "第2页" -> 第, 页
+_PAGE_NUMBERS_HOLDERS = frozenset(("div", "p", "nav", "ul", "ol", "span", "section", "center"))
 
 
 def clean_body(page: Page, body, drop=()) -> object:
@@ -93,6 +98,7 @@ def _boilerplate(tree) -> list:
         el = stack.pop()
         tag = el.tag
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
+                or _page_numbers(el)
                 or (((marked(el) and not _swallowed(el) and not _fold(el)) or _link_block(el))
                     and len(el.text_content()) <= most)):
             found.append(el)
@@ -173,6 +179,24 @@ def _link_block(el) -> bool:
         return False
     text = len(el.text_content().strip())
     return text > 0 and sum(len(a.text_content().strip()) for a in links) / text > LINK_BLOCK_MIN_DENSITY
+
+
+def _page_numbers(el) -> bool:
+    """Page numbers under a split article ("上一页 1 2 3 下一页", "Pages: 1 2 Next"), whatever its class:
+    every link says a page (pagenumbers.page_of), and the text beside them is numbers and labels."""
+    if el.tag not in _PAGE_NUMBERS_HOLDERS:
+        return False
+    rest = el.text_content()
+    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS:
+        return False
+    links = list(el.iter("a"))
+    texts = [a.text_content() for a in links]
+    # a number among them: a lone "Next" may be a link the article makes
+    if not any(t.strip().isdigit() for t in texts) or any(page_of(t, 1) is None for t in texts):
+        return False
+    for text in texts:
+        rest = rest.replace(text, " ", 1)
+    return all(w in _PAGE_LABELS for w in _NOT_A_WORD.split(rest.casefold()) if w)
 
 
 def _boilerplate_text(el) -> bool:

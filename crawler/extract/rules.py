@@ -533,9 +533,10 @@ AUTHOR_HAN_NAME_CHARS = (2, 4, 12)
 # A CJK share of letters above this makes an unlabeled page Chinese.
 CJK_LANGUAGE_SHARE = 0.3
 
-# Listing pagination (crawler/pagination.py): link text, lowercased, with
-# surrounding arrows stripped -> the page it leads to, from the current one.
-# A link whose text is a page number ("2", "第2页", "[3]") leads to that page.
+# Pagination links (crawler/extract/pagenumbers.py; listings and split
+# articles): link text, lowercased, with surrounding arrows stripped -> the
+# page it leads to, from the current one. A link whose text is a page
+# number ("2", "第2页", "[3]") leads to that page.
 PAGINATION_TEXTS = {
     "下一页": "next", "下页": "next", "后页": "next", "下一頁": "next", "next": "next", "next page": "next",
     "older posts": "next", "older entries": "next", "»": "next", "›": "next",
@@ -543,3 +544,18 @@ PAGINATION_TEXTS = {
     "prev": "previous", "previous page": "previous", "newer posts": "previous", "«": "previous", "‹": "previous",
     "尾页": "last", "末页": "last", "最后一页": "last", "last": "last", "last page": "last",
 }
+
+# Articles split over pages (crawler/parts.py): the address shapes of part N
+# of an article, as a regular expression over the URL's path (group `n` the
+# part number, removed with the separator before it to give part 1's path),
+# or a query parameter naming the part. A link is a part only when its
+# address is this page's in one of these shapes and its text says the same
+# number (crawler.pagination), so the next article's rel=next is no part.
+PART_PATH_SHAPES = {
+    "underscore": r"_(?P<n>\d{1,2})(?=\.[a-z]{3,5}$)",    # /news/123456_2.html (DedeCMS, PHPCMS portals)
+    "segment": r"(?<=[^/])/(?P<n>\d{1,2})/?$",             # /2024/05/a-slug/2/ (WordPress <!--nextpage-->)
+}
+PART_QUERY_PARAMS = ("page", "pg", "pn", "part")            # /article.php?id=7&page=2 (not WordPress's ?p=, a post id)
+# Words beside the page numbers under a body ("Pages: 1 2 3", "页码：1 2"):
+# a short block of pagination links and these is no article text (clean.py).
+PAGE_NUMBER_LABELS = ("pages", "page", "part", "of", "页码", "分页", "第", "页", "共")

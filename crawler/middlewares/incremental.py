@@ -13,7 +13,10 @@ is
 
 A link to a URL that once redirected to an archived article (`redirects`)
 counts as a request for that article: without it, every run would follow
-the redirect and download the article again.
+the redirect and download the article again. So does a link to a later part
+of a split article (`article_parts`: a sitemap naming every part), though
+never conditionally (the validators are part 1's); the spider's requests
+for the parts of an article it is reading are never dropped.
 
 A spider middleware rather than a downloader one: a request that is not due
 is dropped where the spider yields it, before the scheduler, the dupefilter
@@ -51,6 +54,12 @@ SELECT d.url, a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.hea
 FROM redirects AS d JOIN articles AS a ON a.id = d.article_id LEFT JOIN raw_pages AS r ON r.article_id = a.id
 """
 
+# Later parts of split articles: a link to one stands for the article, unconditionally.
+_KNOWN_PARTS = """
+SELECT p.url, a.last_seen, NULL, NULL
+FROM article_parts AS p JOIN articles AS a ON a.id = p.article_id WHERE p.part > 1
+"""
+
 
 class Known(NamedTuple):
     """What the archive holds about one article URL."""
@@ -74,14 +83,14 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def load_known(db_path) -> dict[str, Known]:
-    """Article URLs of the archive, and the URLs that redirected to them, with the article's last
-    fetch and validators; empty when there is no archive."""
+    """Article URLs of the archive, and the URLs that redirected to them or are their later parts,
+    with the article's last fetch and validators; empty when there is no archive."""
     path = Path(db_path)
     if not path.is_file():
         return {}
     with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
         conn.execute("PRAGMA busy_timeout=10000")
-        known = {url: Known(*rest) for url, *rest in _rows(conn, _KNOWN_REDIRECTS)}
+        known = {url: Known(*rest) for sql in (_KNOWN_PARTS, _KNOWN_REDIRECTS) for url, *rest in _rows(conn, sql)}
         known.update((url, Known(*rest)) for url, *rest in _rows(conn, _KNOWN_ARTICLES))
         return known
 
@@ -119,7 +128,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     def get_processed_request(self, request, response):
         url = normalize_url(request.url)
         known = self.known.get(url)
-        if known is None:
+        if known is None or "split_article" in request.meta:  # a part is read whole, or its article is cut
             return request
         due = self.is_due(known, parse_time(request.meta.get("lastmod")))
         # a link may skip a page that the sitemap's lastmod then makes due

@@ -3,7 +3,8 @@
 Discovery, in the order a site usually offers it: the sitemaps named in
 robots.txt (and /sitemap.xml) and the site's feeds (crawler/spiders/discovery.py),
 the start pages and the paginated listings they link to, and the
-related-article blocks inside articles. Which pages
+related-article blocks inside articles. An article split over pages is
+read part by part and archived as one (crawler/spiders/parts.py). Which pages
 are articles is the site profile's call when it has URL patterns, else
 `crawler.extract.page_kind`'s. Listings (and pages that are neither) are
 followed, never archived: a `ListingItem` records each one and why.
@@ -26,12 +27,13 @@ from crawler.items import ArticleItem, ListingItem, NotModifiedItem
 from crawler.middlewares.traps import without_session
 from crawler.profile import load_profile
 from crawler.spiders.discovery import Discovery
+from crawler.spiders.parts import SplitArticles
 from crawler.workers import PageAnalyser
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified")
 
 
-class ArticlesSpider(Discovery, scrapy.Spider):
+class ArticlesSpider(Discovery, SplitArticles, scrapy.Spider):
     name = "articles"
 
     def __init__(self, start_urls: str | list[str] = (), site: str | None = None, **kwargs):
@@ -130,7 +132,7 @@ class ArticlesSpider(Discovery, scrapy.Spider):
             yield failure_item(response.url, "extract_error", "an article page without article text",
                                response=response)
             return
-        yield ArticleItem(
+        article = ArticleItem(
             **item,
             site=self.site,
             http_status=response.status,
@@ -142,6 +144,8 @@ class ArticlesSpider(Discovery, scrapy.Spider):
             redirected_from=response.meta.get("redirect_urls", []),
             fetched_at=fetched_at.isoformat(timespec="seconds"),
         )
+        for out in self.article_or_parts(article, page.parts, response):  # one article of all its pages
+            yield out
         for request in self.follow([r["url"] for r in item["related"]] + [c["url"] for c in item["breadcrumbs"]]):
             yield request
 
