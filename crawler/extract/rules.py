@@ -362,6 +362,29 @@ CHOICE_LONG_LINE_UNITS = 30
 # its text is in such lines (measured: 0.88-0.95 all beat asking always).
 CHOICE_SETTLED_PROSE_SHARE = 0.9
 
+# --- script shells (crawler.middlewares.shells) ---------------------------------
+# A page served as a frame its scripts fill in is recorded as `needs_browser`.
+# Only a page whose body shows less prose of its own (text outside links,
+# scripts and noscript) than SHELL_MAX_PROSE_UNITS, and none of SHELL_MEDIA
+# outside links and the page's header, nav and footer (a photo post shows
+# its photo), is a candidate; its cues add their weight below, and
+# SHELL_MIN_SCORE of them make it a shell.
+SHELL_MAX_PROSE_UNITS = 30
+SHELL_MEDIA = ("img", "picture", "video", "audio")
+SHELL_CUES = {
+    "app_root": 2,        # an empty element with an id or class right under <body>: where an app mounts
+    "empty_box": 1,       # one deeper in the page (also what an ad slot or a comment box looks like)
+    "noscript": 2,        # a <noscript> asking for JavaScript
+    "script_text": 2,     # inline scripts carrying far more text than the body shows (the article as data)
+}
+SHELL_MIN_SCORE = 2
+# Words of a <noscript> asking the reader to turn JavaScript on.
+SHELL_NOSCRIPT_WORDS = ("javascript", "脚本", "js")
+# Inline scripts carry text when their strings hold at least this many units,
+# and this many times what the body shows.
+SHELL_SCRIPT_MIN_UNITS = 60
+SHELL_SCRIPT_TEXT_RATIO = 5
+
 # --- sanitized HTML ------------------------------------------------------------
 
 SANITIZE_TAGS = frozenset((
