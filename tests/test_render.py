@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
+import scrapy
+from playwright.async_api import Error as BrowserError, TimeoutError as BrowserTimeoutError
 
 from conftest import run_archive
+from crawler.failures import reason_of
+from crawler.render import RenderMiddleware
 from livesite import LiveSite, article_page, listing_page, serve_live_site
 from pipelines.schema import open_archive
 
@@ -160,3 +164,16 @@ def test_thin_article_served_whole_is_no_shell(site, served):
     url = f"{site.base}/a/3.html"
     assert url in rows["articles"] and url not in rows["failures"]
     assert "菜园" in rows["articles"][url]["title"]
+
+
+@pytest.mark.parametrize("error, reason", [
+    (BrowserTimeoutError("Timeout 20000ms exceeded."), "timeout"),
+    (BrowserError("net::ERR_NAME_NOT_RESOLVED at http://nowhere.invalid/"), "dns"),
+    (BrowserError("net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/"), "connection"),
+])
+def test_browser_errors_keep_their_failure_reasons(error, reason):
+    request = scrapy.Request("http://127.0.0.1:9/a/1.html", meta={"playwright": True})
+    with pytest.raises(Exception) as raised:
+        RenderMiddleware(None, 0).process_exception(request, error)
+    assert reason_of(raised.value) == reason and raised.value.__cause__ is error
+    assert RenderMiddleware(None, 0).process_exception(request, BrowserError("Target closed")) is None
