@@ -66,9 +66,14 @@ def test_next_style_shell_carries_the_article_as_data(state):
          + '<script>(function(w){w.ga=w.ga||function(){(w.ga.q=w.ga.q||[]).push(arguments)}})(window);</script>'),
     page(HEADER + '<main><div class="gallery"></div></main><noscript><img src="/pixel.gif"></noscript>' + BUNDLE),
     page(HEADER + '<main><div class="gallery"></div><p>Sunset</p></main>' + FOOTER + BUNDLE),
-], ids=["thin_article", "thin_chinese_article", "no_script", "photo_post", "noscript_pixel", "empty_box_alone"])
+    page('<div class="clear"></div><ul>' + "".join(f'<li><a href="/p/{n}">Notes from the ferry landing, part {n}</a></li>'
+                                                  for n in range(8)) + "</ul>" + BUNDLE),
+    page(HEADER + '<div id="app"></div><form><input name="user"><input type="password" name="pw"></form>' + BUNDLE),
+], ids=["thin_article", "thin_chinese_article", "no_script", "photo_post", "noscript_pixel", "empty_box_alone",
+        "listing", "login_form"])
 def test_not_a_shell(html):
-    """A thin but real article shows its prose, a photo post its photo; one weak cue is not enough."""
+    """A thin but real article shows its prose, a photo post its photo, a listing its links, a login page its
+    form; one weak cue is not enough."""
     assert shell_cues(html) == []
 
 

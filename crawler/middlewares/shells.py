@@ -5,8 +5,9 @@ More and more sites send a frame (an empty element an app mounts on, a
 and build the page in the browser. Taken as served, such a page extracts to
 nothing, or to a listing of its menu. `shell_cues` weighs that evidence
 (rows in crawler/extract/rules.py, "script shells"): a page whose body shows
-hardly any prose or media of its own is a shell when enough cues say its
-scripts build it. A thin but real article shows its prose and is none.
+hardly anything of its own (prose, links with titles, pictures, a form) is
+a shell when enough cues say its scripts build it. A thin but real article
+shows its prose and is none; a listing shows its links.
 
 `ShellCheckMiddleware` looks only at what came out empty, so an ordinary
 article costs it nothing: a page the spider made a listing of, an
@@ -22,9 +23,11 @@ import re
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.extract.rules import (
+    RELATED_MIN_TITLE_UNITS,
+    SHELL_CONTENT,
     SHELL_CUES,
     SHELL_MAX_PROSE_UNITS,
-    SHELL_MEDIA,
+    SHELL_MAX_TITLE_LINKS,
     SHELL_MIN_SCORE,
     SHELL_NOSCRIPT_WORDS,
     SHELL_SCRIPT_MIN_UNITS,
@@ -42,8 +45,10 @@ _PROSE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::n
 # Elements a script may fill in: empty boxes with an id or class, and custom elements (<app-root>).
 _EMPTY_BOX = ("//body//*[not(*) and normalize-space() = '' and (contains(local-name(), '-')"
               " or ((@id or @class) and (self::div or self::main or self::section or self::article)))]")
-_MEDIA = ("//body//*[{}][not(ancestor::a or ancestor::header or ancestor::nav or ancestor::footer"
-          " or ancestor::noscript)]").format(" or ".join(f"self::{tag}" for tag in SHELL_MEDIA))
+_OUTSIDE_CHROME = "not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::noscript)"
+_CONTENT = "//body//*[{}][not(ancestor::a) and {}]".format(" or ".join(f"self::{tag}" for tag in SHELL_CONTENT),
+                                                          _OUTSIDE_CHROME)
+_LINKS = f"//body//a[{_OUTSIDE_CHROME}]"
 _NOSCRIPT = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
                                 for w in SHELL_NOSCRIPT_WORDS), re.I)
 # Text inside script code: runs of Han characters (raw or \u-escaped in JSON), or of six words and more.
@@ -55,7 +60,7 @@ _ESCAPED_HAN = re.compile(r"\\u[3-9][0-9a-fA-F]{3}")
 def script_text_units(code: str) -> float:
     """How much human text a script's code carries (an escaped Han character counts as one)."""
     found = " ".join(_SCRIPT_TEXT.findall(code))
-    return units(found) + len(_ESCAPED_HAN.findall(found))
+    return units(_ESCAPED_HAN.sub(" ", found)) + len(_ESCAPED_HAN.findall(found))
 
 
 def shell_cues(html: str) -> list[str]:
@@ -63,7 +68,7 @@ def shell_cues(html: str) -> list[str]:
     root = html_selector(html)
     scripts = root.xpath("//script")
     prose = units(clean(" ".join(root.xpath(_PROSE).getall())))
-    if not scripts or prose >= SHELL_MAX_PROSE_UNITS or root.xpath(_MEDIA):
+    if not scripts or _shows_content(root, prose):
         return []
     found: dict[str, str] = {}
     for box in root.xpath(_EMPTY_BOX):
@@ -78,6 +83,14 @@ def shell_cues(html: str) -> list[str]:
     if sum(SHELL_CUES[cue] for cue in found) < SHELL_MIN_SCORE:
         return []
     return [f"{len(scripts)} scripts", f"{prose:.0f} units of prose in the body", *found.values()]
+
+
+def _shows_content(root, prose: float) -> bool:
+    """Whether the body as served shows something of its own: prose, links with titles (a listing), pictures, a form."""
+    if prose >= SHELL_MAX_PROSE_UNITS or root.xpath(_CONTENT):
+        return True
+    titles = sum(units(clean(a.xpath("string()").get())) >= RELATED_MIN_TITLE_UNITS for a in root.xpath(_LINKS))
+    return titles > SHELL_MAX_TITLE_LINKS
 
 
 class ShellCheckMiddleware(BaseSpiderMiddleware):
