@@ -22,6 +22,7 @@ talks to the same hosts a plain one does.
 from __future__ import annotations
 
 from contextlib import suppress
+from pathlib import Path
 
 from playwright.async_api import Error as BrowserError, TimeoutError as BrowserTimeoutError
 from scrapy.exceptions import CannotResolveHostError, DownloadFailedError, DownloadTimeoutError, NotConfigured
@@ -30,7 +31,7 @@ from scrapy_playwright.page import PageMethod
 from crawler.middlewares.content import for_page
 
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-MIDDLEWARE_ORDER = 900   # near the downloader: retries and redirects made above it are marked too
+MIDDLEWARE_ORDER = 900   # it only marks requests on their way down, so its place matters little
 # Resource types (as Chromium names them) a rendered page is not allowed to load.
 BLOCKED_RESOURCE_TYPES = frozenset(("image", "media", "font"))
 # The browser's errors as the Scrapy errors of the same cause, so crawler/failures.py
@@ -62,6 +63,14 @@ def use_browser(settings, on_site) -> None:
     middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), f"{__name__}.RenderMiddleware": MIDDLEWARE_ORDER}
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
     settings.set("PLAYWRIGHT_ABORT_REQUEST", BlockedRequests(on_site), priority="spider")
+
+
+def check_browser(settings) -> None:
+    """Refuse to start a rendering crawl on a machine without the browser it names (one error, not one per page)."""
+    path = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path")
+    if path and not Path(path).is_file():
+        raise FileNotFoundError(f'render = "browser" needs Chromium at {path} (apt-get install chromium), '
+                                "or PLAYWRIGHT_LAUNCH_OPTIONS naming another executable_path")
 
 
 async def settle(page, timeout_ms: float) -> None:

@@ -177,3 +177,13 @@ def test_browser_errors_keep_their_failure_reasons(error, reason):
         RenderMiddleware(None, 0).process_exception(request, error)
     assert reason_of(raised.value) == reason and raised.value.__cause__ is error
     assert RenderMiddleware(None, 0).process_exception(request, BrowserError("Target closed")) is None
+
+
+def test_a_rendering_crawl_without_its_browser_stops_before_fetching(site, tmp_path):
+    profile = tmp_path / "site.toml"
+    profile.write_text(f'start_urls = ["{site.base}/"]\nrender = "browser"\n', "utf-8")
+    hits = len(site.hits)
+    result = run_archive("crawl", "--site", str(profile), "--db", str(tmp_path / "archive.db"),
+                         "-s", 'PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": "/nonexistent/chromium"}')
+    assert result.returncode != 0 and "needs Chromium at /nonexistent/chromium" in result.stderr
+    assert len(site.hits) == hits
