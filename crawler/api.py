@@ -64,12 +64,14 @@ def crawl(urls=(), site=None, db="archive.db", max_pages=0, depth=0, settings=No
     per process (as the command line does).
     """
     check_rules()  # a rule selector that does not compile fails here, before anything starts
-    if site:
-        load_profile(site)  # a bad profile fails here, before anything starts
+    profile = load_profile(site) if site else None  # a bad profile fails here, before anything starts
+    crawl_with = crawl_settings(db, site, max_pages, depth, settings)
+    if profile and profile.render:
+        from crawler.render import check_browser  # Playwright is imported only by crawls that render
+        check_browser(crawl_with)
     with run_lock(db):
         with closing(open_archive(db)) as archive:
             close_interrupted_runs(archive)  # we hold the lock: a run still "running" was killed
-        crawl_with = crawl_settings(db, site, max_pages, depth, settings)
         if log_dir:
             crawl_with.set("LOG_FILE", str(run_log_path(log_dir, db)), priority="cmdline")
         process = CrawlerProcess(crawl_with)

@@ -39,6 +39,7 @@ REASONS = {
     "redirect_loop": "redirects that come back to a URL of their own chain, or too many of them",
     "trap_limit": "a link past a crawl-trap limit (depth, listing chain, path shape); not requested",
     "extract_error": "an article page from which no article text could be extracted",
+    "needs_browser": "a page its scripts build: served, it is an empty shell; render = \"browser\" in its site profile loads it",
     "feed_error": "a feed that is malformed, truncated, wrongly encoded or no feed; its entries were read as far as it goes",
     "dns": "the host name does not resolve",
     "connection": "the connection was refused, reset or failed, after retries",

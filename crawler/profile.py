@@ -19,6 +19,7 @@ from parsel import Selector
 from crawler.durations import parse_duration
 
 SELECTOR_FIELDS = ("title", "body", "breadcrumbs", "related", "published_at", "author")
+RENDER_MODES = ("browser",)   # `render = "browser"`: pages are loaded in a browser (crawler/render.py)
 _PROBE = Selector(text="<html><body></body></html>")
 
 
@@ -40,6 +41,8 @@ class SiteProfile:
     recrawl_after: timedelta | None = None      # a known article is fetched again after this; None = the setting
     feeds: tuple[str, ...] = ()                 # RSS/Atom feeds read every run, beside those pages announce
     sitemap_max_age: timedelta | None = None    # sitemap entries dated longer ago than this are not taken
+    render: str | None = None                   # "browser": pages are rendered by Chromium; None = served HTML
+    render_urls: tuple[re.Pattern, ...] = ()    # with render, only pages matching one are rendered; () = all
 
     def select(self, sel: Selector, name: str):
         """The SelectorList a profile selector picks in `sel` (empty when it has none)."""
@@ -58,6 +61,10 @@ class SiteProfile:
 
     def skips(self, url: str) -> bool:
         return any(p.search(url) for p in self.skip_urls)
+
+    def renders(self, url: str) -> bool:
+        """Whether the page at `url` is to be loaded in a browser rather than taken as served."""
+        return self.render == "browser" and (not self.render_urls or any(p.search(url) for p in self.render_urls))
 
 
 def _patterns(path: Path, key: str, values) -> tuple[re.Pattern, ...]:
@@ -113,6 +120,11 @@ def load_profile(site: str | Path) -> SiteProfile:
         raise ProfileError(f"{path}: feeds: a list of URLs, e.g. [\"/feed.xml\"]")
     if not start_urls and any(not urlsplit(f).scheme for f in feeds):
         raise ProfileError(f"{path}: feeds: a relative URL needs start_urls to be relative to")
+    render = data.get("render")
+    if render is not None and render not in RENDER_MODES:
+        raise ProfileError(f"{path}: render: {render!r} is not one of {', '.join(map(repr, RENDER_MODES))}")
+    if "render_urls" in data and render is None:
+        raise ProfileError(f"{path}: render_urls: needs render = \"browser\"")
     domains = data.get("allowed_domains") or sorted({urlsplit(u).hostname for u in start_urls})
     return SiteProfile(
         name=data.get("name", path.stem),
@@ -127,4 +139,6 @@ def load_profile(site: str | Path) -> SiteProfile:
         recrawl_after=recrawl_after,
         feeds=tuple(urljoin(start_urls[0], f) if start_urls else f for f in feeds),
         sitemap_max_age=sitemap_max_age or None,
+        render=render,
+        render_urls=_patterns(path, "render_urls", data.get("render_urls", ())),
     )

@@ -64,10 +64,22 @@ DOWNLOADER_MIDDLEWARES = {
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.content.ContentCheckMiddleware": 60,  # after HttpError's status check
+    "crawler.middlewares.shells.ShellCheckMiddleware": 70,  # a served script shell -> needs_browser
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawler.middlewares.traps.TrapLimitMiddleware": 900,
     "crawler.middlewares.incremental.IncrementalMiddleware": 950,  # nearest the spider: what it drops costs the others nothing (see "Incremental runs" below)
 }
+
+# Site profiles with render = "browser" (crawler/render.py): their pages load in
+# Debian's Chromium through scrapy-playwright, this many at once, each within the
+# navigation timeout (ms) and then RENDER_SETTLE_TIMEOUT seconds at most for the
+# data its scripts fetch. Crawls whose profile does not ask start no browser.
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": "/usr/bin/chromium", "headless": True, "args": ["--no-sandbox"]}
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
+RENDER_SETTLE_TIMEOUT = 5
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -52,6 +52,15 @@ def test_profile_without_patterns_leaves_article_detection_to_extraction(tmp_pat
     assert profile.is_article_url("http://127.0.0.1:9/a/1.html") is None
 
 
+def test_profile_renders_its_pages_only_when_it_asks(tmp_path):
+    start = 'start_urls = ["http://127.0.0.1:9/"]\n'
+    assert not load_profile(write(tmp_path, start)).renders("http://127.0.0.1:9/a/1.html")
+    every = load_profile(write(tmp_path, start + 'render = "browser"'))
+    assert every.renders("http://127.0.0.1:9/a/1.html") and every.renders("http://127.0.0.1:9/")
+    some = load_profile(write(tmp_path, start + "render = \"browser\"\nrender_urls = ['/a/\\d+']"))
+    assert some.renders("http://127.0.0.1:9/a/1.html") and not some.renders("http://127.0.0.1:9/")
+
+
 @pytest.mark.parametrize("text, message", [
     ('[selectors]\nbody = "div[[["', "selectors.body: bad selector"),
     ('[selectors]\ntitle = "xpath://h1[("', "selectors.title: bad selector"),
@@ -61,6 +70,9 @@ def test_profile_without_patterns_leaves_article_detection_to_extraction(tmp_pat
     ('sitemap_max_age = "soon"', "sitemap_max_age: not a duration"),
     ('feeds = "/feed.xml"', "feeds: a list of URLs"),
     ('feeds = ["/feed.xml"]', "feeds: a relative URL needs start_urls"),
+    ('render = "javascript"', "render: 'javascript' is not one of 'browser'"),
+    ("render_urls = ['/news/']", 'render_urls: needs render = "browser"'),
+    ("render = \"browser\"\nrender_urls = ['(unclosed']", "render_urls: bad regular expression"),
 ])
 def test_bad_profile_names_file_and_key(tmp_path, text, message):
     path = write(tmp_path, text)

@@ -362,6 +362,32 @@ CHOICE_LONG_LINE_UNITS = 30
 # its text is in such lines (measured: 0.88-0.95 all beat asking always).
 CHOICE_SETTLED_PROSE_SHARE = 0.9
 
+# --- script shells (crawler.middlewares.shells) ---------------------------------
+# A page served as a frame its scripts fill in is recorded as `needs_browser`.
+# Only a page whose body shows hardly anything of its own is a candidate:
+# less prose (text outside links, scripts and noscript) than
+# SHELL_MAX_PROSE_UNITS, at most SHELL_MAX_TITLE_LINKS links with a title's
+# worth of text (RELATED_MIN_TITLE_UNITS; a listing shows its links), and,
+# outside links and the page's header, nav and footer, none of SHELL_CONTENT
+# (a photo post shows its photo, a login page its form). Its cues then add
+# their weight below, and SHELL_MIN_SCORE of them make it a shell.
+SHELL_MAX_PROSE_UNITS = 30
+SHELL_MAX_TITLE_LINKS = 3
+SHELL_CONTENT = ("img", "picture", "video", "audio", "input", "textarea", "select")
+SHELL_CUES = {
+    "app_root": 2,        # an empty element with an id or class right under <body>: where an app mounts
+    "empty_box": 1,       # one deeper in the page (also what an ad slot or a comment box looks like)
+    "noscript": 2,        # a <noscript> asking for JavaScript
+    "script_text": 2,     # inline scripts carrying far more text than the body shows (the article as data)
+}
+SHELL_MIN_SCORE = 2
+# Words of a <noscript> asking the reader to turn JavaScript on.
+SHELL_NOSCRIPT_WORDS = ("javascript", "脚本", "js")
+# Inline scripts carry text when their strings hold at least this many units,
+# and this many times what the body shows.
+SHELL_SCRIPT_MIN_UNITS = 60
+SHELL_SCRIPT_TEXT_RATIO = 5
+
 # --- sanitized HTML ------------------------------------------------------------
 
 SANITIZE_TAGS = frozenset((

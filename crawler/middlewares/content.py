@@ -56,12 +56,18 @@ def refusal(response) -> Refused | None:
     return None
 
 
+def for_page(request) -> bool:
+    """Whether `request` asks for a page: one for the spider's `parse` (Scrapy's default callback),
+    not robots.txt, a sitemap or a feed, which have callbacks of their own."""
+    callback = request.callback
+    return callback is None or getattr(callback, "__name__", None) == "parse"
+
+
 class ContentCheckMiddleware:
     """Spider middleware: refuses page responses that are empty or not HTML."""
 
     def process_spider_input(self, response, spider=None):
-        callback = response.request.callback if response.request is not None else None
-        if callback is not None and getattr(callback, "__name__", None) != "parse":
+        if response.request is not None and not for_page(response.request):
             return
         if response.status == 304:  # an archived page unchanged: no body by design (incremental runs)
             return

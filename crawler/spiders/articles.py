@@ -71,6 +71,9 @@ class ArticlesSpider(Discovery, SplitArticles, scrapy.Spider):
             if spider.profile.recrawl_after is not None:  # a command-line -s still wins
                 crawler.settings.set("ARCHIVE_RECRAWL_AFTER", spider.profile.recrawl_after.total_seconds(),
                                      priority="spider")
+            if spider.profile.render:
+                from crawler.render import use_browser  # Playwright is imported only by crawls that render
+                use_browser(crawler.settings, spider.on_site)
         spider.analyser = PageAnalyser.from_crawler(crawler, spider.profile)
         return spider
 
