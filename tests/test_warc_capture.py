@@ -125,9 +125,16 @@ def test_export_wacz_validates_and_holds_every_capture(site, tmp_path):
     with zipfile.ZipFile(out) as z:
         assert z.getinfo("archive/data.warc.gz").compress_type == zipfile.ZIP_STORED
         data = z.read("archive/data.warc.gz")
-        lines = gzip.decompress(z.read("indexes/index.cdx.gz")).decode().splitlines()
+        blocks = z.read("indexes/index.cdx.gz")
+        meta, *block_lines = z.read("indexes/index.idx").decode().splitlines()
         pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()]
+    lines = gzip.decompress(blocks).decode().splitlines()
     assert len(lines) == total and lines == sorted(lines)
+    assert meta.startswith("!meta 0 ") and block_lines
+    for entry in block_lines:   # ZipNum: each block line points at a gzip block that starts with its key
+        key, where = entry.split(" {", 1)
+        where = json.loads("{" + where)
+        assert gzip.decompress(blocks[where["offset"]:where["offset"] + where["length"]]).decode().startswith(key)
     for line in lines:   # every index line points at its record
         fields = json.loads(line.split(" ", 2)[2])
         start, length = int(fields["offset"]), int(fields["length"])
