@@ -50,9 +50,17 @@ $(REPLAY_DIR)/.installed: Makefile
 # Peers for benchmarks/extraction_bench.py only: readability-lxml's release
 # pins an old cssselect that our rule selectors cannot use, so it goes in
 # without its dependencies (the ones it needs come first).
-bench-peers: install
+# news-please, the baseline of benchmarks/import_bench.py, lives in a venv of its own: it
+# brings its own Scrapy, newspaper and warcio, which are none of the archive's business.
+NEWS_PLEASE_VENV := .venv-news-please
+bench-peers: install $(NEWS_PLEASE_VENV)/.installed
 	$(BIN)/pip install --quiet 'chardet>=5' 'html-text>=0.6'
 	$(BIN)/pip install --quiet --no-deps 'readability-lxml>=0.8.4'
 
+$(NEWS_PLEASE_VENV)/.installed:
+	$(PYTHON) -m venv $(NEWS_PLEASE_VENV)
+	$(NEWS_PLEASE_VENV)/bin/pip install --quiet 'news-please>=1.6,<2'
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(REPLAY_DIR) demo-site archive.db archive.db-wal archive.db-shm archive-warc .pytest_cache
+	rm -rf $(VENV) $(NEWS_PLEASE_VENV) $(REPLAY_DIR) demo-site archive.db archive.db-wal archive.db-shm archive-warc .pytest_cache

@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
@@ -95,7 +95,15 @@ class PageAnalyser:
     async def analyse(self, text: str, url: str, now: datetime | None = None) -> Analysis:
         if self.pool is None:
             return analyse(text, url, self.profile, now)
-        return await asyncio.wrap_future(self.pool.submit(_analyse_with_profile, text, url, now))
+        return await asyncio.wrap_future(self.submit(text, url, now))
+
+    def submit(self, text: str, url: str, now: datetime | None = None) -> Future:
+        """`analyse` as a future, for callers without an event loop (`archive import`)."""
+        if self.pool is None:
+            done = Future()
+            done.set_result(analyse(text, url, self.profile, now))
+            return done
+        return self.pool.submit(_analyse_with_profile, text, url, now)
 
     def close(self) -> None:
         if self.pool is not None:
