@@ -90,10 +90,15 @@ def test_a_changed_article_keeps_both_raw_pages(site, tmp_path):
 
 def test_files_rotate_by_size_and_captures_can_be_switched_off(site, tmp_path):
     fill(site, 4)
-    crawl(site.base + "/", "--db", str(tmp_path / "small.db"), "-s", "ARCHIVE_WARC_MAX_SIZE=1500")
+    crawl(site.base + "/", "--db", str(tmp_path / "small.db"), "-s", "ARCHIVE_WARC_MAX_SIZE=1500",
+          "-s", "ARCHIVE_BATCH_SIZE=2")
     files = sorted((tmp_path / "small-warc").glob("*.warc.gz"))
     shots = rows(tmp_path / "small.db", "select file from captures")
     assert len(files) > 2 and {s["file"] for s in shots} == {f"small-warc/{f.name}" for f in files}
+    # indexed two at a time, every article's page is still linked to its capture
+    unlinked = rows(tmp_path / "small.db", "select a.url from articles a left join captures c "
+                                           "on c.article_id = a.id and c.status = 200 where c.id is null")
+    assert unlinked == []
     crawl(site.base + "/", "--db", str(tmp_path / "bare.db"), "-s", "ARCHIVE_WARC=false")
     assert not (tmp_path / "bare-warc").exists()
     assert rows(tmp_path / "bare.db", "select count(*) n from captures")[0]["n"] == 0
