@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`archive import` throughput on a WARC of a generated site, beside news-please's commoncrawl extraction.
 
+    make bench-peers   # once: news-please in .venv-news-please
     .venv/bin/python benchmarks/import_bench.py [--pages 2000] [--non-html 700]
-        [--news-please PYTHON [--peer-records N]] [--no-crawl]
+        [--news-please PYTHON] [--peer-records N] [--no-crawl]
 
 Makes a site with the shared generator (else the demo site), writes it as a
 WARC (benchmarks/warc_maker.py: gzip per record, gzip and chunked payloads,
@@ -11,10 +12,11 @@ non-HTML and revisit records; at least 5,000 records), and times:
 - `archive import` of the whole file: records per CPU-second and per wall second;
 - an import of the same file with a --match no record satisfies: records
   skipped per second (in process, start-up excluded);
-- with `--news-please PYTHON` (a venv that has news-please), news-please's
-  commoncrawl extraction of the same file (its per-record warcio read and
-  extraction, called on the local file), as the baseline; on a loaded
-  machine `--peer-records N` runs it on the file's first N records only;
+- news-please's commoncrawl extraction of the same file (its per-record
+  warcio read and extraction, called on the local file), as the baseline,
+  from the venv `make bench-peers` makes (or `--news-please PYTHON`); it
+  takes ~0.1 CPU s a record, so on a loaded machine `--peer-records N` runs
+  it, and the import again, on the file's first N records only;
 - and whether the import holds the same articles (URLs, content hashes) as
   `archive crawl` of the same site served on 127.0.0.1.
 
@@ -35,6 +37,7 @@ from warc_maker import make_warc
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_BENCH = REPO.parent / "shared" / "bench"
+NEWS_PLEASE_PYTHON = REPO / ".venv-news-please" / "bin" / "python"
 
 # news-please's commoncrawl mode on one local file: its private per-file method, which reads
 # every record with warcio and extracts each HTML one before its filters (as it does per download).
@@ -114,11 +117,14 @@ def main() -> int:
     ap.add_argument("--non-html", type=int, default=700)
     ap.add_argument("--revisits", type=int, default=300)
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
-    ap.add_argument("--news-please", metavar="PYTHON", help="a Python that can import newsplease")
+    ap.add_argument("--news-please", metavar="PYTHON", type=Path, default=NEWS_PLEASE_PYTHON,
+                    help="a Python that can import newsplease (default: the one `make bench-peers` installs)")
     ap.add_argument("--peer-records", type=int, default=0, metavar="N",
                     help="run news-please on the first N records only (it takes ~0.1 CPU s per record); 0: all")
     ap.add_argument("--no-crawl", action="store_true", help="skip the comparison with a crawl")
     a = ap.parse_args()
+    if not a.news_please.exists():
+        raise SystemExit(f"news-please, the baseline, is missing ({a.news_please}): `make bench-peers` installs it")
 
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         work = Path(tmp)
@@ -144,16 +150,19 @@ def main() -> int:
         print(f"skipping: {skipped / skip_wall:.0f} non-matching records per second "
               f"({skipped / skip_cpu:.0f} per CPU-second; --match that no URL matches, in process, start-up excluded)")
 
-        if a.news_please:
-            sample = warc if not a.peer_records else prefix(warc, a.peer_records, work / "prefix.warc.gz")
-            sampled = a.peer_records or records
-            peer = timed_crawl([a.news_please, "-c", NEWS_PLEASE, str(sample)], work)
-            peer_rate = sampled / peer["cpu"]
-            print(f"news-please commoncrawl ({'the first %d records' % sampled if a.peer_records else 'whole file'}): "
-                  f"{peer_rate:.1f} records per CPU-second, {sampled / peer['wall']:.1f} per wall second "
-                  f"({peer['cpu']:.1f} CPU s); ratio ours/news-please per CPU-second {ours_rate / peer_rate:.1f}")
-        else:
-            print("news-please: not run (give --news-please PYTHON of a venv with news-please installed)")
+        sample = warc if not a.peer_records else prefix(warc, a.peer_records, work / "prefix.warc.gz")
+        sampled = a.peer_records or records
+        peer = timed_crawl([str(a.news_please), "-c", NEWS_PLEASE, str(sample)], work)
+        peer_rate = sampled / peer["cpu"]
+        if a.peer_records:   # the first records are all pages, the cheap ones come last: compare like with like
+            ours_sample = timed_crawl([sys.executable, "-m", "crawler.cli", "import", str(sample),
+                                       "--db", str(work / "sample.db")], REPO)
+            ours_rate = sampled / ours_sample["cpu"]
+            print(f"ours on the first {sampled} records: {ours_rate:.1f} records per CPU-second, "
+                  f"{sampled / ours_sample['wall']:.1f} per wall second")
+        print(f"news-please commoncrawl ({'the first %d records' % sampled if a.peer_records else 'whole file'}): "
+              f"{peer_rate:.1f} records per CPU-second, {sampled / peer['wall']:.1f} per wall second "
+              f"({peer['cpu']:.1f} CPU s); ratio ours/news-please per CPU-second {ours_rate / peer_rate:.1f}")
 
         if not a.no_crawl:
             crawl_db = work / "crawl.db"

@@ -228,7 +228,8 @@ def import_warc(locations, db="archive.db", site=None, match=None, settings=None
     with run_lock(db), closing(open_archive(db)) as archive:
         return WarcImport(archive, profile, match, batch_size=with_settings.getint("ARCHIVE_BATCH_SIZE"),
                           max_size=with_settings.getint("DOWNLOAD_MAXSIZE"),
-                          scheme=FingerprintScheme.from_settings(with_settings)).run(list(locations))
+                          scheme=FingerprintScheme.from_settings(with_settings),
+                          processes=with_settings.getint("EXTRACT_PROCESSES")).run(list(locations))
 
 
 def export(db="archive.db", wacz=None, fmt=None, out="-", site=None, since=None) -> dict:

@@ -1,8 +1,12 @@
 """`archive import`: articles out of WARC and WACZ files, through the crawl's own stages.
 
 Each HTML response record (2xx) is decoded (crawler.payload), analysed as
-the crawl analyses a page (crawler.workers.analyse), normalized, deduped
+the crawl analyses a page, in the crawl's worker processes
+(crawler.workers.PageAnalyser, `EXTRACT_PROCESSES`), normalized, deduped
 and stored by ArchiveWriter, with the record's WARC-Date as `fetched_at`.
+Analysis is three quarters of an import's CPU: in a worker it overlaps the
+reading, deduplication and store of the pages around it, which stay in
+WARC order (a few pages are in the workers at a time).
 Other records are skipped before their payload is read. A revisit record
 is resolved to the capture it points at (this input or an earlier import)
 and counts as that article seen again; one whose target is unknown is
@@ -19,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections import deque
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -31,7 +36,7 @@ from crawler.payload import decode_payload
 from crawler.spiders.articles import KEPT_HEADERS
 from crawler.warc_read import Broken, End, records
 from crawler.warc_sources import sources
-from crawler.workers import analyse
+from crawler.workers import PageAnalyser
 from pipelines import captures
 from pipelines.dedupe import DedupePipeline, FingerprintScheme
 from pipelines.normalize import NormalizePipeline
@@ -52,7 +57,7 @@ class WarcImport:
     """One `archive import` run over an open archive."""
 
     def __init__(self, db, profile=None, match: str | None = None, batch_size: int = 200,
-                 max_size: int = 32 * 1024 * 1024, scheme: FingerprintScheme | None = None):
+                 max_size: int = 32 * 1024 * 1024, scheme: FingerprintScheme | None = None, processes: int = 0):
         self.db = db
         self.profile = profile
         self.match = re.compile(match) if match else None
@@ -67,6 +72,9 @@ class WarcImport:
         self._open: dict | None = None     # the last of them, until the next record gives its length
         self._errors: list[dict] = []
         self._since_commit = 0
+        self.analyser = PageAnalyser(processes, profile, scheme)
+        self._analysing: deque = deque()   # (analysis future, capture row, URL, page facts), in WARC order
+        self._ahead = 4 * max(processes, 1)   # pages in the workers at once: enough to keep them busy
 
     # -- a run ----------------------------------------------------------------
 
@@ -88,6 +96,7 @@ class WarcImport:
             status = "interrupted"
             raise
         finally:
+            self.analyser.close()
             with self.db.atomic():
                 self.db["import_runs"].update(self.run_id, {
                     "finished_at": utc_now(), "status": status,
@@ -128,6 +137,7 @@ class WarcImport:
     def take(self, record, payload: bytes | None) -> None:
         url = record.headers.get("WARC-Target-URI") or ""
         if record.record_type == WarcRecordType.revisit and (self.match is None or self.match.search(url)):
+            self._finish_analyses()   # its target may be a page still in the workers
             self.revisit(record, url)
         elif payload is None or not self._on_site(url):
             self.counts["skipped"] += 1
@@ -143,29 +153,41 @@ class WarcImport:
             and not self.profile.skips(url)
 
     def response(self, record, url: str, payload: bytes) -> None:
+        """Decoded and handed to the analysis; stored once analysed (`_finish_analysis`), in WARC order."""
         headers = {name.lower(): value for name, value in record.http_headers.items()}
         body = decode_payload(payload, headers.get("transfer-encoding", ""),
                               headers.get("content-encoding", ""), self.max_size)
         fetched_at = captures.iso_date(record.headers.get("WARC-Date"))
         encoding, source = decide_encoding(body, headers.get("content-type"))
-        page = analyse(body.decode(encoding, "replace"), url, self.profile, datetime.fromisoformat(fetched_at))
-        article_url = None
-        if page.kind != "article":
+        analysis = self.analyser.submit(body.decode(encoding, "replace"), url, datetime.fromisoformat(fetched_at))
+        page = {"http_status": record.http_headers.status_code, "encoding": encoding,
+                "encoding_source": source, "raw_html": body, "fetched_at": fetched_at,
+                "headers": {h: headers[h] for h in KEPT_HEADERS if h in headers}}
+        self._analysing.append((analysis, self._capture(record, url, fetched_at, article_url=None), url, page))
+        if len(self._analysing) > self._ahead:
+            self._finish_analysis(*self._analysing.popleft())
+
+    def _finish_analysis(self, analysis, capture: dict, url: str, page: dict) -> None:
+        """Store the analysed page as an article (or a failure), and link its capture row to it."""
+        analysed = analysis.result()
+        if analysed.kind != "article":
             self.counts["skipped"] += 1
-        elif page.error or not page.item["body_text"]:
-            self.writer.add_failure(failure_item(url, "extract_error", page.error or "an article page without article text"))
+        elif analysed.error or not analysed.item["body_text"]:
+            self.writer.add_failure(failure_item(
+                url, "extract_error", analysed.error or "an article page without article text"))
             self.counts["failed"] += 1
         else:
-            item = ArticleItem(**page.item, site=self.profile.name if self.profile else urlsplit(url).netloc,
-                               http_status=record.http_headers.status_code, encoding=encoding,
-                               encoding_source=source, raw_html=body, fetched_at=fetched_at,
-                               headers={h: headers[h] for h in KEPT_HEADERS if h in headers})
+            item = ArticleItem(**analysed.item, **page,
+                               site=self.profile.name if self.profile else urlsplit(url).netloc)
             for stage in self.stages:
                 item = stage.process_item(item)
             self.writer.add_article(item)
-            article_url = item["url"]
+            capture["article_url"] = item["url"]
             self.counts["articles"] += 1
-        self._capture(record, url, fetched_at, article_url=article_url)
+
+    def _finish_analyses(self) -> None:
+        while self._analysing:
+            self._finish_analysis(*self._analysing.popleft())
 
     def revisit(self, record, url: str) -> None:
         """Counts as its target article seen again at this record's date; else only indexed."""
@@ -193,7 +215,7 @@ class WarcImport:
                 return row["record_id"], row.get("article_url")
         return None
 
-    def _capture(self, record, url: str, timestamp: str, **extra) -> None:
+    def _capture(self, record, url: str, timestamp: str, **extra) -> dict:
         self._open = {
             "url": url, "timestamp": timestamp, "record_type": record.headers.get("WARC-Type"),
             "status": record.http_headers.status_code if record.http_headers else None,
@@ -201,6 +223,7 @@ class WarcImport:
             "file": self.file, "offset": record.stream_pos, "record_id": record.record_id,
             "source": "import", "import_run_id": self.run_id, **extra}
         self._captures.append(self._open)
+        return self._open
 
     def _close_capture(self, offset: int | None) -> None:
         """The last capture row's record ends where the next one starts (None: unknown)."""
@@ -212,6 +235,7 @@ class WarcImport:
 
     def commit(self, offset: int, status: str) -> None:
         """Articles, captures, errors and the resume point of this file in one transaction."""
+        self._finish_analyses()   # every record before `offset` is stored with it
         with self.db.atomic():
             self.writer.flush()
             captures.write(self.db.conn, self._captures)

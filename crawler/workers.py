@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
@@ -136,9 +136,16 @@ class PageAnalyser:
 
     async def analyse(self, text: str, url: str, now: datetime | None = None,
                       hints: dict | None = None, part: bool = False) -> Analysis:
+        return await asyncio.wrap_future(self.submit(text, url, now, hints, part))
+
+    def submit(self, text: str, url: str, now: datetime | None = None,
+               hints: dict | None = None, part: bool = False) -> Future:
+        """`analyse` as a future, for callers without an event loop (`archive import`)."""
         if self.pool is None:
-            return analyse_and_prepare(text, url, self.profile, self.scheme, now, hints, part)
-        return await asyncio.wrap_future(self.pool.submit(_analyse_in_worker, text, url, now, hints, part))
+            done = Future()
+            done.set_result(analyse_and_prepare(text, url, self.profile, self.scheme, now, hints, part))
+            return done
+        return self.pool.submit(_analyse_in_worker, text, url, now, hints, part)
 
     def close(self) -> None:
         if self.pool is not None:

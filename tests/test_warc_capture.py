@@ -84,10 +84,15 @@ def test_a_changed_article_keeps_both_raw_pages(site, tmp_path):
 
 def test_files_rotate_by_size_and_captures_can_be_switched_off(site, tmp_path):
     fill(site, 4)
-    crawl(site.base + "/", "--db", str(tmp_path / "small.db"), "-s", "ARCHIVE_WARC_MAX_SIZE=1500")
+    crawl(site.base + "/", "--db", str(tmp_path / "small.db"), "-s", "ARCHIVE_WARC_MAX_SIZE=1500",
+          "-s", "ARCHIVE_BATCH_SIZE=2")
     files = sorted((tmp_path / "small-warc").glob("*.warc.gz"))
     shots = rows(tmp_path / "small.db", "select file from captures")
     assert len(files) > 2 and {s["file"] for s in shots} == {f"small-warc/{f.name}" for f in files}
+    # indexed two at a time, every article's page is still linked to its capture
+    unlinked = rows(tmp_path / "small.db", "select a.url from articles a left join captures c "
+                                           "on c.article_id = a.id and c.status = 200 where c.id is null")
+    assert unlinked == []
     crawl(site.base + "/", "--db", str(tmp_path / "bare.db"), "-s", "ARCHIVE_WARC=false")
     assert not (tmp_path / "bare-warc").exists()
     assert rows(tmp_path / "bare.db", "select count(*) n from captures")[0]["n"] == 0
@@ -119,9 +124,16 @@ def test_export_wacz_validates_and_holds_every_capture(site, tmp_path):
     with zipfile.ZipFile(out) as z:
         assert z.getinfo("archive/data.warc.gz").compress_type == zipfile.ZIP_STORED
         data = z.read("archive/data.warc.gz")
-        lines = gzip.decompress(z.read("indexes/index.cdx.gz")).decode().splitlines()
+        blocks = z.read("indexes/index.cdx.gz")
+        meta, *block_lines = z.read("indexes/index.idx").decode().splitlines()
         pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode().splitlines()]
+    lines = gzip.decompress(blocks).decode().splitlines()
     assert len(lines) == total and lines == sorted(lines)
+    assert meta.startswith("!meta 0 ") and block_lines
+    for entry in block_lines:   # ZipNum: each block line points at a gzip block that starts with its key
+        key, where = entry.split(" {", 1)
+        where = json.loads("{" + where)
+        assert gzip.decompress(blocks[where["offset"]:where["offset"] + where["length"]]).decode().startswith(key)
     for line in lines:   # every index line points at its record
         fields = json.loads(line.split(" ", 2)[2])
         start, length = int(fields["offset"]), int(fields["length"])

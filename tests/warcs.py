@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import mimetypes
 import re
 import threading
 import zipfile
@@ -72,8 +73,11 @@ class _RangeHandler(BaseHTTPRequestHandler):
     root: Path
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self):
-        path = self.root / self.path.lstrip("/")
+    def do_HEAD(self):
+        self.do_GET(body=False)
+
+    def do_GET(self, body: bool = True):
+        path = self.root / self.path.split("?", 1)[0].lstrip("/")
         if not path.is_file():
             self.send_error(404)
             return
@@ -83,9 +87,13 @@ class _RangeHandler(BaseHTTPRequestHandler):
         self.send_response(206 if wanted else 200)
         if wanted:
             self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
-        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Accept-Ranges", "bytes")
+        # a browser runs scripts (a service worker's above all) only when served as JavaScript
+        self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
         self.send_header("Content-Length", str(end + 1 - start))
         self.end_headers()
+        if not body:
+            return
         try:
             self.wfile.write(data[start:end + 1])
         except (BrokenPipeError, ConnectionResetError):
