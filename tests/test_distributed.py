@@ -7,18 +7,25 @@ trails, related-link targets and search rows.
 from __future__ import annotations
 
 import json
+import random
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
+import scrapy
 
 from conftest import run_archive
+from crawler.distributed import serializer
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import serve_directory
 from redisserver import RedisServer
 
 PAGES = 40
+# Fast and light on a shared machine: no throttling of a local site, extraction in the crawl's own process.
+QUICK = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "EXTRACT_PROCESSES=0")
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +40,7 @@ def site(tmp_path_factory):
 def single(site, tmp_path_factory):
     """The reference: the same site crawled by one process."""
     db = tmp_path_factory.mktemp("single") / "archive.db"
-    result = run_archive("crawl", site, "--db", str(db))
+    result = run_archive("crawl", site, "--db", str(db), *QUICK)
     assert result.returncode == 0, result.stderr[-3000:]
     return db
 
@@ -45,6 +52,32 @@ def redis_server(tmp_path):
     yield server
     if server.proc.poll() is None:
         server.stop()
+
+
+def archive(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args, *QUICK],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def worker(site, server, db, *extra) -> subprocess.Popen:
+    return archive("crawl", site, "--redis", server.url, "--db", str(db), *extra)
+
+
+def writer(server, db, *extra) -> subprocess.Popen:
+    return archive("write", "--redis", server.url, "--db", str(db), *extra)
+
+
+def finish(proc: subprocess.Popen, timeout=120) -> dict:
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err[-3000:]
+    return json.loads(out)
+
+
+def wait_for(condition, timeout=60, every=0.001):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(every)
 
 
 def snapshot(db) -> dict:
@@ -77,7 +110,7 @@ def pending(server) -> dict:
 
 def test_two_workers_and_a_writer_archive_what_one_process_does(site, single, redis_server, tmp_path):
     db = tmp_path / "archive.db"
-    result = run_archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db))
+    result = run_archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db), *QUICK)
     assert result.returncode == 0, result.stderr[-3000:]
     run = json.loads(result.stdout)
     assert run["status"] == "finished" and run["workers"] == [0, 0]
@@ -85,3 +118,54 @@ def test_two_workers_and_a_writer_archive_what_one_process_does(site, single, re
     assert (run["new"], run["changed"], run["unchanged"]) == (PAGES, 0, 0)
     assert snapshot(db) == snapshot(single)
     assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
+
+
+def test_a_writer_killed_mid_batch_loses_nothing(site, single, redis_server, tmp_path):
+    db = tmp_path / "archive.db"
+    crawl = worker(site, redis_server, tmp_path / "none.db")
+    client = redis_server.client()
+    wait_for(lambda: client.xlen("archive:items") >= PAGES, every=0.1)   # the worker has (nearly) all
+    first = writer(redis_server, db, "-s", "ARCHIVE_BATCH_SIZE=10")
+    wait_for(lambda: client.exists("archive:items") and client.xinfo_groups("archive:items")
+             and client.xpending("archive:items", "writers")["pending"])
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    assert client.xpending("archive:items", "writers")["pending"]   # read, not stored: claimed below
+    second = finish(writer(redis_server, db, "--until-done"))
+    assert second["status"] == "finished"
+    assert finish(crawl)["finish_reason"] == "finished"
+    assert snapshot(db) == snapshot(single)
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_worker_killed_any_time_leaves_nothing_unarchived(seed, site, single, redis_server, tmp_path):
+    """kill -9 while it holds leases: they run out (2 s here) and the other worker does their pages."""
+    db = tmp_path / "archive.db"
+    store = writer(redis_server, db, "--until-done")
+    doomed = worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=2")
+    client = redis_server.client()
+    wait_for(lambda: client.get("archive:seeded") == b"done" and client.zcard("archive:deadlines"))
+    time.sleep(random.Random(seed).uniform(0, 0.5))
+    doomed.send_signal(signal.SIGKILL)
+    doomed.communicate()
+    assert finish(worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=2"))["finish_reason"] == "finished"
+    assert finish(store)["status"] == "finished"
+    assert snapshot(db) == snapshot(single)   # failures included: none
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
+
+
+def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, single, redis_server, tmp_path):
+    """Another worker holds the only request (the home page) and dies: this one, started on an empty
+    queue, waits rather than finish, and crawls the site once the lease runs out."""
+    client = redis_server.client()
+    client.set("archive:seeded", "done")
+    client.hset("archive:leases", mapping={"1": serializer.dumps(scrapy.Request(site).to_dict()), "1:s": 0})
+    client.zadd("archive:deadlines", {"1": int(client.time()[0] * 1000) + 6000})
+    client.set("archive:lease-ids", 1)
+    db = tmp_path / "archive.db"
+    store = writer(redis_server, db, "--until-done")
+    assert finish(worker(site, redis_server, db))["finish_reason"] == "finished"
+    assert finish(store)["status"] == "finished"
+    listed = {url for url, *_ in snapshot(single)["articles"]}
+    assert {url for url, *_ in snapshot(db)["articles"]} == listed
