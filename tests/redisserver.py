@@ -39,10 +39,11 @@ class RedisServer:
                 time.sleep(0.05)
 
     def stop(self, keep: bool = False) -> None:
-        """Stop it; `keep`: snapshot its data first, so a restart finds it (a Redis that persists)."""
+        """Stop it; `keep`: with a snapshot of its data, so a restart finds it (a Redis that persists)."""
         if keep:
-            self.client().save()
-        self.proc.terminate()
+            self.client().shutdown(save=True)
+        else:
+            self.proc.terminate()
         self.proc.wait(10)
         self.log.close()
 

@@ -169,3 +169,20 @@ def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, singl
     assert finish(store)["status"] == "finished"
     listed = {url for url, *_ in snapshot(single)["articles"]}
     assert {url for url, *_ in snapshot(db)["articles"]} == listed
+
+
+def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp_path):
+    """Redis away for 5 seconds (kept on disk, as a Redis that persists): workers and writer retry."""
+    db = tmp_path / "archive.db"
+    crawl = archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db))
+    client = redis_server.client()
+    wait_for(lambda: int(client.get("archive:lease-ids") or 0) >= 10)
+    redis_server.stop(keep=True)
+    time.sleep(5)
+    redis_server.start()
+    out, err = crawl.communicate(timeout=120)
+    run = json.loads(out)
+    assert run["status"] == "finished" and run["workers"] == [0, 0], err[-3000:]
+    assert "Redis unreachable" in err and "retrying" in err   # said so in the log
+    assert snapshot(db) == snapshot(single)
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
