@@ -4,10 +4,14 @@ SQLite wants one writer (two processes writing one archive lose batches to
 `database is locked`), so a distributed crawl's workers do not store: the
 last stage of their pipeline, `StreamPipeline`, XADDs each item, and the
 writer (crawler/distributed/writer.py) hands it to ArchiveWriter with
-`store`. An entry is one MessagePack map: the item's fields plus `type`
-(raw HTML and MinHash stay bytes, nothing is pickled).
+`store`. An entry is one MessagePack map, zlib-compressed: the item's
+fields plus `type` (raw HTML and MinHash stay bytes, nothing is pickled).
+Compressed, an article (its raw page, body as text, HTML and Markdown) costs
+Redis about 9 KB instead of 50 on the shared benchmark site.
 """
 from __future__ import annotations
+
+import zlib
 
 import msgpack
 from itemadapter import ItemAdapter
@@ -24,11 +28,11 @@ ITEM_TYPES = {ArticleItem: "article", FailureItem: "failure", NotModifiedItem: "
 
 
 def encode(kind: str, fields: dict) -> bytes:
-    return msgpack.packb({**fields, "type": kind}, use_bin_type=True)
+    return zlib.compress(msgpack.packb({**fields, "type": kind}, use_bin_type=True))
 
 
 def decode(data: bytes) -> dict:
-    return msgpack.unpackb(data, raw=False)
+    return msgpack.unpackb(zlib.decompress(data), raw=False)
 
 
 # Entry type -> how ArchiveWriter takes it (as StorePipeline hands it the item).

@@ -105,7 +105,7 @@ def pending(server) -> dict:
     client = server.client()
     return {"stream": client.xlen("archive:items"),
             "unacknowledged": client.xpending("archive:items", "writers")["pending"],
-            "leases": client.zcard("archive:deadlines"), "queued": client.zcard("archive:requests")}
+            "leased": client.zcard("archive:leased"), "queued": client.zcard("archive:requests")}
 
 
 def test_two_workers_and_a_writer_archive_what_one_process_does(site, single, redis_server, tmp_path):
@@ -117,7 +117,7 @@ def test_two_workers_and_a_writer_archive_what_one_process_does(site, single, re
     # each article reached the writer once: fetched by one worker only
     assert (run["new"], run["changed"], run["unchanged"]) == (PAGES, 0, 0)
     assert snapshot(db) == snapshot(single)
-    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
 
 
 def test_a_writer_killed_mid_batch_loses_nothing(site, single, redis_server, tmp_path):
@@ -135,7 +135,7 @@ def test_a_writer_killed_mid_batch_loses_nothing(site, single, redis_server, tmp
     assert second["status"] == "finished"
     assert finish(crawl)["finish_reason"] == "finished"
     assert snapshot(db) == snapshot(single)
-    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -145,14 +145,14 @@ def test_a_worker_killed_any_time_leaves_nothing_unarchived(seed, site, single, 
     store = writer(redis_server, db, "--until-done")
     doomed = worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=2")
     client = redis_server.client()
-    wait_for(lambda: client.get("archive:seeded") == b"done" and client.zcard("archive:deadlines"))
+    wait_for(lambda: client.get("archive:seeded") == b"done" and client.zcard("archive:leased"))
     time.sleep(random.Random(seed).uniform(0, 0.5))
     doomed.send_signal(signal.SIGKILL)
     doomed.communicate()
     assert finish(worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=2"))["finish_reason"] == "finished"
     assert finish(store)["status"] == "finished"
     assert snapshot(db) == snapshot(single)   # failures included: none
-    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
 
 
 def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, single, redis_server, tmp_path):
@@ -160,12 +160,11 @@ def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, singl
     queue, waits rather than finish, and crawls the site once the lease runs out."""
     client = redis_server.client()
     client.set("archive:seeded", "done")
-    client.hset("archive:leases", mapping={"1": serializer.dumps(scrapy.Request(site).to_dict()), "1:s": 0})
-    client.zadd("archive:deadlines", {"1": int(client.time()[0] * 1000) + 6000})
-    client.set("archive:lease-ids", 1)
+    home = serializer.dumps(scrapy.Request(site).to_dict())
+    client.zadd("archive:leased", {home: int(client.time()[0] * 1000) + 6000})
     db = tmp_path / "archive.db"
     store = writer(redis_server, db, "--until-done")
-    assert finish(worker(site, redis_server, db))["finish_reason"] == "finished"
+    assert finish(worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=4"))["finish_reason"] == "finished"
     assert finish(store)["status"] == "finished"
     listed = {url for url, *_ in snapshot(single)["articles"]}
     assert {url for url, *_ in snapshot(db)["articles"]} == listed
@@ -176,7 +175,7 @@ def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp
     db = tmp_path / "archive.db"
     crawl = archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db))
     client = redis_server.client()
-    wait_for(lambda: int(client.get("archive:lease-ids") or 0) >= 10)
+    wait_for(lambda: client.scard("archive:seen") >= 10)
     redis_server.stop(keep=True)
     time.sleep(5)
     redis_server.start()
@@ -185,4 +184,4 @@ def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp
     assert run["status"] == "finished" and run["workers"] == [0, 0], err[-3000:]
     assert "Redis unreachable" in err and "retrying" in err   # said so in the log
     assert snapshot(db) == snapshot(single)
-    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leases": 0, "queued": 0}
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}

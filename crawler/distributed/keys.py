@@ -24,18 +24,10 @@ class Keys:
         return f"{self.prefix}:seen"
 
     @property
-    def leases(self) -> str:
-        """Requests handed to a worker and not done yet: lease id -> request (and id:s -> its score)."""
-        return f"{self.prefix}:leases"
-
-    @property
-    def deadlines(self) -> str:
-        """When each lease runs out unless renewed (sorted set, milliseconds of Redis's clock)."""
-        return f"{self.prefix}:deadlines"
-
-    @property
-    def lease_ids(self) -> str:
-        return f"{self.prefix}:lease-ids"
+    def leased(self) -> str:
+        """Requests handed to a worker and not done yet, by when the lease runs out unless renewed
+        (a sorted set, milliseconds of Redis's clock)."""
+        return f"{self.prefix}:leased"
 
     @property
     def seeded(self) -> str:
@@ -51,7 +43,7 @@ class Keys:
         """What is left of the run: requests queued and leased, items not yet stored, and whether the
         start requests are still being handed over (1) or not yet (-1)."""
         with server.pipeline(transaction=False) as pipe:
-            pipe.zcard(self.requests).zcard(self.deadlines).xlen(self.items).get(self.seeded)
+            pipe.zcard(self.requests).zcard(self.leased).xlen(self.items).get(self.seeded)
             queued, leased, backlog, seeded = pipe.execute()
         seeding = 0 if seeded in (b"done", "done") else 1 if seeded else -1
         return {"queued": queued, "leased": leased, "backlog": backlog, "seeding": seeding}
@@ -62,7 +54,7 @@ class Keys:
         return not any(self.pending(server).values())
 
     def run_keys(self) -> list[str]:
-        return [self.requests, self.seen, self.leases, self.deadlines, self.lease_ids, self.seeded]
+        return [self.requests, self.seen, self.leased, self.seeded]
 
     def clear(self, server) -> None:
         """Forget the frontier and seen set of the last run (a new run starts); the item stream is kept,

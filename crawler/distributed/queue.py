@@ -2,12 +2,13 @@
 
 Stock scrapy-redis pops a request out of Redis and forgets it: a worker
 killed with requests in flight loses them for good (31 of 2,000 pages on
-the prototype). Here a pop moves the request into a lease that runs out
-after ARCHIVE_REDIS_LEASE seconds; the worker renews the leases it holds
-and acknowledges each once Scrapy is done with the request (downloaded,
-parsed, its items handed to the stream, its links pushed). A lease that
-runs out (its worker died) puts its request back into the frontier at the
-next pop, by whichever worker.
+the prototype). Here a pop moves the request into the run's lease set with
+a deadline ARCHIVE_REDIS_LEASE seconds ahead (one script, atomic); the
+worker renews the deadlines of the requests it holds every quarter of that,
+and removes each request from the set once Scrapy is done with it
+(downloaded, parsed, its items in the stream, its links pushed). A request
+whose deadline passes (its worker died) goes back to the head of the
+frontier, put there by whichever worker renews next.
 
 "Done" is read from the engine's in-progress set (the one Scrapy's own
 engine status reports): a request leaves it only after its callback or
@@ -29,31 +30,27 @@ from crawler.distributed.keys import Keys
 
 logger = logging.getLogger(__name__)
 
-# Leases run out first go back to the frontier (at their old priority), then the best request is leased.
-_POP = """
+# Redis's clock, not the workers': they may disagree.
+_NOW_MS = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)) do
-  local entry = redis.call('HGET', KEYS[2], id)
-  if entry then redis.call('ZADD', KEYS[1], redis.call('HGET', KEYS[2], id .. ':s'), entry) end
-  redis.call('HDEL', KEYS[2], id, id .. ':s')
-  redis.call('ZREM', KEYS[3], id)
-end
-local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #top == 0 then return false end
-redis.call('ZREM', KEYS[1], top[1])
-local id = redis.call('INCR', KEYS[4])
-redis.call('HSET', KEYS[2], id, top[1], id .. ':s', top[2])
-redis.call('ZADD', KEYS[3], now + tonumber(ARGV[1]), id)
-return {id, top[1]}
 """
 
-# Held leases get a new deadline; those already run out (and maybe re-leased) are left alone.
-_RENEW = """
-local t = redis.call('TIME')
-local deadline = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
-for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', deadline, ARGV[i]) end
-return 0
+# The best request (lowest score = highest priority), leased until now + ARGV[1] ms.
+_POP = _NOW_MS + """
+local top = redis.call('ZPOPMIN', KEYS[1])
+if #top == 0 then return false end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), top[1])
+return top[1]
+"""
+
+# The leases held here (ARGV[2..]) renewed; those run out anywhere back to the frontier's head.
+_RENEW = _NOW_MS + """
+for i = 2, #ARGV do redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+for _, request in ipairs(expired) do redis.call('ZADD', KEYS[1], '-inf', request) end
+if #expired > 0 then redis.call('ZREM', KEYS[2], unpack(expired)) end
+return #expired
 """
 
 
@@ -68,7 +65,7 @@ class LeaseQueue(Base):
         self.keys = Keys(settings.get("ARCHIVE_REDIS_KEY"))
         self.lease_ms = int(settings.getfloat("ARCHIVE_REDIS_LEASE") * 1000)
         self.engine = spider.crawler.engine
-        self.held: dict[int, object] = {}   # lease id -> the Request object Scrapy is working on
+        self.held: dict[bytes, object] = {}   # serialized request -> the Request object Scrapy works on
         self._pop = server.register_script(_POP)
         self._renew = server.register_script(_RENEW)
         self.keeper = LoopingCall(self.renew)
@@ -82,35 +79,31 @@ class LeaseQueue(Base):
         self.server.zadd(self.key, {self._encode_request(request): -request.priority})
 
     def pop(self, timeout=0):
-        if not self.keeper.running:
+        if not self.keeper.running:   # from the first pop: the engine is running
             self.keeper.start(self.lease_ms / 4000, now=False)
         self.release_done()
-        leased = self._pop(keys=[self.key, self.keys.leases, self.keys.deadlines, self.keys.lease_ids],
-                           args=[self.lease_ms])
-        if not leased:
+        data = self._pop(keys=[self.key, self.keys.leased], args=[self.lease_ms])
+        if data is None:
             return None
-        lease_id, data = leased
         request = self._decode_request(data)
-        self.held[lease_id] = request
+        self.held[data] = request
         return request
 
     def release_done(self) -> None:
-        """Acknowledge the leases of requests the engine has finished with."""
+        """End the leases of requests the engine has finished with."""
         busy = self.engine._slot.inprogress if self.engine._slot else ()
-        done = [lease_id for lease_id, request in self.held.items() if request not in busy]
+        done = [data for data, request in self.held.items() if request not in busy]
         if done:
-            with self.server.pipeline(transaction=False) as pipe:
-                pipe.hdel(self.keys.leases, *done, *(f"{i}:s" for i in done))
-                pipe.zrem(self.keys.deadlines, *done)
-                pipe.execute()
-            for lease_id in done:
-                del self.held[lease_id]
+            self.server.zrem(self.keys.leased, *done)
+            for data in done:
+                del self.held[data]
 
     def renew(self) -> None:
-        """Acknowledge what is done, push back the deadline of the rest."""
+        """End what is done, extend what is held, and put back what others left to run out."""
         self.release_done()
-        if self.held:
-            self._renew(keys=[self.keys.deadlines], args=[self.lease_ms, *self.held])
+        returned = self._renew(keys=[self.key, self.keys.leased], args=[self.lease_ms, *self.held])
+        if returned:
+            logger.warning("%d requests whose lease ran out (a worker stopped?) are back in the frontier", returned)
 
     def spider_idle(self, spider):
         """An empty queue here is not the end while others hold leases (their pages may hold new links),
@@ -122,13 +115,16 @@ class LeaseQueue(Base):
             raise DontCloseSpider
 
     def spider_closed(self, spider, reason):
-        """Leases still held (a worker stopped mid-crawl) are given back at once: their requests may have
+        """Requests still held (a worker stopped mid-crawl) go back to the frontier at once: they may have
         been cut short, so another worker does them again rather than waiting for the leases to run out."""
         if self.keeper.running:
             self.keeper.stop()
         if self.held:
-            self.server.zadd(self.keys.deadlines, dict.fromkeys(self.held, 0), xx=True)
+            with self.server.pipeline() as pipe:
+                pipe.zadd(self.key, dict.fromkeys(self.held, float("-inf")))
+                pipe.zrem(self.keys.leased, *self.held)
+                pipe.execute()
             self.held.clear()
 
     def clear(self):
-        self.server.delete(self.key, self.keys.leases, self.keys.deadlines)
+        self.server.delete(self.key, self.keys.leased)
