@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -108,16 +109,44 @@ def pending(server) -> dict:
             "leased": client.zcard("archive:leased"), "queued": client.zcard("archive:requests")}
 
 
-def test_two_workers_and_a_writer_archive_what_one_process_does(site, single, redis_server, tmp_path):
-    db = tmp_path / "archive.db"
-    result = run_archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db), *QUICK)
+@pytest.fixture(scope="module")
+def two_workers(site, tmp_path_factory):
+    """`archive crawl --redis --workers 2` once: (its printed row, the archive, its Redis)."""
+    folder = tmp_path_factory.mktemp("two-workers")
+    server = RedisServer(folder)
+    server.start()
+    db = folder / "archive.db"
+    result = run_archive("crawl", site, "--redis", server.url, "--workers", "2", "--db", str(db), *QUICK)
     assert result.returncode == 0, result.stderr[-3000:]
-    run = json.loads(result.stdout)
+    yield json.loads(result.stdout), db, server
+    server.stop()
+
+
+def test_two_workers_and_a_writer_archive_what_one_process_does(two_workers, single):
+    run, db, server = two_workers
     assert run["status"] == "finished" and run["workers"] == [0, 0]
     # each article reached the writer once: fetched by one worker only
     assert (run["new"], run["changed"], run["unchanged"]) == (PAGES, 0, 0)
     assert snapshot(db) == snapshot(single)
-    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+    assert pending(server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+
+
+@pytest.mark.timeout(600)   # two more crawls: minutes on a busy machine
+def test_a_distributed_rerun_is_an_incremental_run_like_a_single_one(site, two_workers, single, tmp_path):
+    """The next run starts afresh (not filtered out by the last run's seen set) and, as a single
+    process would, fetches the listings again and skips the articles not yet due."""
+    _, db, server = two_workers
+    shutil.copy(single, tmp_path / "single.db")
+    alone = json.loads(run_archive("crawl", site, "--db", str(tmp_path / "single.db"), *QUICK, timeout=300).stdout)
+    result = run_archive("crawl", site, "--redis", server.url, "--workers", "2", "--db", str(db), *QUICK, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    again = json.loads(result.stdout)
+    counts = ("new", "changed", "unchanged", "not_modified", "gone", "failed")
+    assert {c: again[c] for c in counts} == {c: alone[c] for c in counts}
+    assert alone["new"] == 0 and again["listings"] >= alone["listings"] > 0   # a listing twice in a batch counts once
+    assert snapshot(db) == snapshot(single)
+    with sqlite3.connect(db) as conn:   # the listings were fetched again by this run
+        assert conn.execute("SELECT count(*) FROM listings WHERE run_id = ?", [again["id"]]).fetchone()[0] == alone["listings"]
 
 
 def test_a_writer_killed_mid_batch_loses_nothing(site, single, redis_server, tmp_path):
