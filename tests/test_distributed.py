@@ -41,7 +41,7 @@ def site(tmp_path_factory):
 def single(site, tmp_path_factory):
     """The reference: the same site crawled by one process."""
     db = tmp_path_factory.mktemp("single") / "archive.db"
-    result = run_archive("crawl", site, "--db", str(db), *QUICK)
+    result = run_archive("crawl", site, "--db", str(db), *QUICK, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     return db
 
@@ -116,7 +116,7 @@ def two_workers(site, tmp_path_factory):
     server = RedisServer(folder)
     server.start()
     db = folder / "archive.db"
-    result = run_archive("crawl", site, "--redis", server.url, "--workers", "2", "--db", str(db), *QUICK)
+    result = run_archive("crawl", site, "--redis", server.url, "--workers", "2", "--db", str(db), *QUICK, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     yield json.loads(result.stdout), db, server
     server.stop()
