@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install browser replay clean bench-peers
+.PHONY: demo test install test-packages replay clean bench-peers
 
 install: $(VENV)/.installed
 
@@ -18,17 +18,18 @@ demo: install
 
 # Most tests wait on servers and subprocesses, so three workers fit two cores;
 # a file's tests stay together so its module fixtures (a crawl) run once.
-test: install browser replay
+test: install test-packages replay
 	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 # The browser tests drive Debian's Chromium (Playwright never downloads one);
-# CJK fonts make their screenshots readable. Installed once, as root.
-BROWSER_PACKAGES := chromium fonts-wqy-zenhei
-browser:
-	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+# CJK fonts make their screenshots readable. The distributed-crawl tests start
+# private redis-servers (never the system service). Installed once, as root.
+TEST_PACKAGES := chromium fonts-wqy-zenhei redis-server
+test-packages:
+	@dpkg -s $(TEST_PACKAGES) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
-	  else echo "browser tests need: sudo apt-get install $(BROWSER_PACKAGES)"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
+	  else echo "the tests need: sudo apt-get install $(TEST_PACKAGES)"; fi; }
 
 # ReplayWeb.page for the replay test (tests/test_warc_replay.py), from its npm package: ui.js and
 # sw.js are whole bundles, so npm fetches the package alone (pack), not the tree they were built from.

@@ -72,13 +72,90 @@ def crawl(urls=(), site=None, db="archive.db", max_pages=0, depth=0, settings=No
     with run_lock(db):
         with closing(open_archive(db)) as archive:
             close_interrupted_runs(archive)  # we hold the lock: a run still "running" was killed
-        if log_dir:
-            crawl_with.set("LOG_FILE", str(run_log_path(log_dir, db)), priority="cmdline")
-        process = CrawlerProcess(crawl_with)
-        crawler = process.create_crawler(ArticlesSpider)
-        process.crawl(crawler, start_urls=list(urls))
-        process.start()
+        crawler = _run_spider(crawl_with, urls, log_dir and run_log_path(log_dir, db))
     return run_row(db, crawler.stats.get_value("archive/run_id"))
+
+
+def _run_spider(crawl_with: Settings, urls, log_file=None):
+    """Run the articles spider to its end in this process; returns its crawler (stats readable)."""
+    if log_file:
+        crawl_with.set("LOG_FILE", str(log_file), priority="cmdline")
+    process = CrawlerProcess(crawl_with)
+    crawler = process.create_crawler(ArticlesSpider)
+    process.crawl(crawler, start_urls=list(urls))
+    process.start()
+    return crawler
+
+
+def crawl_worker(urls=(), site=None, redis="redis://127.0.0.1:6379", key="archive", db="archive.db",
+                 max_pages=0, depth=0, settings=None, log_dir=None) -> dict:
+    """Crawl as one worker of the distributed run `key` (crawler/distributed): the frontier and seen set
+    are shared through the Redis at `redis`, items go to its stream for the writer (`write`). `db` is only
+    read, if it is there, for what is archived and due. Returns why it stopped and what it did."""
+    from crawler.distributed.worker import configure_worker
+
+    check_rules()
+    if site:
+        load_profile(site)
+    crawl_with = crawl_settings(db, site, max_pages, depth, settings)
+    configure_worker(crawl_with, redis, key)
+    crawler = _run_spider(crawl_with, urls, log_dir and run_log_path(log_dir, f"{key}-worker"))
+    stats = crawler.stats
+    return {"finish_reason": stats.get_value("finish_reason"),
+            "pages": stats.get_value("response_received_count", 0),
+            "items": stats.get_value("item_scraped_count", 0)}
+
+
+def write(redis="redis://127.0.0.1:6379", db="archive.db", key="archive", until_done=False, settings=None) -> dict:
+    """Run the archive writer of the distributed run `key`: store the items workers stream through the
+    Redis at `redis` into `db` until SIGTERM / SIGINT, or with `until_done` once the run is over (nothing
+    queued, leased or unstored); returns the writer's crawl_runs row."""
+    from crawler.distributed.connection import client_for
+    from crawler.distributed.keys import Keys
+
+    server = client_for(redis)
+    return _write(server, db, key, settings, until=lambda: until_done and Keys(key).done(server))
+
+
+def _write(server, db, key, settings, until) -> dict:
+    from scrapy.utils.log import configure_logging
+
+    from crawler.distributed.writer import write as run_writer
+
+    with_settings = crawl_settings(db, overrides=settings)
+    configure_logging(with_settings)
+    return run_writer(server, key, str(db), with_settings, until=until)
+
+
+def crawl_distributed(urls=(), site=None, db="archive.db", redis="redis://127.0.0.1:6379", key="archive",
+                      workers=2, max_pages=0, depth=0, settings=None, log_dir=None) -> dict:
+    """The simple case on one machine: a new run `key` (the last one's frontier and seen set forgotten),
+    `workers` worker processes and the writer in this one, until the workers are done and every item
+    is stored. Returns the writer's crawl_runs row with the workers' exit statuses."""
+    import subprocess
+    import sys
+
+    from crawler.distributed.connection import client_for
+    from crawler.distributed.keys import Keys
+
+    check_rules()
+    if site:
+        load_profile(site)
+    server = client_for(redis)
+    Keys(key).clear(server)
+    command = [sys.executable, "-m", "crawler.cli", "crawl", *urls, "--redis", redis, "--key", key, "--db", str(db),
+               "--max-pages", str(max_pages), "--depth", str(depth), *(["--site", str(site)] if site else []),
+               *(["--log-dir", str(log_dir)] if log_dir else []),
+               *(arg for name, value in (settings or {}).items() for arg in ("-s", f"{name}={value}"))]
+    procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(workers)]
+    try:
+        row = _write(server, db, key, settings, until=lambda: all(p.poll() is not None for p in procs))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+            proc.wait()
+    return {**row, "workers": [proc.returncode for proc in procs]}
 
 
 def run_log_path(log_dir, db) -> Path:

@@ -34,6 +34,20 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="override a Scrapy setting (repeatable)")
     crawl.add_argument("--log-dir", help="write this run's log to a new file in this folder")
+    crawl.add_argument("--redis", metavar="URL", help="crawl as a worker of a distributed run on this Redis,"
+                       " e.g. redis://:PASSWORD@10.0.0.5:6379/0 (items go to `archive write`)")
+    crawl.add_argument("--key", default="archive", help="with --redis: the run's Redis key prefix (default: archive)")
+    crawl.add_argument("--workers", type=int, default=0,
+                       help="with --redis: start a new run with this many worker processes and the writer here")
+
+    write = commands.add_parser("write", help="store what the workers of a distributed crawl stream through Redis")
+    write.add_argument("--redis", required=True, metavar="URL")
+    write.add_argument("--db", default="archive.db")
+    write.add_argument("--key", default="archive", help="the run's Redis key prefix (default: archive)")
+    write.add_argument("--until-done", action="store_true",
+                       help="stop once nothing is queued, leased or left to store (else run until interrupted)")
+    write.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a setting, e.g. ARCHIVE_BATCH_SIZE=500 (repeatable)")
 
     reparse = commands.add_parser("reparse", help="extract archived pages again from their stored HTML (no network)")
     reparse.add_argument("--site", help="only this site profile's articles (else all, with profiles from sites/)")
@@ -107,6 +121,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("crawl", "schedule") and not args.urls and not args.site:
             print(f"archive {args.command}: give start URLs or --site sites/NAME.toml", file=sys.stderr)
             return EXIT_USAGE
+        if args.command == "crawl" and args.redis:
+            overrides = dict(pair.split("=", 1) for pair in args.set)
+            common = dict(site=args.site, db=args.db, redis=args.redis, key=args.key, max_pages=args.max_pages,
+                          depth=args.depth, settings=overrides, log_dir=args.log_dir)
+            if args.workers:
+                run = api.crawl_distributed(args.urls, workers=args.workers, **common)
+                print(json.dumps(run, ensure_ascii=False, indent=1))
+                return EXIT_OK if finished(run) and not any(run["workers"]) else EXIT_UNFINISHED
+            done = api.crawl_worker(args.urls, **common)
+            print(json.dumps(done, ensure_ascii=False, indent=1))
+            return EXIT_OK if finished({"status": done["finish_reason"]}) else EXIT_UNFINISHED
         if args.command == "crawl":
             overrides = dict(pair.split("=", 1) for pair in args.set)
             run = api.crawl(args.urls, site=args.site, db=args.db, max_pages=args.max_pages,
@@ -115,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK if finished(run) else EXIT_UNFINISHED
         if args.command == "reparse":
             print(json.dumps(api.reparse(site=args.site, db=args.db), indent=1))
+        elif args.command == "write":
+            overrides = dict(pair.split("=", 1) for pair in args.set)
+            run = api.write(args.redis, db=args.db, key=args.key, until_done=args.until_done, settings=overrides)
+            print(json.dumps(run, ensure_ascii=False, indent=1))
+            return EXIT_OK if finished(run) else EXIT_UNFINISHED
         elif args.command == "schedule":
             print(api.schedule(args.every, site=args.site, urls=args.urls, db=args.db, log_dir=args.log_dir))
         elif args.command == "serve":

@@ -120,3 +120,10 @@ DEDUPE_THRESHOLD = 0.5          # estimated Jaccard of body shingles at which tw
 DEDUPE_SHINGLE_SIZE = 5         # tokens per shingle: CJK characters or words
 DEDUPE_NUM_PERM = 128           # MinHash permutations (signature = 4 bytes each)
 DEDUPE_MIN_SHINGLES = 10        # shorter bodies are matched by their exact hash only
+
+# Distributed crawls (crawler/distributed, `archive crawl --redis URL`): the
+# prefix of the run's Redis keys, and how long a worker may hold a request
+# without renewing its lease before another worker gets it (renewed every
+# quarter of it while the worker lives).
+ARCHIVE_REDIS_KEY = None
+ARCHIVE_REDIS_LEASE = 60

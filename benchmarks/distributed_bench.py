@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""A distributed crawl (workers + one writer through Redis) beside a single-process crawl of the same site.
+
+    .venv/bin/python benchmarks/distributed_bench.py [--pages 10000] [--site-generator PATH]
+
+Generates a site (the shared benchmark generator when it is there, else the
+demo site), serves it on 127.0.0.1 (nginx when installed), starts a private
+redis-server, then crawls the site three times: one process (`archive
+crawl`, the baseline), one worker and the writer, two workers and the
+writer (`archive crawl --redis` and `archive write --redis --until-done`
+as separate processes, so each one's CPU is its own). WARC capture is off
+in the baseline too: workers do not capture yet, and the comparison is of
+like with like. Prints, each beside the baseline of the same run:
+
+- worker CPU per fetched page (the baseline's: its whole process tree);
+- writer items per CPU-second, against a worker's pages per CPU-second, and
+  so how many workers one writer keeps up with;
+- Redis commands and network bytes per fetched page (INFO stats);
+- Redis memory per seen URL (MEMORY USAGE of the seen set / its size);
+- wall-clock pages/s of 1 and 2 workers (start-up included).
+
+CPU is measured with wait4 (a process and the children it waited for);
+start-up (imports) is included everywhere. On a machine of 2 cores, two
+workers, the writer and the web server share them: the wall-clock ratio
+of 2 workers to 1 says what is left, not what more machines would give.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+
+from crawl_bench import SHARED_BENCH, build_site, free_port, static_server
+
+REPO = Path(__file__).resolve().parents[1]
+ARCHIVE = [sys.executable, "-m", "crawler.cli"]
+NO_WARC = ["-s", "ARCHIVE_WARC=false"]
+
+
+@contextlib.contextmanager
+def redis_server(work: Path):
+    """A private redis-server on 127.0.0.1 and a free port that keeps nothing on disk."""
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                             "--appendonly", "no", "--dir", str(work)], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        with contextlib.suppress(redis.ConnectionError):
+            client.ping()
+            break
+        time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}/0", client
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def run_all(commands: list[list[str]]) -> tuple[float, list[tuple[float, str]]]:
+    """Start every command at once; wall time until the last ends, and each one's (CPU seconds, stdout)."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+             for cmd in commands]
+    results = []
+    for proc in procs:
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise SystemExit(f"failed ({proc.returncode}): {' '.join(proc.args)}")
+        results.append((usage.ru_utime + usage.ru_stime, out))
+    return time.perf_counter() - start, results
+
+
+def count(db: Path, sql: str) -> int:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path) -> dict:
+    """A fresh run: the writer and `workers` workers started together, each one's cost."""
+    client.flushall()
+    client.config_resetstat()
+    writer = [*ARCHIVE, "write", "--redis", url, "--db", str(db), "--until-done"]
+    worker = [*ARCHIVE, "crawl", base + "/", "--redis", url, "--db", str(db), *NO_WARC]
+    wall, results = run_all([writer] + [worker] * workers)
+    (writer_cpu, writer_out), *worker_results = results
+    stats = client.info("stats")
+    seen = client.scard("archive:seen")
+    return {
+        "wall": wall, "writer_cpu": writer_cpu, "items": count(db, "select count(*) from articles")
+        + count(db, "select count(*) from listings") + count(db, "select count(*) from failures"),
+        "worker_cpu": sum(cpu for cpu, _ in worker_results),
+        "pages": sum(json.loads(out)["pages"] for _, out in worker_results),
+        "articles": count(db, "select count(*) from articles"),
+        "commands": stats["total_commands_processed"],
+        "bytes": stats["total_net_input_bytes"] + stats["total_net_output_bytes"],
+        "seen_bytes_per_url": client.memory_usage("archive:seen", samples=0) / max(seen, 1),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=10000)
+    ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
+    a = ap.parse_args()
+    if not shutil.which("redis-server"):
+        raise SystemExit("needs redis-server (apt-get install redis-server)")
+
+    with tempfile.TemporaryDirectory(prefix="distributed-bench-") as tmp:
+        work = Path(tmp)
+        work.chmod(0o755)  # nginx workers run as an unprivileged user
+        port = free_port()
+        site = work / "site"
+        build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")
+        with static_server(site, port, work) as (base, server), redis_server(work) as (url, client):
+            print(f"site: {a.pages} articles, served by {server} at {base}", flush=True)
+            single_db = work / "single.db"
+            wall, [(cpu, out)] = run_all([[*ARCHIVE, "crawl", base + "/", "--db", str(single_db), *NO_WARC]])
+            pages = json.loads(out)["fetched"]
+            single = {"wall": wall, "cpu": cpu, "pages": pages, "articles": count(single_db, "select count(*) from articles")}
+            print(f"single process: {single['articles']} articles, {pages} pages in {wall:.1f} s "
+                  f"({pages / wall:.1f} pages/s), CPU {1000 * cpu / pages:.1f} ms/page", flush=True)
+            runs = {n: distributed(base, url, client, n, work / f"workers-{n}.db") for n in (1, 2)}
+
+    one, two = runs[1], runs[2]
+    worker_ms = 1000 * one["worker_cpu"] / one["pages"]
+    single_ms = 1000 * single["cpu"] / single["pages"]
+    writer_rate = one["items"] / one["writer_cpu"]
+    worker_rate = one["pages"] / one["worker_cpu"]
+    for n, run in runs.items():
+        print(f"{n} worker(s) + writer: {run['articles']} articles, {run['pages']} pages in {run['wall']:.1f} s "
+              f"({run['pages'] / run['wall']:.1f} pages/s); workers CPU {1000 * run['worker_cpu'] / run['pages']:.1f}"
+              f" ms/page, writer CPU {run['writer_cpu']:.1f} s for {run['items']} items; "
+              f"Redis {run['commands'] / run['pages']:.1f} commands and {run['bytes'] / run['pages'] / 1024:.1f} KB "
+              f"per page, {run['seen_bytes_per_url']:.1f} bytes per seen URL", flush=True)
+    print(f"worker CPU per page / single process's: {worker_ms:.1f} / {single_ms:.1f} ms = {worker_ms / single_ms:.2f}")
+    print(f"writer items per CPU-second / a worker's pages per CPU-second: {writer_rate:.0f} / {worker_rate:.0f}"
+          f" = {writer_rate / worker_rate:.1f} (one writer keeps up with about {int(writer_rate / worker_rate)} workers)")
+    print(f"wall-clock pages/s, 2 workers / 1 worker: {two['pages'] / two['wall']:.1f} / "
+          f"{one['pages'] / one['wall']:.1f} = {(two['pages'] / two['wall']) / (one['pages'] / one['wall']):.2f}; "
+          f"1 worker / single process: {(one['pages'] / one['wall']) / (single['pages'] / single['wall']):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Many crawl workers, one archive writer, through one Redis (scrapy-redis underneath).
+
+Workers run the `articles` spider with scrapy-redis's scheduler and
+dupefilter, so they share one frontier and one seen set; each finished item
+goes into a Redis Stream instead of SQLite (pipelines/stream.py). One writer
+reads the stream through a consumer group, stores with `ArchiveWriter` and
+acknowledges only after its commit (crawler/distributed/writer.py).
+
+What stock scrapy-redis gets wrong for us, and where it is mended:
+- a killed worker's in-flight requests are lost: requests are leased, not
+  popped (crawler/distributed/queue.py);
+- the shared state is wiped when any one worker stops: SCHEDULER_PERSIST,
+  and a new run clears it deliberately (`Keys.clear`);
+- a worker with a momentarily empty queue quits: it waits while anyone holds
+  a lease or the writer has a backlog (crawler/distributed/peers.py);
+- start URLs seeded by every worker: once per run (peers.SeedOnce);
+- requests pickled into Redis: msgpack instead (crawler/distributed/serializer.py).
+"""

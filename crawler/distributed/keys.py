@@ -1,0 +1,62 @@
+"""The Redis keys of one distributed run, named in one place.
+
+Every key of a run sits under one prefix (ARCHIVE_REDIS_KEY, default
+"archive"), so two runs (two archives) can share a Redis, and a new run can
+forget the last one's frontier and seen set deliberately, not by accident.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Keys:
+    prefix: str = "archive"
+
+    @property
+    def requests(self) -> str:
+        """The frontier: a sorted set of serialized requests, by priority (scrapy-redis's PriorityQueue)."""
+        return f"{self.prefix}:requests"
+
+    @property
+    def seen(self) -> str:
+        """scrapy-redis's dupefilter: fingerprints of every request ever scheduled in this run."""
+        return f"{self.prefix}:seen"
+
+    @property
+    def leased(self) -> str:
+        """Requests handed to a worker and not done yet, by when the lease runs out unless renewed
+        (a sorted set, milliseconds of Redis's clock)."""
+        return f"{self.prefix}:leased"
+
+    @property
+    def seeded(self) -> str:
+        """"seeding" while one worker hands the start requests over, "done" after."""
+        return f"{self.prefix}:seeded"
+
+    @property
+    def items(self) -> str:
+        """The stream of finished items, read by the writer's consumer group."""
+        return f"{self.prefix}:items"
+
+    def pending(self, server) -> dict[str, int]:
+        """What is left of the run: requests queued and leased, items not yet stored, and whether the
+        start requests are still being handed over (1) or not yet (-1)."""
+        with server.pipeline(transaction=False) as pipe:
+            pipe.zcard(self.requests).zcard(self.leased).xlen(self.items).get(self.seeded)
+            queued, leased, backlog, seeded = pipe.execute()
+        seeding = 0 if seeded in (b"done", "done") else 1 if seeded else -1
+        return {"queued": queued, "leased": leased, "backlog": backlog, "seeding": seeding}
+
+    def done(self, server) -> bool:
+        """Nothing queued, leased or waiting for the writer, and the start requests handed over: no one
+        can find another link, so every worker may stop (and a writer told to, too)."""
+        return not any(self.pending(server).values())
+
+    def run_keys(self) -> list[str]:
+        return [self.requests, self.seen, self.leased, self.seeded]
+
+    def clear(self, server) -> None:
+        """Forget the frontier and seen set of the last run (a new run starts); the item stream is kept,
+        so nothing a writer has not stored yet is lost."""
+        server.delete(*self.run_keys())

@@ -1,0 +1,216 @@
+"""Distributed crawls: workers sharing a frontier through a real redis-server, one writer storing.
+
+The single-process crawl of the same small generated site is the reference:
+a distributed archive must hold the same articles, content, clusters,
+trails, related-link targets and search rows.
+"""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+import scrapy
+
+from conftest import run_archive
+from crawler.distributed import serializer
+from crawler.demosite.generate import build_site
+from crawler.demosite.server import serve_directory
+from redisserver import RedisServer
+
+PAGES = 40
+# Fast and light on a shared machine: no throttling of a local site, extraction in the crawl's own process.
+QUICK = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "EXTRACT_PROCESSES=0")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    with serve_directory(root) as base:
+        build_site(root, pages=PAGES, base_url=base)
+        yield base + "/"
+
+
+@pytest.fixture(scope="module")
+def single(site, tmp_path_factory):
+    """The reference: the same site crawled by one process."""
+    db = tmp_path_factory.mktemp("single") / "archive.db"
+    result = run_archive("crawl", site, "--db", str(db), *QUICK, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
+
+
+def archive(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args, *QUICK],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def worker(site, server, db, *extra) -> subprocess.Popen:
+    return archive("crawl", site, "--redis", server.url, "--db", str(db), *extra)
+
+
+def writer(server, db, *extra) -> subprocess.Popen:
+    return archive("write", "--redis", server.url, "--db", str(db), *extra)
+
+
+def finish(proc: subprocess.Popen, timeout=120) -> dict:
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err[-3000:]
+    return json.loads(out)
+
+
+def wait_for(condition, timeout=60, every=0.001):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(every)
+
+
+def snapshot(db) -> dict:
+    """What must not depend on how the archive was crawled (row ids and the order of arrival may)."""
+    with sqlite3.connect(db) as conn:
+        clusters: dict = {}
+        for url, original in conn.execute("SELECT a.url, coalesce(o.url, a.url) FROM articles a"
+                                          " LEFT JOIN articles o ON o.id = a.duplicate_of"):
+            clusters.setdefault(original, set()).add(url)
+        return {
+            "articles": sorted(conn.execute("SELECT url, content_hash, title, section, published_at FROM articles")),
+            "clusters": sorted(sorted(urls) for urls in clusters.values()),
+            "breadcrumbs": sorted(conn.execute("SELECT a.url, b.position, b.name, b.url FROM breadcrumbs b"
+                                               " JOIN articles a ON a.id = b.article_id")),
+            "related": sorted(conn.execute("SELECT a.url, r.position, r.url, t.url FROM related_links r"
+                                           " JOIN articles a ON a.id = r.article_id"
+                                           " LEFT JOIN articles t ON t.id = r.target_id")),
+            "search": sorted(conn.execute("SELECT a.url, f.title FROM articles_fts f JOIN articles a ON a.id = f.rowid")),
+            "listings": sorted(conn.execute("SELECT url, kind FROM listings")),
+            "failures": sorted(conn.execute("SELECT url, reason FROM failures")),
+        }
+
+
+def pending(server) -> dict:
+    client = server.client()
+    return {"stream": client.xlen("archive:items"),
+            "unacknowledged": client.xpending("archive:items", "writers")["pending"],
+            "leased": client.zcard("archive:leased"), "queued": client.zcard("archive:requests")}
+
+
+@pytest.fixture(scope="module")
+def two_workers(site, tmp_path_factory):
+    """`archive crawl --redis --workers 2` once: (its printed row, the archive, its Redis)."""
+    folder = tmp_path_factory.mktemp("two-workers")
+    server = RedisServer(folder)
+    server.start()
+    db = folder / "archive.db"
+    result = run_archive("crawl", site, "--redis", server.url, "--workers", "2", "--db", str(db), *QUICK, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    yield json.loads(result.stdout), db, server
+    server.stop()
+
+
+def test_two_workers_and_a_writer_archive_what_one_process_does(two_workers, single):
+    run, db, server = two_workers
+    assert run["status"] == "finished" and run["workers"] == [0, 0]
+    # each article reached the writer once: fetched by one worker only
+    assert (run["new"], run["changed"], run["unchanged"]) == (PAGES, 0, 0)
+    assert snapshot(db) == snapshot(single)
+    assert pending(server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+
+
+@pytest.mark.timeout(600)   # two more crawls: minutes on a busy machine
+def test_a_distributed_rerun_is_an_incremental_run_like_a_single_one(site, two_workers, single, tmp_path):
+    """The next run starts afresh (not filtered out by the last run's seen set) and, as a single
+    process would, fetches the listings again and skips the articles not yet due."""
+    _, db, server = two_workers
+    shutil.copy(single, tmp_path / "single.db")
+    alone = json.loads(run_archive("crawl", site, "--db", str(tmp_path / "single.db"), *QUICK, timeout=300).stdout)
+    result = run_archive("crawl", site, "--redis", server.url, "--workers", "2", "--db", str(db), *QUICK, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    again = json.loads(result.stdout)
+    counts = ("new", "changed", "unchanged", "not_modified", "gone", "failed")
+    assert {c: again[c] for c in counts} == {c: alone[c] for c in counts}
+    assert alone["new"] == 0 and again["listings"] >= alone["listings"] > 0   # a listing twice in a batch counts once
+    assert snapshot(db) == snapshot(single)
+    with sqlite3.connect(db) as conn:   # the listings were fetched again by this run
+        assert conn.execute("SELECT count(*) FROM listings WHERE run_id = ?", [again["id"]]).fetchone()[0] == alone["listings"]
+
+
+def test_a_writer_killed_mid_batch_loses_nothing(site, single, redis_server, tmp_path):
+    db = tmp_path / "archive.db"
+    crawl = worker(site, redis_server, tmp_path / "none.db")
+    client = redis_server.client()
+    wait_for(lambda: client.xlen("archive:items") >= PAGES, every=0.1)   # the worker has (nearly) all
+    first = writer(redis_server, db, "-s", "ARCHIVE_BATCH_SIZE=10")
+    wait_for(lambda: client.exists("archive:items") and client.xinfo_groups("archive:items")
+             and client.xpending("archive:items", "writers")["pending"])
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    assert client.xpending("archive:items", "writers")["pending"]   # read, not stored: claimed below
+    second = finish(writer(redis_server, db, "--until-done"))
+    assert second["status"] == "finished"
+    assert finish(crawl)["finish_reason"] == "finished"
+    assert snapshot(db) == snapshot(single)
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_worker_killed_any_time_leaves_nothing_unarchived(seed, site, single, redis_server, tmp_path):
+    """kill -9 while it holds leases: they run out (2 s here) and the other worker does their pages."""
+    db = tmp_path / "archive.db"
+    store = writer(redis_server, db, "--until-done")
+    doomed = worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=2")
+    client = redis_server.client()
+    wait_for(lambda: client.get("archive:seeded") == b"done" and client.zcard("archive:leased"))
+    time.sleep(random.Random(seed).uniform(0, 0.5))
+    doomed.send_signal(signal.SIGKILL)
+    doomed.communicate()
+    assert finish(worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=2"))["finish_reason"] == "finished"
+    assert finish(store)["status"] == "finished"
+    assert snapshot(db) == snapshot(single)   # failures included: none
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+
+
+def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, single, redis_server, tmp_path):
+    """Another worker holds the only request (the home page) and dies: this one, started on an empty
+    queue, waits rather than finish, and crawls the site once the lease runs out."""
+    client = redis_server.client()
+    client.set("archive:seeded", "done")
+    home = serializer.dumps(scrapy.Request(site).to_dict())
+    client.zadd("archive:leased", {home: int(client.time()[0] * 1000) + 6000})
+    db = tmp_path / "archive.db"
+    store = writer(redis_server, db, "--until-done")
+    assert finish(worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=4"))["finish_reason"] == "finished"
+    assert finish(store)["status"] == "finished"
+    listed = {url for url, *_ in snapshot(single)["articles"]}
+    assert {url for url, *_ in snapshot(db)["articles"]} == listed
+
+
+def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp_path):
+    """Redis away for 5 seconds (kept on disk, as a Redis that persists): workers and writer retry."""
+    db = tmp_path / "archive.db"
+    crawl = archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db))
+    client = redis_server.client()
+    wait_for(lambda: client.scard("archive:seen") >= 10)
+    redis_server.stop(keep=True)
+    time.sleep(5)
+    redis_server.start()
+    out, err = crawl.communicate(timeout=120)
+    run = json.loads(out)
+    assert run["status"] == "finished" and run["workers"] == [0, 0], err[-3000:]
+    assert "Redis unreachable" in err and "retrying" in err   # said so in the log
+    assert snapshot(db) == snapshot(single)
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
