@@ -128,7 +128,7 @@ def parse_trail(page: Page, el) -> list[dict]:
 
 def _scored(page: Page, structured: list[dict], candidates):
     """(score, crumbs, element) for each candidate that reads as a trail."""
-    headlines = len(page.root.xpath("//h1"))
+    headline = next(page.root.iter("h1"), None)
     seen: set = set()
     for el in candidates:
         if el in seen:
@@ -143,7 +143,7 @@ def _scored(page: Page, structured: list[dict], candidates):
         agrees = _agrees(crumbs, structured)
         cues = {"marker": marker, "label": BREADCRUMB_CUES["label"] * label, **_url_cues(page, crumbs),
                 gap or "gap": _GAP_CUES.get(gap, 0),
-                "before_headline": BREADCRUMB_CUES["before_headline"] * bool(headlines and _before_headline(el, headlines)),
+                "before_headline": BREADCRUMB_CUES["before_headline"] * bool(headline is not None and _before(page, el, headline)),
                 "agrees": BREADCRUMB_CUES["agrees"] * agrees}
         cues = {name: weight for name, weight in cues.items() if weight}
         score = sum(cues.values())
@@ -155,13 +155,9 @@ def _scored(page: Page, structured: list[dict], candidates):
             yield TrailCandidate(score, crumbs, el, cues)
 
 
-def _before_headline(el, headlines: int) -> bool:
-    """Every <h1> of the page follows `el` (or sits in it, as a current-page crumb)."""
-    return _FOLLOWING_H1(el) + _INNER_H1(el) == headlines
-
-
-_FOLLOWING_H1 = xpath("count(following::h1)")
-_INNER_H1 = xpath("count(.//h1)")
+def _before(page: Page, el, headline) -> bool:
+    """`el` starts before the page's first <h1> (so every <h1> follows it, or sits in it as a current-page crumb)."""
+    return page.order[el] < page.order[headline]
 
 
 def _candidates(page: Page):

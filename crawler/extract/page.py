@@ -23,8 +23,8 @@ from .text import clean
 
 
 _CSS = HTMLTranslator()
-# Attributes indexed besides class and id: what marks a trail or structured data.
-_INDEXED = ("aria-label", "itemtype", "typeof")
+# Attributes indexed: class (by token), id, and what marks a trail or structured data.
+_INDEXED = ("class", "id", "aria-label", "itemtype", "typeof")
 
 
 @lru_cache(maxsize=None)
@@ -125,33 +125,34 @@ class Page:
                     found[pos] = el
         return [found[pos] for pos in sorted(found)]
 
-    def marked(self, test) -> list:
-        """Elements with a class token, id, aria-label, itemtype or typeof passing `test(value)`, in document order."""
-        found = {pos: el for (_, value), els in self._class_id_index.items() if test(value) for pos, el in els}
+    def marked(self, test, attrs: tuple[str, ...] = _INDEXED) -> list:
+        """Elements whose `attrs` (class tokens, id, aria-label, itemtype, typeof) hold a value passing
+        `test(value)`, in document order; each distinct value is tested once."""
+        found = {pos: el for (attr, value), els in self._class_id_index.items() if attr in attrs and test(value)
+                 for pos, el in els}
         return [found[pos] for pos in sorted(found)]
+
+    @cached_property
+    def order(self) -> dict:
+        """Each node of the page -> its position in document order, from one walk.
+
+        Comparing two positions answers "does this come before that" where an
+        XPath axis (following::) scans the rest of the page per question; and
+        the walk keeps lxml's element proxies alive, so later walks and XPath
+        results reuse them instead of building each again.
+        """
+        return {el: i for i, el in enumerate(self.root.iter())}
 
     @cached_property
     def _class_id_index(self) -> dict[tuple[str, str], list]:
         """("class", token) / ("id", value) / (attribute, value) -> [(document position, element)]."""
         index: dict[tuple[str, str], list] = {}
-        for pos, el in enumerate(self.root.iter(etree.Element)):
-            classes, id_ = el.get("class"), el.get("id")
-            if classes:
-                for token in classes.split():
-                    index.setdefault(("class", token), []).append((pos, el))
-            if id_:
-                index.setdefault(("id", id_), []).append((pos, el))
-            for attr in _INDEXED:
-                value = el.get(attr)
-                if value:
-                    index.setdefault((attr, value), []).append((pos, el))
+        for el, pos in self.order.items():
+            for attr, value in el.items():
+                if value and attr in _INDEXED:
+                    for token in value.split() if attr == "class" else (value,):
+                        index.setdefault((attr, token), []).append((pos, el))
         return index
-
-    def classed(self, test) -> list:
-        """Elements with a class token `test` accepts, in document order (answered from the index)."""
-        found = {pos: el for (kind, token), els in self._class_id_index.items() if kind == "class" and test(token)
-                 for pos, el in els}
-        return [found[pos] for pos in sorted(found)]
 
     @cached_property
     def text(self) -> str:

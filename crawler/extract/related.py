@@ -48,7 +48,6 @@ _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::
 _MARKS = frozenset(RELATED_CLASS_WORDS)
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _NAV_WORDS = frozenset(RELATED_NAV_WORDS)
-_MARKED = "//body//*[@class or @id]"
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
 _FEED_TIME = re.compile(r"\d+\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)
@@ -127,12 +126,8 @@ def _live_feed(boxes: list, entries: list) -> bool:
 def _marked_boxes(page: Page) -> list:
     """Unheaded blocks whose class or id names them related ("related-list", "xgwz"), outermost first."""
     found, seen = [], []
-    for el in xpath(_MARKED)(page.root):
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-        lower = marks.lower()
-        if not any(w in lower for w in _MARKS) or not _MARKS.intersection(w.lower() for w in _MARK_SPLIT.split(marks)):
-            continue
-        if not _has_link(el) or any(_inside(el, f) for f in seen):
+    for el in page.marked(_names_related, ("class", "id")):
+        if next(el.iterancestors("body"), None) is None or not _has_link(el) or any(_inside(el, f) for f in seen):
             continue
         seen.append(el)
         if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
@@ -142,6 +137,11 @@ def _marked_boxes(page: Page) -> list:
             continue  # headed by something else ("热门文章", "Tennis latest"): the class name misleads
         found.append(el)
     return found
+
+
+def _names_related(value: str) -> bool:
+    """A class token or id with a RELATED_CLASS_WORDS word in it ("related-list", "relatedPosts", "xgwz")."""
+    return not _MARKS.isdisjoint(w.lower() for w in _MARK_SPLIT.split(value))
 
 
 def _box_heading(box) -> str:
@@ -190,9 +190,8 @@ def _headings(page: Page):
     """Elements whose text (or image alt) is a related heading, in document order."""
     found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if _is_heading_text(t)]
     images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if _is_heading_text(img.get("alt"))]
-    if images:  # rare: only then is document order worth a walk over the page
-        order = {el: i for i, el in enumerate(page.root.iter())}
-        found = sorted(found + images, key=lambda e: order.get(e, 0))
+    if images:
+        found = sorted(found + images, key=lambda e: page.order.get(e, 0))
     # a link reading "Read more" is a button, not a heading (a tab without a target is one);
     # nothing in the site's menus is
     found = [h for h in found if (h.tag != "a" or not page.absolute(h.get("href")))
