@@ -19,10 +19,9 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from .page import Page, xpath
+from .page import Page, hidden, xpath
 from .rules import (
     BREADCRUMB_CUES,
-    BREADCRUMB_HIDDEN_CLASSES,
     BREADCRUMB_HOME_WORDS,
     BREADCRUMB_LABELS,
     BREADCRUMB_MARKERS,
@@ -63,7 +62,6 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "select", "option"
 _ICONS = frozenset(("img", "svg", "i"))
 _ITEMS = frozenset(("li", "td", "th", "dd", "dt", "tr", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "br", "ul", "ol", "table"))
 _ROOT_PATH = re.compile(r"^/?(?:(?:index|default|home)(?:\.\w+)?)?/?$", re.I)
-_HIDDEN = frozenset(c.casefold() for c in BREADCRUMB_HIDDEN_CLASSES)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _BREADCRUMB_LIST = re.compile("BreadcrumbList")
 # (type attribute, property attribute) for microdata and RDFa.
@@ -351,7 +349,7 @@ def _tokens(page: Page, el, out: list) -> None:
         out.append((TEXT, el.text))
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP or _hidden(child):
+        if not isinstance(tag, str) or tag in _SKIP or hidden(child):
             pass
         elif tag == "a" and child.get("href") is not None:
             name = _link_name(child)
@@ -371,12 +369,6 @@ def _tokens(page: Page, el, out: list) -> None:
             out.append((TEXT, child.tail))
 
 
-def _hidden(el) -> bool:
-    classes = (el.get("class") or "").casefold().split()
-    style = (el.get("style") or "").replace(" ", "").lower()
-    return el.get("hidden") is not None or "display:none" in style or any(c in _HIDDEN for c in classes)
-
-
 def _link_name(a) -> str:
     """What a link shows: its text (hidden parts left out), else its title, label or image alt."""
     name = clean(_shown(a)) or clean(a.get("title") or a.get("aria-label"))
@@ -389,7 +381,7 @@ def _link_name(a) -> str:
 def _shown(el) -> str:
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in _SKIP and not _hidden(child):
+        if isinstance(child.tag, str) and child.tag not in _SKIP and not hidden(child):
             parts.append(_shown(child))
         parts.append(child.tail or "")
     return "".join(parts)

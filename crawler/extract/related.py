@@ -19,13 +19,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .page import Page, xpath
+from .page import Page, hidden, xpath
 from .rules import (
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
     RELATED_CLASS_WORDS,
     RELATED_FEED_TIMES,
-    RELATED_HIDDEN_CLASSES,
     RELATED_MIN_TITLE_UNITS,
     RELATED_NAV_WORDS,
     RELATED_SPONSOR_HOSTS,
@@ -37,10 +36,11 @@ from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
 _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
-# Short text nodes only (with room for the indentation around them): a heading
-# is short, and this XPath is far cheaper than matching every keyword in XPath
-# (translate() per node was ~9 ms/page) or normalize-space() on every node.
-_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4}]"
+# Short text nodes only (with room for the indentation around them), and of
+# those the ones not blank (most are indentation): a heading is short, and this
+# XPath is far cheaper than matching every keyword in XPath (translate() per node
+# was ~9 ms/page) or normalize-space() on every node, however long.
+_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4} and normalize-space(.)]"
 _HEADING_MAX_TEXT = HEADING_MAX_CHARS * 2
 _ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
@@ -64,8 +64,6 @@ _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_HIDDEN_TOKEN = re.compile(rf"^({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # whole tokens: "--hidden" is often a state
 _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
                                 for w in RELATED_SPONSOR_LABELS), re.I)
 
@@ -228,13 +226,8 @@ def _count_links(el) -> int:
 
 
 def _hidden(el) -> bool:
-    """Hidden by a class ("hide") or style on it or an ancestor: an A/B variant the reader never sees."""
-    for node in (el, *el.iterancestors()):
-        if _HIDDEN_STYLE.search(node.get("style") or "") or node.get("hidden") is not None:
-            return True
-        if any(_HIDDEN_TOKEN.search(token) for token in (node.get("class") or "").split()):
-            return True
-    return False
+    """Hidden itself or by an ancestor: an A/B variant the reader never sees."""
+    return any(hidden(node) for node in (el, *el.iterancestors()))
 
 
 def _has_link(el) -> bool:
