@@ -71,3 +71,11 @@ def test_hidden(attrs):
 def test_shown(attrs):
     """Whole class tokens only: a BEM modifier or a responsive class is a state, not a hidden block."""
     assert not hidden(parse(f"<html><body><div {attrs}>x</div></body></html>").root.find(".//div"))
+
+
+def test_body_text_leaves_the_head_out():
+    """The trail's text search looks where a body text node can be: not in the <head>'s scripts."""
+    page = Page(parse("<html><head><script>var home = 'You are here';</script></head>"
+                      "<body><p>Home &gt; Guides</p></body></html>"), "http://x.example/")
+    assert "You are here" in page.text and page.body_text == "Home > Guides"
+    assert Page(parse("<html><head><title>t</title></head></html>"), "http://x.example/").body_text == ""

@@ -176,7 +176,7 @@ def _candidates(page: Page):
 
 def _quiet_candidates(page: Page):
     """Trails that only a label ("当前位置：") or a home word ("首页 - 新闻") gives away; sought when nothing else is."""
-    text = page.text
+    text = page.body_text
     labels = tuple(x for key, rows in _LABEL_KEYS.items() if key in text for x in rows if x in text)
     if labels:
         for text in xpath(_text_xpath(labels))(page.root):
@@ -191,7 +191,7 @@ def _quiet_candidates(page: Page):
 
 def _home_texts(page: Page):
     """Elements whose text reads as a trail of unlinked names from a home word: "首页 - 新闻动态"."""
-    words = tuple(sorted({m.group(1) for m in _HOME_RUN.finditer(page.text)}))
+    words = tuple(sorted({m.group(1) for m in _HOME_RUN.finditer(page.body_text)}))
     if not words:
         return
     for text in xpath(_text_xpath(words))(page.root):

@@ -170,6 +170,13 @@ class Page:
         return self.root.text_content()
 
     @cached_property
+    def body_text(self) -> str:
+        """The text of <body>, scripts included: where a search for what a body text node may hold
+        need look (the <head>'s scripts and styles are over half a news page's text)."""
+        body = next(self.root.iter("body"), None)
+        return body.text_content() if body is not None else ""
+
+    @cached_property
     def base_url(self) -> str:
         base = self.root.xpath("//base/@href")
         return self.join(self.url, base[0]) or self.url if base else self.url
