@@ -30,28 +30,43 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SNIFF_BYTES = 65536
 
 
-def fits(body: bytes, encoding: str) -> bool:
-    """Do the bytes decode in `encoding`, bar a stray bad byte or two?"""
-    try:
-        body.decode(encoding)
-        return True
-    except UnicodeDecodeError:
-        bad = body.decode(encoding, "replace").count("\ufffd")
-        return bad <= len(body) * MAX_BAD_SHARE
-    except LookupError:
-        return False
+class _Readings:
+    """The body read in each charset asked about, once: deciding tries several
+    charsets (UTF-8, the declared ones, GB18030) and decode() returns the
+    winner's text, so a body is decoded at most once per charset, not once per question."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self._read: dict[str, tuple[str, int] | None] = {}
+
+    def read(self, encoding: str) -> tuple[str, int] | None:
+        """(the text, bad bytes replaced; how many were bad, 0 when it decodes cleanly), None for an unknown charset."""
+        if encoding not in self._read:
+            try:
+                self._read[encoding] = (self.body.decode(encoding), 0)
+            except UnicodeDecodeError:
+                text = self.body.decode(encoding, "replace")
+                self._read[encoding] = (text, text.count("\ufffd"))
+            except LookupError:
+                self._read[encoding] = None
+        return self._read[encoding]
+
+    def fits(self, encoding: str) -> bool:
+        """Do the bytes decode in `encoding`, bar a stray bad byte or two?"""
+        read = self.read(encoding)
+        return read is not None and read[1] <= len(self.body) * MAX_BAD_SHARE
+
+    def chinese(self) -> bool:
+        """Do the bytes read as Chinese in GB18030 (its non-ASCII characters mostly CJK)?"""
+        if not self.fits("gb18030"):
+            return False
+        wide = _NON_ASCII.findall(self.read("gb18030")[0])
+        return bool(wide) and sum(1 for ch in wide if _CJK.match(ch)) >= MIN_CJK_SHARE * len(wide)
 
 
 def single_byte(encoding: str) -> bool:
     """A charset in which every byte is one character, so any bytes 'decode'."""
     return len(b"\xc3\xa9\xb0\xa1".decode(encoding, "replace")) == 4
-
-
-def reads_as_chinese(body: bytes) -> bool:
-    if not fits(body, "gb18030"):
-        return False
-    wide = _NON_ASCII.findall(body.decode("gb18030", "replace"))
-    return bool(wide) and sum(1 for ch in wide if _CJK.match(ch)) >= MIN_CJK_SHARE * len(wide)
 
 
 def _guess(body: bytes) -> str | None:
@@ -64,6 +79,11 @@ def _guess(body: bytes) -> str | None:
 def decide_encoding(body: bytes, content_type: str | None) -> tuple[str, str]:
     """(charset, how it was decided: bom, header, meta, bytes or default) for an HTML body
     and its Content-Type header."""
+    return _decide(_Readings(body), content_type)
+
+
+def _decide(readings: _Readings, content_type: str | None) -> tuple[str, str]:
+    body = readings.body
     bom, _ = read_bom(body)
     if bom:
         return bom, "bom"
@@ -74,12 +94,12 @@ def decide_encoding(body: bytes, content_type: str | None) -> tuple[str, str]:
     ) if enc and "<".encode(enc) == b"<"]
     if body.isascii():
         return declared[0] if declared else ("utf-8", "default")
-    if fits(body, "utf-8"):
+    if readings.fits("utf-8"):
         return "utf-8", next((source for enc, source in declared if enc == "utf-8"), "bytes")
     for enc, source in declared:
-        if fits(body, enc) and not (single_byte(enc) and reads_as_chinese(body)):
+        if readings.fits(enc) and not (single_byte(enc) and readings.chinese()):
             return enc, source
-    if reads_as_chinese(body):
+    if readings.chinese():
         return "gb18030", "bytes"
     guess = _guess(body)
     if guess:
@@ -89,8 +109,9 @@ def decide_encoding(body: bytes, content_type: str | None) -> tuple[str, str]:
 
 def decode(body: bytes, content_type: str | None = None) -> tuple[str, str, str]:
     """(text, charset, how it was decided): `body` decoded as decide_encoding says, BOM dropped."""
-    encoding, source = decide_encoding(body, content_type)
+    readings = _Readings(body)
+    encoding, source = _decide(readings, content_type)
     bom, bom_bytes = read_bom(body)
     if bom:
-        body = body[len(bom_bytes):]
-    return body.decode(encoding, "replace"), encoding, source
+        return body[len(bom_bytes):].decode(encoding, "replace"), encoding, source
+    return readings.read(encoding)[0], encoding, source  # every charset decided on is one Python knows

@@ -36,9 +36,11 @@ from parsel import Selector
 
 from trafilatura.settings import MANUALLY_CLEANED
 
-# Characters XML 1.0 forbids (C0 controls but tab, newline, return; U+FFFE, U+FFFF).
-# A regex: ten times faster than str.translate on a page that has none.
+# Characters XML 1.0 forbids (C0 controls but tab, newline, return; U+FFFE, U+FFFF),
+# and the same in UTF-8 bytes, where C code finds them without the regex engine.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r")
+_NOT_XML_UTF8 = ("\ufffe".encode(), "\uffff".encode())
 _END_TAG = re.compile(r"</(?:body|html)\s*>", re.I)
 # What may follow the end of a document without being content.
 _AFTER_END_IGNORABLE = re.compile(r"</(?:body|html)\s*>|<!--.*?-->|\s+", re.I | re.S)
@@ -51,6 +53,18 @@ _CODE = frozenset(("script", "style"))
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)")
 _ATTRIBUTES = re.compile(r"((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>?")
 _ANY_TAG = re.compile(r"<[a-zA-Z/!]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML forbids.
+
+    Almost no page has one, and asking its UTF-8 bytes (bytes.translate, bytes.find)
+    is about twice as fast as a regex search over the text.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _NOT_XML_BYTES)) == len(data) and not any(c in data for c in _NOT_XML_UTF8):
+        return text
+    return _NOT_XML.sub("", text)
 
 
 def content_after_end(text: str) -> bool:
@@ -142,7 +156,7 @@ def _inserted(text: str, inserts: list[tuple[int, str]]) -> str:
 
 def html_selector(text: str) -> Selector:
     """A Selector over the whole page (never raises)."""
-    text = close_left_open(_NOT_XML.sub("", text))
+    text = close_left_open(xml_safe(text))
     try:
         if content_after_end(text):
             text = html5_normalized(text)

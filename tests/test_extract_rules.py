@@ -108,7 +108,7 @@ def test_home_word_starts_an_unlinked_trail(word):
     assert [c["name"] for c in got["breadcrumbs"]] == [word, "Guides"]
 
 
-@pytest.mark.parametrize("cls", rules.BREADCRUMB_HIDDEN_CLASSES)
+@pytest.mark.parametrize("cls", rules.HIDDEN_CLASSES)
 def test_hidden_text_in_a_trail_is_no_crumb(cls):
     trail = (f'<ol class="breadcrumb"><li><a href="/">Home<span class="{cls}"> HIDDEN</span></a></li>'
              f'<li><span class="{cls}">HIDDEN</span><a href="/docs/">Docs</a></li></ol>')

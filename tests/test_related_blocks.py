@@ -196,7 +196,7 @@ def test_this_articles_comment_page_is_not_an_entry():
 
 # --- hidden and sponsored ---------------------------------------------------------------
 
-@pytest.mark.parametrize("token", rules.RELATED_HIDDEN_CLASSES)
+@pytest.mark.parametrize("token", rules.HIDDEN_CLASSES)
 def test_hidden_variant_is_left_out(token):
     block = f"<div class=\"box {token}\"><h3>Related</h3>{LIST}</div>"
     assert related(after=block) == []

@@ -94,7 +94,7 @@ def _starts_byline(text: str, at: int) -> bool:
 def _markup(page: Page) -> list[str]:
     """Bylines in markup: the first rel/itemprop=author element, the first byline or author class."""
     found = []
-    marked = [_REL_AUTHOR(page.root), page.classed(_byline_class)]
+    marked = [_REL_AUTHOR(page.root), page.marked(_byline_class, ("class",))]
     for elements in marked:
         for el in elements:
             names = el.xpath('.//*[@itemprop="name"]')

@@ -19,10 +19,9 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from .page import Page, xpath
+from .page import Page, hidden, xpath
 from .rules import (
     BREADCRUMB_CUES,
-    BREADCRUMB_HIDDEN_CLASSES,
     BREADCRUMB_HOME_WORDS,
     BREADCRUMB_LABELS,
     BREADCRUMB_MARKERS,
@@ -36,6 +35,7 @@ from .rules import (
     BREADCRUMB_SEPARATORS_ANYWHERE,
 )
 from .text import clean
+from .urlshape import site
 
 _LABEL = re.compile(
     r"(?:%s)\s*[是为]?\s*[:：]?\s*" % "|".join(re.escape(x) for x in sorted(BREADCRUMB_LABELS, key=len, reverse=True)),
@@ -63,7 +63,6 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "select", "option"
 _ICONS = frozenset(("img", "svg", "i"))
 _ITEMS = frozenset(("li", "td", "th", "dd", "dt", "tr", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "br", "ul", "ol", "table"))
 _ROOT_PATH = re.compile(r"^/?(?:(?:index|default|home)(?:\.\w+)?)?/?$", re.I)
-_HIDDEN = frozenset(c.casefold() for c in BREADCRUMB_HIDDEN_CLASSES)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _BREADCRUMB_LIST = re.compile("BreadcrumbList")
 # (type attribute, property attribute) for microdata and RDFa.
@@ -128,7 +127,7 @@ def parse_trail(page: Page, el) -> list[dict]:
 
 def _scored(page: Page, structured: list[dict], candidates):
     """(score, crumbs, element) for each candidate that reads as a trail."""
-    headlines = len(page.root.xpath("//h1"))
+    headline = next(page.root.iter("h1"), None)
     seen: set = set()
     for el in candidates:
         if el in seen:
@@ -143,7 +142,7 @@ def _scored(page: Page, structured: list[dict], candidates):
         agrees = _agrees(crumbs, structured)
         cues = {"marker": marker, "label": BREADCRUMB_CUES["label"] * label, **_url_cues(page, crumbs),
                 gap or "gap": _GAP_CUES.get(gap, 0),
-                "before_headline": BREADCRUMB_CUES["before_headline"] * bool(headlines and _before_headline(el, headlines)),
+                "before_headline": BREADCRUMB_CUES["before_headline"] * bool(headline is not None and _before(page, el, headline)),
                 "agrees": BREADCRUMB_CUES["agrees"] * agrees}
         cues = {name: weight for name, weight in cues.items() if weight}
         score = sum(cues.values())
@@ -155,13 +154,9 @@ def _scored(page: Page, structured: list[dict], candidates):
             yield TrailCandidate(score, crumbs, el, cues)
 
 
-def _before_headline(el, headlines: int) -> bool:
-    """Every <h1> of the page follows `el` (or sits in it, as a current-page crumb)."""
-    return _FOLLOWING_H1(el) + _INNER_H1(el) == headlines
-
-
-_FOLLOWING_H1 = xpath("count(following::h1)")
-_INNER_H1 = xpath("count(.//h1)")
+def _before(page: Page, el, headline) -> bool:
+    """`el` starts before the page's first <h1> (so every <h1> follows it, or sits in it as a current-page crumb)."""
+    return page.order[el] < page.order[headline]
 
 
 def _candidates(page: Page):
@@ -181,7 +176,7 @@ def _candidates(page: Page):
 
 def _quiet_candidates(page: Page):
     """Trails that only a label ("当前位置：") or a home word ("首页 - 新闻") gives away; sought when nothing else is."""
-    text = page.text
+    text = page.body_text
     labels = tuple(x for key, rows in _LABEL_KEYS.items() if key in text for x in rows if x in text)
     if labels:
         for text in xpath(_text_xpath(labels))(page.root):
@@ -196,7 +191,7 @@ def _quiet_candidates(page: Page):
 
 def _home_texts(page: Page):
     """Elements whose text reads as a trail of unlinked names from a home word: "首页 - 新闻动态"."""
-    words = tuple(sorted({m.group(1) for m in _HOME_RUN.finditer(page.text)}))
+    words = tuple(sorted({m.group(1) for m in _HOME_RUN.finditer(page.body_text)}))
     if not words:
         return
     for text in xpath(_text_xpath(words))(page.root):
@@ -269,7 +264,7 @@ def _url_cues(page: Page, crumbs: list[dict]) -> dict[str, int]:
     if (first["url"] and _is_root(first["url"])) or first["name"].casefold().endswith(_HOME):
         cues["home_first"] = BREADCRUMB_CUES["home_first"]
     links = [urlsplit(c["url"]) for c in crumbs if c["url"] and c["url"] != page.url and not _is_root(c["url"])]
-    if len(links) < 2 or len({_site(u.hostname) for u in links}) > 1:
+    if len(links) < 2 or len({site(u.hostname) for u in links}) > 1:
         return cues
     depths = [_depth(u) for u in links]
     if all(a <= b for a, b in zip(depths, depths[1:])) and depths[-1] > depths[0]:
@@ -282,11 +277,6 @@ def _url_cues(page: Page, crumbs: list[dict]) -> dict[str, int]:
 def _is_root(url: str) -> bool:
     parts = urlsplit(url)
     return bool(_ROOT_PATH.match(parts.path)) and not parts.query
-
-
-def _site(host: str | None) -> str:
-    labels = (host or "").lower().split(".")
-    return ".".join(labels[-3:] if len(labels) > 2 and len(labels[-2]) <= 3 else labels[-2:])
 
 
 def _depth(u) -> tuple[int, int]:
@@ -355,7 +345,7 @@ def _tokens(page: Page, el, out: list) -> None:
         out.append((TEXT, el.text))
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP or _hidden(child):
+        if not isinstance(tag, str) or tag in _SKIP or hidden(child):
             pass
         elif tag == "a" and child.get("href") is not None:
             name = _link_name(child)
@@ -375,12 +365,6 @@ def _tokens(page: Page, el, out: list) -> None:
             out.append((TEXT, child.tail))
 
 
-def _hidden(el) -> bool:
-    classes = (el.get("class") or "").casefold().split()
-    style = (el.get("style") or "").replace(" ", "").lower()
-    return el.get("hidden") is not None or "display:none" in style or any(c in _HIDDEN for c in classes)
-
-
 def _link_name(a) -> str:
     """What a link shows: its text (hidden parts left out), else its title, label or image alt."""
     name = clean(_shown(a)) or clean(a.get("title") or a.get("aria-label"))
@@ -393,7 +377,7 @@ def _link_name(a) -> str:
 def _shown(el) -> str:
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in _SKIP and not _hidden(child):
+        if isinstance(child.tag, str) and child.tag not in _SKIP and not hidden(child):
             parts.append(_shown(child))
         parts.append(child.tail or "")
     return "".join(parts)

@@ -7,6 +7,7 @@ title, breadcrumbs, dates and page kind alike.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from urllib.parse import urljoin
@@ -19,12 +20,15 @@ from parsel.csstranslator import HTMLTranslator
 from crawler.decoding import decode as decode_bytes
 from crawler.parsing import html_selector
 
+from .rules import HIDDEN_CLASSES
 from .text import clean
 
 
 _CSS = HTMLTranslator()
-# Attributes indexed besides class and id: what marks a trail or structured data.
-_INDEXED = ("aria-label", "itemtype", "typeof")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_CLASSES = frozenset(c.lower() for c in HIDDEN_CLASSES)
+# Attributes indexed: class (by token), id, and what marks a trail or structured data.
+_INDEXED = ("class", "id", "aria-label", "itemtype", "typeof")
 
 
 @lru_cache(maxsize=None)
@@ -76,6 +80,13 @@ def parse(html: str | bytes, encoding: str | None = None) -> Selector:
     return html_selector(html)
 
 
+def hidden(el) -> bool:
+    """Not shown: the `hidden` attribute, a display:none or visibility:hidden style, or a class
+    of rules.HIDDEN_CLASSES. One check, so trail, headline and related block agree on what a reader sees."""
+    return (el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "") is not None
+            or any(token.lower() in _HIDDEN_CLASSES for token in (el.get("class") or "").split()))
+
+
 def _aware(now: datetime) -> datetime:
     """A naive time is taken as UTC."""
     return now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
@@ -119,44 +130,51 @@ class Page:
         if plan is None:
             return css(query)(self.root)
         found: dict[int, object] = {}
-        for key, test in plan:
-            for pos, el in self._class_id_index.get(key, ()):
+        for (attr, value), test in plan:
+            for pos, el in self._index[attr].get(value, ()):
                 if pos not in found and test(el):
                     found[pos] = el
         return [found[pos] for pos in sorted(found)]
 
-    def marked(self, test) -> list:
-        """Elements with a class token, id, aria-label, itemtype or typeof passing `test(value)`, in document order."""
-        found = {pos: el for (_, value), els in self._class_id_index.items() if test(value) for pos, el in els}
+    def marked(self, test, attrs: tuple[str, ...] = _INDEXED) -> list:
+        """Elements whose `attrs` (class tokens, id, aria-label, itemtype, typeof) hold a value passing
+        `test(value)`, in document order; each distinct value is tested once."""
+        found = {pos: el for attr in attrs for value, els in self._index[attr].items() if test(value) for pos, el in els}
         return [found[pos] for pos in sorted(found)]
 
     @cached_property
-    def _class_id_index(self) -> dict[tuple[str, str], list]:
-        """("class", token) / ("id", value) / (attribute, value) -> [(document position, element)]."""
-        index: dict[tuple[str, str], list] = {}
-        for pos, el in enumerate(self.root.iter(etree.Element)):
-            classes, id_ = el.get("class"), el.get("id")
-            if classes:
-                for token in classes.split():
-                    index.setdefault(("class", token), []).append((pos, el))
-            if id_:
-                index.setdefault(("id", id_), []).append((pos, el))
-            for attr in _INDEXED:
-                value = el.get(attr)
-                if value:
-                    index.setdefault((attr, value), []).append((pos, el))
-        return index
+    def order(self) -> dict:
+        """Each node of the page -> its position in document order, from one walk.
 
-    def classed(self, test) -> list:
-        """Elements with a class token `test` accepts, in document order (answered from the index)."""
-        found = {pos: el for (kind, token), els in self._class_id_index.items() if kind == "class" and test(token)
-                 for pos, el in els}
-        return [found[pos] for pos in sorted(found)]
+        Comparing two positions answers "does this come before that" where an
+        XPath axis (following::) scans the rest of the page per question; and
+        the walk keeps lxml's element proxies alive, so later walks and XPath
+        results reuse them instead of building each again.
+        """
+        return {el: i for i, el in enumerate(self.root.iter())}
+
+    @cached_property
+    def _index(self) -> dict[str, dict[str, list]]:
+        """Attribute (of _INDEXED) -> its value (a class: each token) -> [(document position, element)]."""
+        index: dict[str, dict[str, list]] = {attr: {} for attr in _INDEXED}
+        for el, pos in self.order.items():
+            for attr, value in el.items():
+                if value and attr in index:
+                    for token in value.split() if attr == "class" else (value,):
+                        index[attr].setdefault(token, []).append((pos, el))
+        return index
 
     @cached_property
     def text(self) -> str:
         """All the page's text, scripts included: a cheap check before a costly search for a word."""
         return self.root.text_content()
+
+    @cached_property
+    def body_text(self) -> str:
+        """The text of <body>, scripts included: where a search for what a body text node may hold
+        need look (the <head>'s scripts and styles are over half a news page's text)."""
+        body = next(self.root.iter("body"), None)
+        return body.text_content() if body is not None else ""
 
     @cached_property
     def base_url(self) -> str:

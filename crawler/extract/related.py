@@ -19,13 +19,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .page import Page, xpath
+from .page import Page, hidden, xpath
 from .rules import (
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
     RELATED_CLASS_WORDS,
     RELATED_FEED_TIMES,
-    RELATED_HIDDEN_CLASSES,
     RELATED_MIN_TITLE_UNITS,
     RELATED_NAV_WORDS,
     RELATED_SPONSOR_HOSTS,
@@ -37,10 +36,11 @@ from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
 _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
-# Short text nodes only (with room for the indentation around them): a heading
-# is short, and this XPath is far cheaper than matching every keyword in XPath
-# (translate() per node was ~9 ms/page) or normalize-space() on every node.
-_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4}]"
+# Short text nodes only (with room for the indentation around them), and of
+# those the ones not blank (most are indentation): a heading is short, and this
+# XPath is far cheaper than matching every keyword in XPath (translate() per node
+# was ~9 ms/page) or normalize-space() on every node, however long.
+_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4} and normalize-space(.)]"
 _HEADING_MAX_TEXT = HEADING_MAX_CHARS * 2
 _ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
@@ -48,7 +48,6 @@ _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::
 _MARKS = frozenset(RELATED_CLASS_WORDS)
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _NAV_WORDS = frozenset(RELATED_NAV_WORDS)
-_MARKED = "//body//*[@class or @id]"
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
 _FEED_TIME = re.compile(r"\d+\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)
@@ -65,8 +64,6 @@ _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_HIDDEN_TOKEN = re.compile(rf"^({'|'.join(RELATED_HIDDEN_CLASSES)})$", re.I)  # whole tokens: "--hidden" is often a state
 _SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
                                 for w in RELATED_SPONSOR_LABELS), re.I)
 
@@ -127,12 +124,8 @@ def _live_feed(boxes: list, entries: list) -> bool:
 def _marked_boxes(page: Page) -> list:
     """Unheaded blocks whose class or id names them related ("related-list", "xgwz"), outermost first."""
     found, seen = [], []
-    for el in xpath(_MARKED)(page.root):
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-        lower = marks.lower()
-        if not any(w in lower for w in _MARKS) or not _MARKS.intersection(w.lower() for w in _MARK_SPLIT.split(marks)):
-            continue
-        if not _has_link(el) or any(_inside(el, f) for f in seen):
+    for el in page.marked(_names_related, ("class", "id")):
+        if next(el.iterancestors("body"), None) is None or not _has_link(el) or any(_inside(el, f) for f in seen):
             continue
         seen.append(el)
         if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
@@ -142,6 +135,11 @@ def _marked_boxes(page: Page) -> list:
             continue  # headed by something else ("热门文章", "Tennis latest"): the class name misleads
         found.append(el)
     return found
+
+
+def _names_related(value: str) -> bool:
+    """A class token or id with a RELATED_CLASS_WORDS word in it ("related-list", "relatedPosts", "xgwz")."""
+    return not _MARKS.isdisjoint(w.lower() for w in _MARK_SPLIT.split(value))
 
 
 def _box_heading(box) -> str:
@@ -190,9 +188,8 @@ def _headings(page: Page):
     """Elements whose text (or image alt) is a related heading, in document order."""
     found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if _is_heading_text(t)]
     images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if _is_heading_text(img.get("alt"))]
-    if images:  # rare: only then is document order worth a walk over the page
-        order = {el: i for i, el in enumerate(page.root.iter())}
-        found = sorted(found + images, key=lambda e: order.get(e, 0))
+    if images:
+        found = sorted(found + images, key=lambda e: page.order.get(e, 0))
     # a link reading "Read more" is a button, not a heading (a tab without a target is one);
     # nothing in the site's menus is
     found = [h for h in found if (h.tag != "a" or not page.absolute(h.get("href")))
@@ -229,13 +226,8 @@ def _count_links(el) -> int:
 
 
 def _hidden(el) -> bool:
-    """Hidden by a class ("hide") or style on it or an ancestor: an A/B variant the reader never sees."""
-    for node in (el, *el.iterancestors()):
-        if _HIDDEN_STYLE.search(node.get("style") or "") or node.get("hidden") is not None:
-            return True
-        if any(_HIDDEN_TOKEN.search(token) for token in (node.get("class") or "").split()):
-            return True
-    return False
+    """Hidden itself or by an ancestor: an A/B variant the reader never sees."""
+    return any(hidden(node) for node in (el, *el.iterancestors()))
 
 
 def _has_link(el) -> bool:

@@ -46,6 +46,15 @@ BREADCRUMB_LABELS = (
 # name ending in one, "网易首页") starts at the site root.
 BREADCRUMB_HOME_WORDS = ("首页", "主页", "Home", "Homepage", "Startseite", "Start", "Accueil", "Inicio", "Início", "Главная")
 
+# Class tokens (whole, any case) of an element no reader sees: a hidden variant
+# or template ("hide", "d-none"), screen-reader text ("sr-only"), a hidden logo.
+# Its text is no crumb, headline or related entry. Whole tokens only: a BEM
+# modifier ("fc-show-more--hidden") is often a state a script toggles.
+HIDDEN_CLASSES = (
+    "hidden", "hide", "is-hidden", "u-hidden", "d-none", "invisible", "element-invisible",
+    "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text", "aural", "offscreen",
+)
+
 # Separators shown between crumbs. The unambiguous ones point down the trail
 # and split anywhere; the ambiguous ones ("/", "-", "|") only when surrounded
 # by spaces, so a crumb like "CI/CD" or "Node-RED" stays whole, and they
@@ -54,8 +63,6 @@ BREADCRUMB_HOME_WORDS = ("首页", "主页", "Home", "Homepage", "Startseite", "
 BREADCRUMB_SEPARATORS = (">", "»", "›", "→", "＞", "≫", "〉", "》", "/", "-", "|", "｜", "·", "::")
 BREADCRUMB_SEPARATORS_ANYWHERE = (">", "»", "›", "→", "＞", "≫", "〉")
 
-# Elements whose content is never shown (screen-reader labels, hidden variants).
-BREADCRUMB_HIDDEN_CLASSES = ("visually-hidden", "sr-only", "screen-reader-text", "aural", "hidden", "hide")
 
 # Weights of the other cues (see crawler.extract.breadcrumbs.score).
 BREADCRUMB_CUES = {
@@ -149,10 +156,6 @@ RELATED_FEED_TIMES = ("分钟前", "小时前", "minutes ago", "mins ago", "hour
 # Words of a class or id (split on -, _ and case) that mark previous/next-article
 # navigation: a block's list ends where such a box begins.
 RELATED_NAV_WORDS = ("prev", "previous", "next", "prevnext", "pager", "pagination", "postnav")
-# Class tokens that hide a block: an A/B variant or a template the reader never
-# sees. Whole tokens only: a BEM modifier ("fc-show-more--hidden") is often a
-# state a script toggles, not a hidden block.
-RELATED_HIDDEN_CLASSES = ("hide", "hidden", "is-hidden", "d-none", "invisible")
 
 # Longest text a heading may have (after stripping a trailing colon) to count.
 HEADING_MAX_CHARS = 40
@@ -441,11 +444,6 @@ TITLE_BOUNDARY_CHARS = ":：|｜-–—_»«·/<>()（）[]【】《》〖〗"
 TITLE_FURNITURE_TAGS = frozenset(("nav", "footer", "aside"))
 TITLE_FURNITURE_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary"))
 TITLE_FURNITURE_WORDS = frozenset(("breadcrumb", "breadcrumbs", "crumb", "crumbs", "breadcrumblist"))
-# Classes that hide an element from sight (screen-reader text, hidden logos).
-TITLE_HIDDEN_CLASSES = frozenset((
-    "aural", "sr-only", "visually-hidden", "visuallyhidden", "screen-reader-text",
-    "element-invisible", "hidden", "hide", "u-hidden", "is-hidden", "offscreen",
-))
 # <meta> keys naming the site, an affix of the declared titles.
 SITE_NAME_META_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 # A heading's first part set apart as a kicker ("<span>Opinion</span> ...",

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from .meta import has_date
-from .page import Page
+from .page import Page, hidden
 from .rules import (
     ARTICLE_TYPES,
     KICKER_MAX_CHARS,
@@ -42,7 +42,6 @@ from .rules import (
     TITLE_FURNITURE_ROLES,
     TITLE_FURNITURE_TAGS,
     TITLE_FURNITURE_WORDS,
-    TITLE_HIDDEN_CLASSES,
     TITLE_LAST_LINES,
     TITLE_MAX_CHARS,
     TITLE_MIN_CHARS,
@@ -208,12 +207,12 @@ def _kicker(h, text: str) -> str | None:
 def _furniture(page: Page, el) -> bool:
     """Navigation, a trail, hidden text, a link home: not where a headline is."""
     for node in (el, *el.iterancestors()):
-        if node.tag in TITLE_FURNITURE_TAGS or node.get("hidden") is not None or node.get("aria-hidden") == "true":
+        if node.tag in TITLE_FURNITURE_TAGS or hidden(node) or node.get("aria-hidden") == "true":
             return True
         if (node.get("role") or "").lower() in TITLE_FURNITURE_ROLES or "breadcrumb" in (node.get("aria-label") or "").lower():
             return True
         classes = f"{node.get('class') or ''} {node.get('id') or ''}".lower().split()
-        if any(c in TITLE_HIDDEN_CLASSES or TITLE_FURNITURE_WORDS.intersection(_WORD_SPLIT.split(c)) for c in classes):
+        if any(TITLE_FURNITURE_WORDS.intersection(_WORD_SPLIT.split(c)) for c in classes):
             return True
     links = el.xpath(".//a[@href]")
     if len(links) == 1 and clean(links[0].text_content()) == clean(el.text_content()):

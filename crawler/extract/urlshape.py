@@ -9,7 +9,10 @@ or an ad network's redirect.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
+
+import tldextract
 
 from .rules import RELATED_NOT_PATHS, RELATED_SPONSOR_HOSTS
 
@@ -21,6 +24,8 @@ _MIXED_ID = re.compile(r"(?=.*\d)[A-Za-z0-9]{8,}")  # "7PKD2AyaKNe", "cv1454"
 _SLUG_SPLIT = re.compile(r"[-_+]+")
 _SLUG_WORDS = 3
 _NOT_PATHS = re.compile("|".join(RELATED_NOT_PATHS), re.I)
+# The public suffix list as the installed tldextract ships it: never fetched (nothing leaves the machine).
+_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def article_address(url: str, page_url: str) -> bool:
@@ -40,7 +45,7 @@ def article_address(url: str, page_url: str) -> bool:
         return False  # this article's comments or print view
     if _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else "")):
         return False
-    return not _same_site(host, own.netloc.lower()) or _shaped_like_article(parts) or _same_shape(parts, own)
+    return site(parts.hostname) != site(own.hostname) or _shaped_like_article(parts) or _same_shape(parts, own)
 
 
 def key(url: str) -> str:
@@ -54,9 +59,12 @@ def _ids(parts) -> set[str]:
     return {n for n in _ARTICLE_ID.findall(parts.path + parts.query) if not _YEAR.fullmatch(n)}
 
 
-def _same_site(a: str, b: str) -> bool:
-    """Hosts of one site: "news.site.cn" and "www.site.cn" (the last two labels agree)."""
-    return a.rsplit(".", 2)[-2:] == b.rsplit(".", 2)[-2:]
+@lru_cache(maxsize=4096)
+def site(host: str | None) -> str:
+    """The site a host belongs to, its domain under the public suffix: "news.site.com.cn" and
+    "www.site.com.cn" are site.com.cn, while "a.com.cn" and "b.com.cn" are two sites."""
+    parts = _SUFFIXES((host or "").lower())
+    return ".".join(p for p in (parts.domain, parts.suffix) if p)
 
 
 def _shaped_like_article(parts) -> bool:

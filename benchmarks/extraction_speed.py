@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Extraction speed against an earlier revision, measured in the same run.
+
+    .venv/bin/python benchmarks/extraction_speed.py [--rev 5a752b6] [--datasets aeb,cwced]
+        [--rounds 3] [--every N] [--bench ../shared/bench]
+
+The issues ask for "extraction speed at least 0.9x today's, measured in
+the same run": a figure from another day on a shared machine says little.
+So the baseline revision's code (`git archive REV crawler pipelines`) is
+exported to a temporary folder, and each round times extract_article of
+the baseline and of this checkout on the same pages, one after the other
+(their order swapped every round), each in a fresh process of the same
+Python with PYTHONPATH at its own tree: neither warms the other's caches,
+and a busy spell on the machine hits both alike. The clock is the child's
+CPU time (extraction is single-threaded and does no I/O): on a machine
+shared with other jobs, wall time mostly measures them. Printed: pages per
+CPU second of each over all rounds and their ratio (this checkout /
+baseline; above 1 is faster), with the ratio of every round to show the
+noise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+DATASETS = {"aeb": "article-extraction-benchmark", "cwced": "chinese-web-content-extraction"}
+
+
+def export(rev: str, into: Path) -> Path:
+    """The code of `rev` (the packages extraction imports) unpacked under `into`."""
+    archive = subprocess.run(["git", "archive", rev, "crawler", "pipelines"], cwd=REPO,
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def time_tree(tree: Path, bench: Path, dataset: str, every: int) -> dict:
+    """Seconds extract_article of the code in `tree` spends on the dataset's pages, in a fresh process."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, __file__, "--time", dataset, "--every", str(every), "--bench", str(bench)],
+                         env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def timed_pass(bench: Path, dataset: str, every: int) -> dict:
+    """In the child: load the pages, one untimed warm-up call, then every page once."""
+    sys.path.insert(0, str(bench))
+    import extraction_eval as ev
+    from crawler.extract import extract_article
+
+    root = bench / DATASETS[dataset]
+    pages = ev.LOADERS[ev.detect_format(root)](root)[::every]
+    inputs = [(page.html, page.url or "http://localhost/") for page in pages]
+    extract_article(*inputs[0])
+    start = time.process_time()
+    for html, url in inputs:
+        extract_article(html, url)
+    import crawler
+    return {"pages": len(inputs), "seconds": time.process_time() - start, "code": str(Path(crawler.__file__).parent)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--rev", default="5a752b6", help="the baseline revision (default: 5a752b6)")
+    ap.add_argument("--datasets", default=",".join(DATASETS), help=f"comma-separated: {', '.join(DATASETS)}")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--every", type=int, default=1, help="time every N-th page only (quick runs)")
+    ap.add_argument("--bench", type=Path, default=SHARED_BENCH, help="the shared benchmark folder")
+    ap.add_argument("--time", choices=sorted(DATASETS), help=argparse.SUPPRESS)  # the child's job
+    args = ap.parse_args()
+    if args.time:
+        print(json.dumps(timed_pass(args.bench, args.time, args.every)))
+        return
+    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown or args.rounds < 1 or args.every < 1:
+        ap.error(f"unknown dataset: {', '.join(unknown)}" if unknown else "--rounds and --every want N >= 1")
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {f"baseline {args.rev}": export(args.rev, Path(tmp)), "this checkout": REPO}
+        print(f"{'dataset':32} {'code':24} {'pages/s':>8}")
+        for name in names:
+            seconds = dict.fromkeys(trees, 0.0)
+            pages = dict.fromkeys(trees, 0)
+            ratios = []
+            for r in range(args.rounds):
+                order = list(trees) if r % 2 == 0 else list(trees)[::-1]
+                got = {label: time_tree(trees[label], args.bench, name, args.every) for label in order}
+                for label, run in got.items():
+                    if Path(run["code"]).resolve() != (trees[label] / "crawler").resolve():
+                        sys.exit(f"{label}: imported {run['code']}, not its own tree")
+                    seconds[label] += run["seconds"]
+                    pages[label] += run["pages"]
+                base, ours = (got[label]["pages"] / got[label]["seconds"] for label in trees)
+                ratios.append(ours / base)
+            speed = {label: pages[label] / seconds[label] for label in trees}
+            for label in trees:
+                print(f"{DATASETS[name]:32} {label:24} {speed[label]:8.1f}")
+            base, ours = speed.values()
+            print(f"{DATASETS[name]:32} {'ratio (this / baseline)':24} {ours / base:8.2f}"
+                  f"   rounds: {' '.join(f'{x:.2f}' for x in ratios)}")
+
+
+if __name__ == "__main__":
+    main()
