@@ -402,7 +402,6 @@ def _units(tokens: list[tuple]) -> list[dict]:
             gap = new
 
     def flush() -> None:
-        nonlocal gap
         text, start = "".join(buf), 0
         buf.clear()
         for m in _SPLIT.finditer(text):

@@ -27,7 +27,6 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from lxml import etree
 
 from .meta import has_date
 from .page import Page, hidden
