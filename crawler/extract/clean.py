@@ -31,6 +31,11 @@ from .rules import (
     RELATED_HEADINGS,
     CHOICE_LONG_LINE_UNITS,
     CODE_LANGUAGE_PREFIXES,
+    COMMENT_AVATAR_WORDS,
+    COMMENT_CUES,
+    COMMENT_MIN_ITEMS,
+    COMMENT_MIN_SHARE,
+    COMMENT_SAYS,
     FOLD_MIN_PARAGRAPHS,
     DROP_TAGS,
     LINK_BLOCK_MIN_DENSITY,
@@ -61,6 +66,11 @@ _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "fo
 _LINE_BREAKS = frozenset(("br", "p", "div", "table", "ul", "ol", "blockquote", "h2", "h3", "h4"))
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
+_COMMENT_CUE = re.compile("|".join(rf"\b{re.escape(c)}\b" if c.isascii() else re.escape(c) for c in COMMENT_CUES), re.I)
+_NAME_SAYS = re.compile(r"(\S+\s){1,4}(%s)\b" % "|".join(COMMENT_SAYS), re.I)
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
+_COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))
+_COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
 
 
 def clean_body(page: Page, body, drop=()) -> object:
@@ -84,11 +94,17 @@ def clean_body(page: Page, body, drop=()) -> object:
 
 
 def _boilerplate(tree) -> list:
-    """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate."""
-    found = []
+    """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate.
+
+    The comment section is found first: a marked block may hold at most a
+    share of the article's text, and comments under a short post would
+    otherwise let the post's own wrapper (left open and named "meta") go.
+    """
+    comments = _comment_sections(tree)
+    found = list(comments)
     code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
-    most = (len(tree.text_content()) - code) * BOILERPLATE_MAX_SHARE
-    stack = list(tree)[::-1]
+    most = (len(tree.text_content()) - code - sum(len(c.text_content()) for c in comments)) * BOILERPLATE_MAX_SHARE
+    stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
         tag = el.tag
@@ -97,8 +113,53 @@ def _boilerplate(tree) -> list:
                     and len(el.text_content()) <= most)):
             found.append(el)
         elif tag != "pre":
-            stack.extend(reversed(el))
+            stack.extend(c for c in reversed(el) if c not in comments)
     return found
+
+
+def _comment_sections(tree) -> set:
+    """The outermost items of comment sections in `tree` (nothing inside <pre>)."""
+    items: set = set()
+    stack = [tree]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str) or el.tag == "pre":
+            continue
+        inner = comment_items(el) if len(el) >= COMMENT_MIN_ITEMS else ()
+        items.update(inner)
+        stack.extend(c for c in el if c not in inner)
+    return items
+
+
+def comment_items(el) -> list:
+    """Children of `el` that are the items of a comment section, known by what they show.
+
+    Items of one shape (tag and first class), most of them each showing a
+    date or a time and a commenter's cue near its start or end ("Posted
+    by", "回复", an avatar), or opening with "Anna said,": however the
+    section is named.
+    """
+    shapes: dict = {}
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in _COMMENT_ITEM_TAGS:
+            shapes.setdefault((child.tag, *(child.get("class") or "").split()[:1]), []).append(child)
+    items = []
+    for group in shapes.values():
+        if len(group) >= COMMENT_MIN_ITEMS and sum(map(_comment_like, group)) >= len(group) * COMMENT_MIN_SHARE:
+            items += group
+    return items
+
+
+def _comment_like(el) -> bool:
+    text = " ".join(el.text_content().split())
+    if _NAME_SAYS.match(text):
+        return True
+    ends = text[:_COMMENT_HEADER_CHARS] + " " + text[-_COMMENT_HEADER_CHARS:]
+    if not (has_date(ends) or _CLOCK.search(ends)):
+        return False
+    return _COMMENT_CUE.search(ends) is not None or any(
+        any(w in f'{img.get("class") or ""} {img.get("src") or ""}'.lower() for w in COMMENT_AVATAR_WORDS)
+        for img in el.iter("img"))
 
 
 def _swallowed(el) -> bool:
