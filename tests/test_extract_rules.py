@@ -526,3 +526,11 @@ def test_a_guessed_body_of_prose_needs_no_second_opinion():
     assert not choice.settled(prose + "\n首页" * (menu_lines + 2))
     assert not choice.settled("")
 
+
+def test_a_second_opinion_a_fragment_of_ours_does_not_win():
+    ours = "\n".join([SENTENCE] * 8 + ["首页"] * 40)
+    assert choice.prefer_other(ours, "\n".join([SENTENCE] * 8))
+    fragment = "\n".join([SENTENCE] * 2)
+    assert len(fragment) < len(ours) * rules.CHOICE_MIN_LENGTH_SHARE
+    assert choice.prose_share(fragment) > choice.prose_share(ours)
+    assert not choice.prefer_other(ours, fragment)

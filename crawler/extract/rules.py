@@ -376,6 +376,10 @@ CHOICE_LONG_LINE_UNITS = 30
 # Our body is taken without asking trafilatura when at least this share of
 # its text is in such lines (measured: 0.88-0.95 all beat asking always).
 CHOICE_SETTLED_PROSE_SHARE = 0.9
+# trafilatura's text wins only when it holds at least this share of our
+# text's length: a much shorter pick is a fragment (a caption, one teaser,
+# the sidebar's about box) whose few lines happen to be sentences.
+CHOICE_MIN_LENGTH_SHARE = 0.2
 
 # --- sanitized HTML ------------------------------------------------------------
 
