@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import re
 
+from lxml import etree
+
 from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
@@ -71,6 +73,8 @@ _NAME_SAYS = re.compile(r"(\S+\s){1,4}(%s)\b" % "|".join(COMMENT_SAYS), re.I)
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))
 _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
+_PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
+                       "[not(ancestor-or-self::pre)]")
 
 
 def clean_body(page: Page, body, drop=()) -> object:
@@ -119,16 +123,8 @@ def _boilerplate(tree) -> list:
 
 def _comment_sections(tree) -> set:
     """The outermost items of comment sections in `tree` (nothing inside <pre>)."""
-    items: set = set()
-    stack = [tree]
-    while stack:
-        el = stack.pop()
-        if not isinstance(el.tag, str) or el.tag == "pre":
-            continue
-        inner = comment_items(el) if len(el) >= COMMENT_MIN_ITEMS else ()
-        items.update(inner)
-        stack.extend(c for c in el if c not in inner)
-    return items
+    items = {i for parent in _PARENTS(tree, n=COMMENT_MIN_ITEMS) for i in comment_items(parent)}
+    return {i for i in items if not any(a in items for a in i.iterancestors())}
 
 
 def comment_items(el) -> list:
@@ -145,21 +141,30 @@ def comment_items(el) -> list:
             shapes.setdefault((child.tag, *(child.get("class") or "").split()[:1]), []).append(child)
     items = []
     for group in shapes.values():
-        if len(group) >= COMMENT_MIN_ITEMS and sum(map(_comment_like, group)) >= len(group) * COMMENT_MIN_SHARE:
+        if len(group) < COMMENT_MIN_ITEMS:
+            continue
+        misses = len(group) * (1 - COMMENT_MIN_SHARE)  # stop at the first miss too many
+        for item in group:
+            if not _comment_like(item):
+                misses -= 1
+                if misses < 0:
+                    break
+        else:
             items += group
     return items
 
 
 def _comment_like(el) -> bool:
-    text = " ".join(el.text_content().split())
-    if _NAME_SAYS.match(text):
+    text = el.text_content()
+    n = _COMMENT_HEADER_CHARS
+    head = " ".join(text[:2 * n].split())
+    if _NAME_SAYS.match(head):
         return True
-    ends = text[:_COMMENT_HEADER_CHARS] + " " + text[-_COMMENT_HEADER_CHARS:]
-    if not (has_date(ends) or _CLOCK.search(ends)):
-        return False
-    return _COMMENT_CUE.search(ends) is not None or any(
+    ends = head[:n] + " " + " ".join(text[-2 * n:].split())[-n:]
+    cue = _COMMENT_CUE.search(ends) is not None or any(
         any(w in f'{img.get("class") or ""} {img.get("src") or ""}'.lower() for w in COMMENT_AVATAR_WORDS)
         for img in el.iter("img"))
+    return cue and (_CLOCK.search(ends) is not None or has_date(ends))
 
 
 def _swallowed(el) -> bool:
