@@ -98,6 +98,40 @@ def test_comments_outweighing_a_short_post_are_neither_the_body_nor_in_it():
     assert "three weeks after" in got and "detour took far too long" not in got
 
 
+SAID = ('<div class="talk"><span class="who"><a href="/u/{0}">{0}</a> said,</span>'
+        '<p>I crossed on the first boat and it was as smooth as I remember, the new shafts make a real difference.</p></div>')
+POSTED = ('<div class="fb-item by-{0}"><p>Glad to have it back, the bus around the bay was slow and always full.</p>'
+          '<p class="when">Posted by: {0} at May 21, 2024 7:15 AM</p></div>')
+HUIFU = ('<li class="lou"><img class="user-avatar" src="/a/{0}.png"><b>{0}</b> 2024-05-21 08:{1}'
+         '<p>渡轮终于恢复了，早上那班船人很多，希望秋天第二条船维修时也能这么顺利。</p><a href="#r">回复</a></li>')
+
+
+def test_a_comment_section_known_by_what_it_shows_leaves_the_body():
+    """Comments under odd class names are known by their items: a name saying, a date with a cue, an avatar."""
+    for item, leak in ((SAID, "smooth as I remember"), (POSTED, "always full"), (HUIFU, "希望秋天")):
+        comments = "".join(item.format(name, f"{i:02}") for i, name in enumerate(("lin", "ola", "kai", "wen")))
+        got = body_text(f'<div id="content"><div class="text">{STORY}{MORE}</div>'
+                        f'<div class="talk-area">{comments}</div></div>')
+        assert "propeller shafts" in got and "monthly pass" in got and leak not in got
+
+
+def test_a_run_of_dated_paragraphs_is_not_a_comment_section():
+    """A diary's dated paragraphs that quote people are the article: comments come in blocks of their own."""
+    days = "".join(f"<p>On May {d}, 2024 the skipper said the crossing took {d} minutes longer than planned, "
+                   "because of the wind.</p>" for d in (3, 4, 5, 6))
+    got = body_text(f'<div class="text">{STORY}{days}</div>')
+    assert "May 5, 2024" in got
+
+
+def test_one_long_reply_is_not_the_body_of_a_short_post():
+    """A reply longer than the post it answers is still a reply: the densest block is never a comment."""
+    long_reply = ('<div class="fb-item by-ola"><p class="when">Posted by: ola at May 21, 2024 9:02 AM</p>'
+                  + "<p>I remember when the old boat broke down in the middle of the bay and we drifted for an hour "
+                  "before the tug came out to bring us home, and nobody was worried at all.</p>" * 6 + "</div>")
+    replies = long_reply + "".join(POSTED.format(name) for name in ("lin", "kai", "wen"))
+    got = body_text(f'<div class="wrap"><div class="story">{STORY}</div>{replies}</div>')
+    assert "propeller shafts" in got and "drifted for an hour" not in got
+
 def article_with(inner: str) -> str:
     return body_text(f'<div class="article-body">{STORY}{inner}{MORE}</div>')
 

@@ -450,6 +450,39 @@ def test_comment_box_in_the_body_goes_whatever_its_size(word):
     assert "夜间报表的生成时间" in got and "网友回复" not in got
 
 
+def comments_under_the_article(items: str) -> str:
+    html = page(f'<div class="article-content">{PROSE}<div class="talk">{items}</div></div>{SIDEBAR}')
+    return extract_article(html, URL)["body_text"]
+
+
+REMARK = "<p>按天切分之后我们的报表也快了很多，谢谢分享这个做法，下周就在自己的项目里试一试。</p>"
+
+
+@pytest.mark.parametrize("cue", rules.COMMENT_CUES)
+def test_comment_cue_with_a_date_marks_a_comment_item(cue):
+    item = f'<div class="lou"><b>{cue}</b> 小林 2024-05-21 08:15{REMARK}</div>'
+    got = comments_under_the_article(item * rules.COMMENT_MIN_ITEMS)
+    assert "夜间报表的生成时间" in got and "下周就在自己的项目里" not in got
+
+
+@pytest.mark.parametrize("verb", rules.COMMENT_SAYS)
+def test_a_name_saying_opens_a_comment_item(verb):
+    item = f'<div class="lou"><a href="/u/lin">Lin Bo</a> {verb}:{REMARK}</div>'
+    got = comments_under_the_article(item * rules.COMMENT_MIN_ITEMS)
+    assert "夜间报表的生成时间" in got and "下周就在自己的项目里" not in got
+
+
+@pytest.mark.parametrize("word", rules.COMMENT_AVATAR_WORDS)
+def test_an_avatar_with_a_time_marks_a_comment_item(word):
+    item = f'<div class="lou"><img src="/img/{word}/lin.png"> 小林 21:07{REMARK}</div>'
+    got = comments_under_the_article(item * rules.COMMENT_MIN_ITEMS)
+    assert "夜间报表的生成时间" in got and "下周就在自己的项目里" not in got
+
+
+def test_too_few_dated_items_are_not_a_comment_section():
+    item = f'<div class="lou"><b>回复</b> 小林 2024-05-21 08:15{REMARK}</div>'
+    assert "下周就在自己的项目里" in comments_under_the_article(item * (rules.COMMENT_MIN_ITEMS - 1))
+
 def test_comment_article_is_not_the_body():
     comment = '<div id="comments"><article class="comment-body">' + PROSE * 2 + "</article></div>"
     html = page(f"<article><p>正文只有这一段，但它才是文章本身，评论区里的文字再多也不算正文内容。</p>{PROSE}</article>{comment}")
@@ -492,3 +525,12 @@ def test_a_guessed_body_of_prose_needs_no_second_opinion():
     assert choice.settled(prose + "\n首页" * menu_lines)
     assert not choice.settled(prose + "\n首页" * (menu_lines + 2))
     assert not choice.settled("")
+
+
+def test_a_second_opinion_a_fragment_of_ours_does_not_win():
+    ours = "\n".join([SENTENCE] * 8 + ["首页"] * 40)
+    assert choice.prefer_other(ours, "\n".join([SENTENCE] * 8))
+    fragment = "\n".join([SENTENCE] * 2)
+    assert len(fragment) < len(ours) * rules.CHOICE_MIN_LENGTH_SHARE
+    assert choice.prose_share(fragment) > choice.prose_share(ours)
+    assert not choice.prefer_other(ours, fragment)

@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 import trafilatura
 
-from .clean import hidden, marked, named
+from .clean import comment_items, hidden, marked, named
 from .code import copy_with_code_as_pre
 from .page import Page
 from .rules import (
@@ -131,6 +131,7 @@ class Evidence:
 
     def __init__(self, root):
         self.root = root
+        self._comments: dict = {}  # parent -> its children that are comment items
 
     @cached_property
     def all_prose(self) -> int:
@@ -151,6 +152,21 @@ class Evidence:
     @cached_property
     def densest(self):
         return densest_block(self.root, self)
+
+    def in_comments(self, el) -> bool:
+        """Is `el`, or one of its near ancestors, an item of a comment section (known by what it shows)?
+
+        Under a short post one long reply can hold more prose than the post.
+        """
+        for a, _ in zip((el, *el.iterancestors()), range(_NEAR_ANCESTORS + 1)):
+            parent = a.getparent()
+            if parent is None:
+                return False
+            if parent not in self._comments:
+                self._comments[parent] = comment_items(parent)
+            if a in self._comments[parent]:
+                return True
+        return False
 
     def in_widget(self, el) -> bool:
         """Inside (or being) a comment box, a sidebar widget, a share bar...: not the body.
@@ -313,7 +329,7 @@ def densest_block(root, evidence: Evidence | None = None):
     ranked = sorted(_credit(root).items(), key=lambda kv: -kv[1])[:_RANKED]
     best, best_value = None, 0.0
     for el, total in ranked:
-        if evidence.in_widget(el):
+        if evidence.in_widget(el) or evidence.in_comments(el):
             continue
         s = score(el)
         value = total * (1 - s[1])
@@ -323,11 +339,16 @@ def densest_block(root, evidence: Evidence | None = None):
 
 
 def trafilatura_body(page: Page):
-    """trafilatura's main content (favor_precision: measured best on both benchmarks) as a <body> tree, or None."""
+    """trafilatura's main content (favor_precision: measured best on both benchmarks) as a <body> tree, or None.
+
+    Comments left out: trafilatura appends the comment section it finds to
+    the text by default, and a page's comments are never its body.
+    """
     try:
         html = trafilatura.extract(
             copy_with_code_as_pre(page), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
-            include_tables=True, include_images=True, include_links=True, with_metadata=False,
+            include_tables=True, include_images=True, include_links=True, include_comments=False,
+            with_metadata=False,
         )
     except Exception:  # trafilatura has raised on odd trees; it is only a fallback
         log.debug("trafilatura failed on %s", page.url, exc_info=True)

@@ -3,7 +3,8 @@
 Both are cleaned the same way; the one whose text sits more in full
 sentences (lines of at least CHOICE_LONG_LINE_UNITS) wins, so a wrapper
 that dragged in a menu or a teaser list loses to trafilatura's tighter
-pick, and a trafilatura result that is a menu dump loses to ours. Specific
+pick, and a trafilatura result that is a menu dump, or a fragment of
+ours a fifth its length, loses to ours. Specific
 containers and profile selectors are trusted without the check, and so is
 a body that is already nearly all sentences (CHOICE_SETTLED_PROSE_SHARE):
 that keeps trafilatura, the costliest step, off most pages, and measured
@@ -11,7 +12,7 @@ on both benchmarks its second opinion there lost more than it won.
 """
 from __future__ import annotations
 
-from .rules import CHOICE_LONG_LINE_UNITS, CHOICE_SETTLED_PROSE_SHARE
+from .rules import CHOICE_LONG_LINE_UNITS, CHOICE_MIN_LENGTH_SHARE, CHOICE_SETTLED_PROSE_SHARE
 from .text import units
 
 TRUSTED = frozenset(("profile", "container"))
@@ -30,9 +31,10 @@ def settled(text: str) -> bool:
 
 
 def prefer_other(ours: str, other: str) -> bool:
-    """True when `other` (trafilatura's text) reads more like an article body than `ours`."""
+    """True when `other` (trafilatura's text) reads more like an article body than `ours`, and is not a fragment of it."""
     if not other:
         return False
     if not ours:
         return True
-    return prose_share(other) > prose_share(ours)
+    return (len(other) >= len(ours) * CHOICE_MIN_LENGTH_SHARE
+            and prose_share(other) > prose_share(ours))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import re
 
+from lxml import etree
+
 from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
@@ -32,6 +34,11 @@ from .rules import (
     RELATED_HEADINGS,
     CHOICE_LONG_LINE_UNITS,
     CODE_LANGUAGE_PREFIXES,
+    COMMENT_AVATAR_WORDS,
+    COMMENT_CUES,
+    COMMENT_MIN_ITEMS,
+    COMMENT_MIN_SHARE,
+    COMMENT_SAYS,
     FOLD_MIN_PARAGRAPHS,
     DROP_TAGS,
     LINK_BLOCK_MIN_DENSITY,
@@ -66,6 +73,13 @@ _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 _PAGE_LABELS = frozenset(PAGE_NUMBER_LABELS)
 _NOT_A_WORD = re.compile(r"[\W\d_]+")   # numbers too: "第2页" -> 第, 页
 _PAGE_NUMBERS_HOLDERS = frozenset(("div", "p", "nav", "ul", "ol", "span", "section", "center"))
+_COMMENT_CUE = re.compile("|".join(rf"\b{re.escape(c)}\b" if c.isascii() else re.escape(c) for c in COMMENT_CUES), re.I)
+_NAME_SAYS = re.compile(r"(\S+\s){1,4}(%s)\b" % "|".join(COMMENT_SAYS), re.I)
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
+_COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))
+_COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
+_PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
+                       "[not(ancestor-or-self::pre)]")
 
 
 def clean_body(page: Page, body, drop=()) -> object:
@@ -89,11 +103,17 @@ def clean_body(page: Page, body, drop=()) -> object:
 
 
 def _boilerplate(tree) -> list:
-    """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate."""
-    found = []
+    """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate.
+
+    The comment section is found first: a marked block may hold at most a
+    share of the article's text, and comments under a short post would
+    otherwise let the post's own wrapper (left open and named "meta") go.
+    """
+    comments = _comment_sections(tree)
+    found = list(comments)
     code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
-    most = (len(tree.text_content()) - code) * BOILERPLATE_MAX_SHARE
-    stack = list(tree)[::-1]
+    most = (len(tree.text_content()) - code - sum(len(c.text_content()) for c in comments)) * BOILERPLATE_MAX_SHARE
+    stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
         tag = el.tag
@@ -103,8 +123,54 @@ def _boilerplate(tree) -> list:
                     and len(el.text_content()) <= most)):
             found.append(el)
         elif tag != "pre":
-            stack.extend(reversed(el))
+            stack.extend(c for c in reversed(el) if c not in comments)
     return found
+
+
+def _comment_sections(tree) -> set:
+    """The outermost items of comment sections in `tree` (nothing inside <pre>)."""
+    items = {i for parent in _PARENTS(tree, n=COMMENT_MIN_ITEMS) for i in comment_items(parent)}
+    return {i for i in items if not any(a in items for a in i.iterancestors())}
+
+
+def comment_items(el) -> list:
+    """Children of `el` that are the items of a comment section, known by what they show.
+
+    Items of one shape (tag and first class), most of them each showing a
+    date or a time and a commenter's cue near its start or end ("Posted
+    by", "回复", an avatar), or opening with "Anna said,": however the
+    section is named.
+    """
+    shapes: dict = {}
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in _COMMENT_ITEM_TAGS:
+            shapes.setdefault((child.tag, *(child.get("class") or "").split()[:1]), []).append(child)
+    items = []
+    for group in shapes.values():
+        if len(group) < COMMENT_MIN_ITEMS:
+            continue
+        misses = len(group) * (1 - COMMENT_MIN_SHARE)  # stop at the first miss too many
+        for item in group:
+            if not _comment_like(item):
+                misses -= 1
+                if misses < 0:
+                    break
+        else:
+            items += group
+    return items
+
+
+def _comment_like(el) -> bool:
+    text = el.text_content()
+    n = _COMMENT_HEADER_CHARS
+    head = " ".join(text[:2 * n].split())
+    if _NAME_SAYS.match(head):
+        return True
+    ends = head[:n] + " " + " ".join(text[-2 * n:].split())[-n:]
+    cue = _COMMENT_CUE.search(ends) is not None or any(
+        any(w in f'{img.get("class") or ""} {img.get("src") or ""}'.lower() for w in COMMENT_AVATAR_WORDS)
+        for img in el.iter("img"))
+    return cue and (_CLOCK.search(ends) is not None or has_date(ends))
 
 
 def _swallowed(el) -> bool:

@@ -333,6 +333,21 @@ BODY_TEASER_MIN_LINKED = 0.5
 META_LINE_LABELS = ("来源", "作者", "编辑", "发布", "发表", "更新", "阅读", "浏览", "点击", "Posted", "Published", "Updated", "By ")
 META_LINE_MAX_CHARS = 80
 
+# A comment section known by what it shows, whatever its class is named
+# ("coms", "commentbody by-someone"): at least COMMENT_MIN_ITEMS sibling
+# blocks of one shape (tag and first class), at least COMMENT_MIN_SHARE of
+# them each showing a date or a clock time and a commenter's cue (one of
+# these words, or an avatar picture), or opening with a name and one of
+# COMMENT_SAYS ("Anna Berg said,").
+COMMENT_CUES = (
+    "said", "says", "wrote", "writes", "replied", "reply", "commented", "posted by", "permalink",
+    "回复", "网友", "评论", "发表于", "楼主", "沙发",
+)
+COMMENT_SAYS = ("said", "says", "wrote", "writes")
+COMMENT_AVATAR_WORDS = ("avatar", "gravatar", "userpic")
+COMMENT_MIN_ITEMS = 3
+COMMENT_MIN_SHARE = 0.6
+
 # Whole short lines that are page furniture, not article text (case-insensitive).
 BOILERPLATE_LINES = (
     "Advertisement", "Advertisements", "Sponsored", "Sponsored content", "Subscribe", "Subscribe now",
@@ -364,6 +379,10 @@ CHOICE_LONG_LINE_UNITS = 30
 # Our body is taken without asking trafilatura when at least this share of
 # its text is in such lines (measured: 0.88-0.95 all beat asking always).
 CHOICE_SETTLED_PROSE_SHARE = 0.9
+# trafilatura's text wins only when it holds at least this share of our
+# text's length: a much shorter pick is a fragment (a caption, one teaser,
+# the sidebar's about box) whose few lines happen to be sentences.
+CHOICE_MIN_LENGTH_SHARE = 0.2
 
 # --- script shells (crawler.middlewares.shells) ---------------------------------
 # A page served as a frame its scripts fill in is recorded as `needs_browser`.
