@@ -16,9 +16,8 @@ import zlib
 import msgpack
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
-from crawler.distributed.connection import client
+from crawler.distributed.connection import run_client
 from crawler.distributed.keys import Keys
 from crawler.items import ArticleItem, FailureItem, ListingItem, NotModifiedItem
 from pipelines.store import ArchiveWriter
@@ -61,10 +60,7 @@ class StreamPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        key = crawler.settings.get("ARCHIVE_REDIS_KEY")
-        if not key:
-            raise NotConfigured("not a distributed crawl (no ARCHIVE_REDIS_KEY)")
-        pipeline = cls(client(crawler.settings), Keys(key))
+        pipeline = cls(*run_client(crawler.settings))
         crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
         return pipeline
 

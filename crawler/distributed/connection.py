@@ -12,7 +12,10 @@ import logging
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError, TimeoutError
 from redis.retry import Retry
+from scrapy.exceptions import NotConfigured
 from scrapy_redis.connection import get_redis, get_redis_from_settings
+
+from crawler.distributed.keys import Keys
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +47,12 @@ def client(settings):
 def client_for(url: str):
     """A Redis client outside a crawl (the writer, the command line)."""
     return get_redis(url=url, **redis_params())
+
+
+def run_client(settings) -> tuple:
+    """The Redis client and key names of a distributed crawl's run, for its components' from_crawler;
+    NotConfigured when the crawl is not distributed."""
+    key = settings.get("ARCHIVE_REDIS_KEY")
+    if not key:
+        raise NotConfigured("not a distributed crawl (no ARCHIVE_REDIS_KEY)")
+    return client(settings), Keys(key)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from scrapy.exceptions import NotConfigured
 
-from crawler.distributed.connection import client, redis_params
+from crawler.distributed.connection import redis_params, run_client
 from crawler.distributed.keys import Keys
 
 logger = logging.getLogger(__name__)
@@ -50,10 +49,7 @@ class SeedOnce:
 
     @classmethod
     def from_crawler(cls, crawler):
-        key = crawler.settings.get("ARCHIVE_REDIS_KEY")
-        if not key:
-            raise NotConfigured("not a distributed crawl (no ARCHIVE_REDIS_KEY)")
-        return cls(client(crawler.settings), Keys(key))
+        return cls(*run_client(crawler.settings))
 
     async def process_start(self, start):
         if not self.server.set(self.keys.seeded, "seeding", nx=True):
