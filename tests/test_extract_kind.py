@@ -69,6 +69,22 @@ def test_article_min_units_separates_an_article_from_a_stub():
     assert got == ("listing", f"too little text ({units(short):.0f} units)")
 
 
+def test_a_news_brief_shown_as_an_article_is_one_though_short():
+    """An <h1> agreeing with the declared title, a dated line under it, then a short paragraph:
+    a news brief. Each part missing leaves the page to the length rule."""
+    short = ZH * math.floor((rules.ARTICLE_MIN_UNITS - 1) / units(ZH))
+    title = "<title>旧书架整理完毕 - 读书频道</title>"
+    dated = "<div class='info'>2025-03-08 09:30 来源：本站</div>"
+    brief = page(f"<h1>旧书架整理完毕</h1>{dated}<div><p>{short}</p></div>", title)
+    got = verdict(brief)
+    assert got.kind == "article" and got.why.startswith("a headline, a dated line")
+    undated = brief.replace(dated, "<div class='info'>来源：本站</div>")
+    section = brief.replace("<h1>旧书架整理完毕</h1>", "<h1>读书频道</h1>")
+    linked = brief.replace(f"<p>{short}</p>", f"<p><a href='/more'>{short}</a></p>")
+    for stub in (undated, section, linked):
+        assert verdict(stub).kind == "listing"
+
+
 def test_words_of_every_spaced_script_count_as_text():
     """Cyrillic and Hangul words weigh as Latin ones: a Russian or Korean article is long enough."""
     for word in ("слово", "낱말", "λέξη", "word"):

@@ -8,7 +8,8 @@ anywhere (a front page of teasers), make a listing whatever the page
 declares; then what the page declares (JSON-LD
 Article types, og:type=article) makes an article; a body that is a form is
 neither; then its shape: an article
-has a body with enough prose and few links, a listing's text sits in linked
+has a body with enough prose and few links (a shorter one still reads as
+an article under its headline and a dated line), a listing's text sits in linked
 entries (title + snippet) or links, unless a long paragraph of its own
 stands beside them (a thread's reply tree, a related list under a short article).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .body import _own_text, find_body, score
+from .meta import has_date, meta_line
 from .page import Page, xpath
 from .rules import (
     ARTICLE_MAX_LINK_DENSITY,
@@ -28,6 +30,7 @@ from .rules import (
     ARTICLE_MIN_UNITS,
     ARTICLE_TYPES,
     BODY_PARAGRAPHS,
+    BODY_MIN_UNITS,
     BODY_TEXT_HOLDERS,
     FORM_MAX_UNITS_PER_FIELD,
     FORM_MIN_FIELDS,
@@ -38,6 +41,7 @@ from .rules import (
     LISTING_TEASER_RATIO,
 )
 from .text import units
+from .title import agrees, choose_headline
 
 KINDS = ("article", "listing", "other")
 
@@ -72,7 +76,7 @@ def kind_of(page: Page) -> Verdict:
     if form is not None:
         return form
     if amount < ARTICLE_MIN_UNITS:
-        return _lone_paragraph(page, f"too little text ({amount:.0f} units)")
+        return _brief(page, body, amount, link_density) or _lone_paragraph(page, f"too little text ({amount:.0f} units)")
     linked = _linked(body, amount, link_density)
     if linked is None:
         return Verdict("article", f"a block of {amount:.0f} units of prose")
@@ -80,6 +84,21 @@ def kind_of(page: Page) -> Verdict:
     if longest < ARTICLE_MIN_PARAGRAPH_UNITS:
         return Verdict("listing", linked)
     return Verdict("article", f"a paragraph of {longest:.0f} units beside {linked}")
+
+
+def _brief(page: Page, body, amount: float, link_density: float) -> Verdict | None:
+    """A news brief: too short to read as an article by its length alone, yet shown the way
+    articles are, under an <h1> that agrees with the title the page declares, with a date
+    between the headline and its prose (a section page's heading has no dated line under it)."""
+    if amount < BODY_MIN_UNITS or link_density > ARTICLE_MAX_LINK_DENSITY:
+        return None
+    headline = choose_headline(page, body)
+    if headline.element is None or headline.element.tag != "h1" \
+            or not any(agrees(headline.text, title) for title in headline.declared):
+        return None
+    if not has_date(meta_line(headline.element, body)):
+        return None
+    return Verdict("article", f"a headline, a dated line and {amount:.0f} units of prose")
 
 
 def _lone_paragraph(page: Page, listing: str) -> Verdict:
