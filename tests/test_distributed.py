@@ -19,7 +19,8 @@ import pytest
 import scrapy
 
 from conftest import run_archive
-from crawler.distributed import serializer
+from crawler.distributed import seen, serializer
+from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import serve_directory
 from redisserver import RedisServer
@@ -107,6 +108,26 @@ def pending(server) -> dict:
     return {"stream": client.xlen("archive:items"),
             "unacknowledged": client.xpending("archive:items", "writers")["pending"],
             "leased": client.zcard("archive:leased"), "queued": client.zcard("archive:requests")}
+
+
+def test_the_seen_set_is_exact_and_costs_under_20_bytes_a_url(redis_server):
+    """Every fingerprint marked once, found again after its bucket split, a new one not found; at about
+    12 bytes of fingerprint and 2 of bucket a URL, where scrapy-redis's set costs 80-96."""
+    client = redis_server.client()
+    mark = client.register_script("local SEEN_KEY = KEYS[1]\n" + seen.LUA + """
+local added = 0
+for _, fp in ipairs(ARGV) do if mark(fp) then added = added + 1 end end
+settle()
+return added""")
+    ask = client.register_script(seen.SEEN)
+    fingerprints = [random.Random(n).randbytes(seen.FINGERPRINT_BYTES) for n in range(5000)]
+    assert sum(mark(keys=["s"], args=fingerprints[n:n + 100]) for n in range(0, 5000, 100)) == 5000
+    assert mark(keys=["s"], args=fingerprints[::50]) == 0
+    assert int(client.hget("s", "buckets")) >= 5000 // seen.LOAD
+    assert all(ask(keys=["s"], args=[fp]) for fp in fingerprints[::37])
+    assert not ask(keys=["s"], args=[b"\xff" * seen.FINGERPRINT_BYTES])
+    assert seen_count(client, "s") == 5000
+    assert client.memory_usage("s", samples=0) / 5000 <= 20
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +227,7 @@ def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp
     db = tmp_path / "archive.db"
     crawl = archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db))
     client = redis_server.client()
-    wait_for(lambda: client.scard("archive:seen") >= 10)
+    wait_for(lambda: seen_count(client, "archive:seen") >= 10)
     redis_server.stop(keep=True)
     time.sleep(5)
     redis_server.start()

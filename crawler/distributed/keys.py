@@ -20,7 +20,7 @@ class Keys:
 
     @property
     def seen(self) -> str:
-        """scrapy-redis's dupefilter: fingerprints of every request ever scheduled in this run."""
+        """Fingerprints of every request ever scheduled in this run, packed in buckets (crawler/distributed/seen.py)."""
         return f"{self.prefix}:seen"
 
     @property

@@ -28,10 +28,10 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.misc import load_object
-from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import Base
 from twisted.internet.task import LoopingCall
 
+from crawler.distributed import seen
 from crawler.distributed.keys import Keys
 
 logger = logging.getLogger(__name__)
@@ -60,19 +60,12 @@ return #expired
 """
 
 # Queued only if unseen (ARGV[3] = 1: a dont_filter request, always queued); seen and queued at once.
-_PUSH = """
-if ARGV[3] == '1' or redis.call('SADD', KEYS[2], ARGV[2]) == 1 then
+_PUSH = "local SEEN_KEY = KEYS[2]\n" + seen.LUA + """
+if ARGV[3] == '1' or mark(ARGV[2]) then
   redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+  settle()
 end
 """
-
-
-class SeenOnPush(RFPDupeFilter):
-    """DUPEFILTER_CLASS: whether a request was seen, without marking it (LeaseQueue.push marks it as it
-    queues it). Two workers that both find a page unseen still queue it once: the second push finds it marked."""
-
-    def request_seen(self, request):
-        return bool(self.server.sismember(self.key, self.request_fingerprint(request)))
 
 
 class LeaseQueue(Base):
@@ -89,7 +82,7 @@ class LeaseQueue(Base):
         self.held: dict[bytes, object] = {}   # serialized request -> the Request object Scrapy works on
         self._pop = server.register_script(_POP)
         self._push = server.register_script(_PUSH)
-        self.fingerprint = SeenOnPush(server, self.keys.seen).request_fingerprint
+        self.fingerprint = seen.SeenOnPush(server, self.keys.seen).fingerprint
         self._renew = server.register_script(_RENEW)
         self.keeper = LoopingCall(self.renew)
         spider.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)

@@ -29,7 +29,7 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.LeaseQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
-        "DUPEFILTER_CLASS": "crawler.distributed.queue.SeenOnPush",
+        "DUPEFILTER_CLASS": "crawler.distributed.seen.SeenOnPush",
         "SCHEDULER_DUPEFILTER_KEY": keys.seen,
         "SCHEDULER_SERIALIZER": "crawler.distributed.serializer",
         "SCHEDULER_PERSIST": True,   # one worker stopping must not wipe the others' frontier
