@@ -20,9 +20,11 @@ import scrapy
 
 from conftest import run_archive
 from crawler.distributed import seen, serializer
+from crawler.distributed.keys import Keys
 from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import serve_directory
+from pipelines import stream
 from redisserver import RedisServer
 
 PAGES = 40
@@ -128,6 +130,27 @@ return added""")
     assert not ask(keys=["s"], args=[b"\xff" * seen.FINGERPRINT_BYTES])
     assert seen_count(client, "s") == 5000
     assert client.memory_usage("s", samples=0) / 5000 <= 20
+
+
+def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_server):
+    """A worker trains a zstd dictionary on its first entries and shares it through Redis; a writer that
+    never saw them decodes every entry, and those compressed with it are much smaller."""
+    client = redis_server.client()
+    words = "爬虫 归档 队列 租约 写入 字典 压缩 页面 链接 面包屑 相关 文章 the lease queue keeps every page".split()
+    sidebar = "".join(f'<li><a href="/notes/{n}.html">近期笔记之{n}：队列与租约</a></li>' for n in range(40))
+    pages = [{"url": f"https://blog.example/notes/{n}.html", "title": f"第{n}篇 笔记",
+              "raw_html": (f'<html><head><title>第{n}篇 笔记</title><link rel="stylesheet" href="/site.css"></head>'
+                           f'<body><nav>首页 | 归档 | 关于本站</nav><aside><ul>{sidebar}</ul></aside><article>'
+                           + " ".join(random.Random(n).choices(words, k=100))
+                           + "</article><footer>本站文章均为作者原创，转载请注明出处</footer></body></html>").encode()}
+             for n in range(2 * stream.SAMPLES)]
+    worker = stream.Codec(client, Keys())
+    entries = [worker.encode("article", page) for page in pages]
+    assert client.hlen("archive:dicts") == 1
+    assert [stream.Codec(client, Keys()).decode(entry) for entry in entries] == [
+        {**page, "type": "article"} for page in pages]
+    before, after = entries[:stream.SAMPLES], entries[stream.SAMPLES:]
+    assert sum(map(len, after)) < 0.8 * sum(map(len, before))
 
 
 @pytest.fixture(scope="module")

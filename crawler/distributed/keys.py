@@ -39,6 +39,11 @@ class Keys:
         """The stream of finished items, read by the writer's consumer group."""
         return f"{self.prefix}:items"
 
+    @property
+    def dicts(self) -> str:
+        """The zstd dictionaries the stream's entries are compressed with, by id (pipelines/stream.py)."""
+        return f"{self.prefix}:dicts"
+
     def pending(self, server) -> dict[str, int]:
         """What is left of the run: requests queued and leased, items not yet stored, and whether the
         start requests are still being handed over (1) or not yet (-1)."""
@@ -58,5 +63,7 @@ class Keys:
 
     def clear(self, server) -> None:
         """Forget the frontier and seen set of the last run (a new run starts); the item stream is kept,
-        so nothing a writer has not stored yet is lost."""
+        so nothing a writer has not stored yet is lost, and its dictionaries while it holds anything."""
         server.delete(*self.run_keys())
+        if not server.xlen(self.items):
+            server.delete(self.dicts)

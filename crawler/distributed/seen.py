@@ -46,22 +46,30 @@ local function holds(packed, fp)   -- only at a multiple of SIZE: a match across
   end
   return false
 end
-local seen_meta = redis.call('HMGET', SEEN_KEY, 'buckets', 'urls')
-local buckets, urls = tonumber(seen_meta[1]) or 1, tonumber(seen_meta[2]) or 0
+local buckets, urls, marked   -- read on first use
+local function load()
+  if not buckets then
+    local fields = redis.call('HMGET', SEEN_KEY, 'buckets', 'urls')
+    buckets, urls, marked = tonumber(fields[1]) or 1, tonumber(fields[2]) or 0, 0
+  end
+end
 local function seen(fp)
+  load()
   return holds(redis.call('HGET', SEEN_KEY, bucket(fp, buckets)) or '', fp)
 end
 -- Marks fp seen; false if it already was.
 local function mark(fp)
+  load()
   local b = bucket(fp, buckets)
   local packed = redis.call('HGET', SEEN_KEY, b) or ''
   if holds(packed, fp) then return false end
   redis.call('HSET', SEEN_KEY, b, packed .. fp)
-  urls = urls + 1
+  urls, marked = urls + 1, marked + 1
   return true
 end
 -- After marking: split buckets until LOAD holds again (linear hashing), and record the counts.
 local function settle()
+  if (marked or 0) == 0 then return end
   while urls > buckets * LOAD do
     local level = level_of(buckets)
     local old, stay, move = buckets - level, {{}}, {{}}
@@ -87,8 +95,10 @@ def seen_count(server, key: str) -> int:
 
 
 class SeenOnPush(RFPDupeFilter):
-    """DUPEFILTER_CLASS: whether a request was seen, without marking it (LeaseQueue.push marks it as it
-    queues it). Two workers that both find a page unseen still queue it once: the second push finds it marked."""
+    """DUPEFILTER_CLASS that leaves the seen set to LeaseQueue, whose sync marks and queues the links found,
+    many in one script, and drops those seen (two workers that find a page at once queue it once). Only a
+    redirect is asked about here, without marking it: one to a page already seen is dropped by the scheduler,
+    and the stream pipeline records the redirect."""
 
     def __init__(self, server, key, debug=False):
         super().__init__(server, key, debug)
@@ -98,4 +108,6 @@ class SeenOnPush(RFPDupeFilter):
         return bytes.fromhex(self.request_fingerprint(request))[:FINGERPRINT_BYTES]
 
     def request_seen(self, request):
+        if not request.meta.get("redirect_urls"):
+            return False
         return bool(self._seen(keys=[self.key], args=[self.fingerprint(request)]))

@@ -25,7 +25,7 @@ from crawler.runlock import run_lock
 from pipelines.dedupe import FingerprintScheme
 from pipelines.schema import open_archive
 from pipelines.store import ArchiveWriter, close_interrupted_runs
-from pipelines.stream import decode, store
+from pipelines.stream import Codec, store
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class StreamWriter:
 
     def __init__(self, server, keys: Keys, writer: ArchiveWriter, block_ms: int = 1000, linger: float = 0.5):
         self.server, self.keys, self.writer, self.block_ms, self.linger = server, keys, writer, block_ms, linger
+        self.codec = Codec(server, keys)
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
         self.stopping = False
         self.stored = 0
@@ -95,7 +96,7 @@ class StreamWriter:
     def store(self, entries: list) -> None:
         """One batch: into the archive, committed, then acknowledged."""
         for _, fields in entries:
-            store(self.writer, decode(fields[b"item"]))
+            store(self.writer, self.codec.decode(fields[b"item"]))
         self.writer.flush()
         ids = [entry_id for entry_id, _ in entries]
         with self.server.pipeline(transaction=False) as pipe:
