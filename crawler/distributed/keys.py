@@ -40,6 +40,12 @@ class Keys:
         return f"{self.prefix}:items"
 
     @property
+    def run(self) -> str:
+        """The run's record for the writer's crawl_runs row: site, start_urls, settings, fetched, skipped
+        (crawler/distributed/worker.py, RunReport)."""
+        return f"{self.prefix}:run"
+
+    @property
     def dicts(self) -> str:
         """The zstd dictionaries the stream's entries are compressed with, by id (pipelines/stream.py)."""
         return f"{self.prefix}:dicts"
@@ -59,7 +65,7 @@ class Keys:
         return not any(self.pending(server).values())
 
     def run_keys(self) -> list[str]:
-        return [self.requests, self.seen, self.leased, self.seeded]
+        return [self.requests, self.seen, self.leased, self.seeded, self.run]
 
     def clear(self, server) -> None:
         """Forget the frontier and seen set of the last run (a new run starts); the item stream is kept,

@@ -7,11 +7,15 @@ WARC capture is off (it writes SQLite, which is the writer's alone).
 """
 from __future__ import annotations
 
+import json
 import logging
 
+from scrapy import signals
+from twisted.internet.task import LoopingCall
 
 from crawler.distributed.connection import redis_params, run_client
 from crawler.distributed.keys import Keys
+from pipelines.store import RUN_SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +26,7 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
     pipelines = settings.getdict("ITEM_PIPELINES")
     pipelines.update({"pipelines.store.StorePipeline": None, "pipelines.stream.StreamPipeline": 300})
     spider_middlewares = {**settings.getdict("SPIDER_MIDDLEWARES"), "crawler.distributed.worker.SeedOnce": 10}
+    extensions = {**settings.getdict("EXTENSIONS"), "crawler.distributed.worker.RunReport": 0}
     settings.setdict({
         "REDIS_URL": redis_url,
         "REDIS_PARAMS": redis_params(),
@@ -36,6 +41,7 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
         "ARCHIVE_WARC": False,
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": spider_middlewares,
+        "EXTENSIONS": extensions,
     }, priority="cmdline")
 
 
@@ -58,3 +64,50 @@ class SeedOnce:
         async for request in start:
             yield request
         self.server.set(self.keys.seeded, "done")
+
+
+class RunReport:
+    """Extension: what the writer's crawl_runs row takes from the workers, in the run's record (KEY:run): the
+    site, start URLs and run settings, from the first worker to start, and the pages each fetched and skipped,
+    added every REPORT_SECONDS and at the end (a worker killed loses its last few seconds' count; the pages
+    it did not finish are fetched, and counted, again by the others)."""
+
+    REPORT_SECONDS = 5
+
+    def __init__(self, crawler, server, keys: Keys):
+        self.crawler, self.server, self.keys = crawler, server, keys
+        self.reported = {"fetched": 0, "skipped": 0}
+        self.loop = LoopingCall(self.report)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler, *run_client(crawler.settings))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider):
+        settings = self.crawler.settings
+        with self.server.pipeline(transaction=False) as pipe:
+            for name, value in (("site", spider.site), ("start_urls", json.dumps(spider.start_urls, ensure_ascii=False)),
+                                ("settings", json.dumps({name: settings.get(name) for name in RUN_SETTINGS},
+                                                        ensure_ascii=False, default=str))):
+                pipe.hsetnx(self.keys.run, name, value)
+            pipe.execute()
+        self.loop.start(self.REPORT_SECONDS, now=False)
+
+    def report(self) -> None:
+        stats = self.crawler.stats
+        now = {"fetched": stats.get_value("response_received_count", 0),
+               "skipped": stats.get_value("incremental/skipped", 0)}
+        if now != self.reported:
+            with self.server.pipeline(transaction=False) as pipe:
+                for name, count in now.items():
+                    pipe.hincrby(self.keys.run, name, count - self.reported[name])
+                pipe.execute()
+            self.reported = now
+
+    def spider_closed(self, spider, reason):
+        if self.loop.running:
+            self.loop.stop()
+        self.report()

@@ -11,6 +11,7 @@ the article unchanged).
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -109,6 +110,16 @@ class StreamWriter:
         self.stopping = True
 
 
+def run_report(server, keys: Keys, settings: dict) -> dict:
+    """The crawl_runs columns the workers reported (worker.RunReport), `settings` added to theirs."""
+    report = {name.decode(): value.decode() for name, value in server.hgetall(keys.run).items()}
+    for count in ("fetched", "skipped"):
+        if count in report:
+            report[count] = int(report[count])
+    report["settings"] = json.dumps({**json.loads(report.get("settings", "{}")), **settings}, ensure_ascii=False)
+    return report
+
+
 def write(server, key: str, db: str, settings, until=lambda: False) -> dict:
     """Run the writer of run `key` into the archive `db` (holding its run lock) until `until()` holds and
     the stream is drained, or SIGTERM / SIGINT; returns the writer's crawl_runs row."""
@@ -117,7 +128,8 @@ def write(server, key: str, db: str, settings, until=lambda: False) -> dict:
     with run_lock(db), closing(open_archive(db)) as archive:
         close_interrupted_runs(archive)
         writer = ArchiveWriter(archive, settings.getint("ARCHIVE_BATCH_SIZE"), scheme)
-        run_id = writer.start_run(site=None, settings={"REDIS_KEY": key, "ARCHIVE_DB": db})
+        own = {"REDIS_KEY": key, "ARCHIVE_DB": db}
+        run_id = writer.start_run(site=None, settings=own)
         stream = StreamWriter(server, keys, writer)
         previous = {sig: signal.signal(sig, stream.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
@@ -125,6 +137,9 @@ def write(server, key: str, db: str, settings, until=lambda: False) -> dict:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        writer.finish_run("interrupted" if stream.stopping else "finished")
+        report = run_report(server, keys, own)
+        writer.finish_run("interrupted" if stream.stopping else "finished",
+                          fetched=report.pop("fetched", None), skipped=report.pop("skipped", None))
+        archive["crawl_runs"].update(run_id, report)
         logger.info("writer stored %d items", stored)
         return dict(archive["crawl_runs"].get(run_id))
