@@ -258,6 +258,18 @@ def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, singl
     assert {url for url, *_ in snapshot(db)["articles"]} == listed
 
 
+def test_workers_stop_when_the_seeding_worker_died_before_it_was_done(site, redis_server, tmp_path):
+    """The worker handing the start requests over died (its "seeding" lease, renewed here until the other
+    has started, runs out 2 s later): the other stops, saying why, instead of waiting for ever."""
+    client = redis_server.client()
+    client.set("archive:seeded", "seeding", px=2000)
+    crawl = worker(site, redis_server, tmp_path / "archive.db")
+    wait_for(lambda: client.pexpire("archive:seeded", 2000) and client.exists("archive:run"), every=0.2)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode != 0 and json.loads(out)["finish_reason"] == "seeding_lost"
+    assert "start the run again" in err
+
+
 def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp_path):
     """Redis away for 5 seconds (kept on disk, as a Redis that persists): workers and writer retry."""
     db = tmp_path / "archive.db"

@@ -31,7 +31,8 @@ class Keys:
 
     @property
     def seeded(self) -> str:
-        """"seeding" while one worker hands the start requests over, "done" after."""
+        """"seeding" while one worker hands the start requests over (a lease it renews: gone if it dies),
+        "done" after."""
         return f"{self.prefix}:seeded"
 
     @property

@@ -35,7 +35,7 @@ import logging
 import time
 
 from scrapy import Request, signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import Base
 from twisted.internet.task import LoopingCall
@@ -45,18 +45,23 @@ from crawler.distributed.keys import Keys
 
 logger = logging.getLogger(__name__)
 
+# Signals of worker.SeedOnce: this worker hands the run's start requests over; it has handed them all.
+seeding = object()
+seeded = object()
+
 PREFETCH = 8          # requests leased at once
 SYNC_SECONDS = 1.0    # links found and leases done wait at most this long for the next sync
 PUSHES_PER_SYNC = 1000   # a sitemap's 50,000 links go in several scripts, each short
 _DEFAULTS = Request("http:").to_dict()
 
-# KEYS: frontier (sorted set), leases (sorted set), seen set. ARGV: lease ms, requests wanted, 1 to renew
-# (and take back the leases run out anywhere), the leases done (a count, then each), the leases to renew
-# (a count, then each), then each link found: request, fingerprint, 1 if dont_filter, score.
+# KEYS: frontier (sorted set), leases (sorted set), seen set, seeding marker. ARGV: lease ms, requests
+# wanted, 1 to renew (and take back the leases run out anywhere), "renew" the seeding marker or mark it
+# "done" (or ""), the leases done (a count, then each), the leases to renew (a count, then each), then each
+# link found: request, fingerprint, 1 if dont_filter, score.
 # Returns {leases taken back, requests leased}. Times are Redis's clock, not the workers': they may disagree.
 _SYNC = "local SEEN_KEY = KEYS[3]\n" + seen.LUA + """
-local lease_ms, want, renewing = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
-local i = 4
+local lease_ms, want, renewing, seed = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1', ARGV[4]
+local i = 5
 local done = {unpack(ARGV, i + 1, i + tonumber(ARGV[i]))}
 i = i + #done + 1
 local renew = {unpack(ARGV, i + 1, i + tonumber(ARGV[i]))}
@@ -70,6 +75,7 @@ for p = i, #ARGV, 4 do
 end
 if #queued > 0 then redis.call('ZADD', KEYS[1], unpack(queued)) end
 settle()
+if seed == 'done' then redis.call('SET', KEYS[4], 'done') end
 if #done > 0 then redis.call('ZREM', KEYS[2], unpack(done)) end
 if not renewing and want == 0 then return {0, {}} end
 local t = redis.call('TIME')
@@ -83,6 +89,7 @@ end
 local returned = 0
 if renewing then
   lease(renew, now + lease_ms, 'XX')
+  if seed == 'renew' then redis.call('PEXPIRE', KEYS[4], lease_ms) end
   local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
   if #expired > 0 then
     local args = {}
@@ -118,9 +125,12 @@ class LeaseQueue(Base):
         self.held: dict[bytes, object] = {}   # serialized request -> the Request object Scrapy works on
         self.done: list[bytes] = []           # leases to end at the next sync
         self.found: list = []                 # links to mark and queue at the next sync, 4 arguments each
+        self.seed = ""   # "renew" (the seeding marker) while this worker seeds, "done" once it has
         self.synced = self.renewed = self.ran_dry = 0.0   # monotonic times
         self._sync = server.register_script(_SYNC)
         self.keeper = LoopingCall(self.tick)
+        spider.crawler.signals.connect(lambda: setattr(self, "seed", "renew"), signal=seeding, weak=False)
+        spider.crawler.signals.connect(lambda: setattr(self, "seed", "done"), signal=seeded, weak=False)
         spider.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         spider.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -160,14 +170,17 @@ class LeaseQueue(Base):
             self.done.append(data)
             del self.held[data]
         renewing = time.monotonic() - self.renewed >= self.lease_ms / 4000
-        if not (want or renewing or self.found or self.done):
+        if not (want or renewing or self.found or self.done or self.seed == "done"):
             return
         while len(self.found) > 4 * PUSHES_PER_SYNC:   # a sitemap's links: the leases end only after the last
-            self._script(0, False, [], [], self.found[:4 * PUSHES_PER_SYNC])
+            self._script(0, False, "", [], [], self.found[:4 * PUSHES_PER_SYNC])
             del self.found[:4 * PUSHES_PER_SYNC]
         leases = [*self.held, *(data for data, _ in self.ready)] if renewing else []
-        returned, taken = self._script(want, renewing, self.done, leases, self.found)
+        seed = self.seed if renewing or self.seed == "done" else ""
+        returned, taken = self._script(want, renewing, seed, self.done, leases, self.found)
         self.found, self.done = [], []
+        if seed == "done":
+            self.seed = ""
         self.synced = time.monotonic()
         if renewing:
             self.renewed = self.synced
@@ -177,9 +190,10 @@ class LeaseQueue(Base):
         if len(taken) < want:
             self.ran_dry = self.synced
 
-    def _script(self, want: int, renewing: bool, done: list, leases: list, found: list) -> list:
-        return self._sync(keys=[self.key, self.keys.leased, self.keys.seen],
-                          args=[self.lease_ms, want, int(renewing), len(done), *done, len(leases), *leases, *found])
+    def _script(self, want: int, renewing: bool, seed: str, done: list, leases: list, found: list) -> list:
+        return self._sync(keys=[self.key, self.keys.leased, self.keys.seen, self.keys.seeded],
+                          args=[self.lease_ms, want, int(renewing), seed, len(done), *done, len(leases), *leases,
+                                *found])
 
     def spider_idle(self, spider):
         """An empty queue here is not the end while others hold leases (their pages may hold new links),
@@ -187,6 +201,10 @@ class LeaseQueue(Base):
         self.renewed = 0.0   # take back leases run out elsewhere now
         self.sync(0)
         pending = self.keys.pending(self.server)
+        if pending["seeding"] < 0:   # this worker saw it marked at its start: the worker seeding died
+            logger.error("the worker handing the start requests over stopped before it had (%s ran out): this "
+                         "run misses what they would have found; start the run again", self.keys.seeded)
+            raise CloseSpider("seeding_lost")
         if any(pending.values()):
             logger.info("queue empty here, waiting for the others: %s", pending)
             raise DontCloseSpider

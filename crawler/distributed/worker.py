@@ -13,6 +13,7 @@ import logging
 from scrapy import signals
 from twisted.internet.task import LoopingCall
 
+from crawler.distributed import queue
 from crawler.distributed.connection import redis_params, run_client
 from crawler.distributed.keys import Keys
 from pipelines.store import RUN_SETTINGS
@@ -48,22 +49,26 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
 class SeedOnce:
     """Spider middleware: only the first worker of a run hands the start requests (and sitemap and feed
     discovery) to the frontier; the others start from what is queued. Marks the key "seeding" first, so no
-    worker takes a frontier still empty for the end of the run, then "done"."""
+    worker takes a frontier still empty for the end of the run, then "done" (LeaseQueue's sync, with the
+    last of them). "seeding" is a lease the seeding worker renews: if it dies first, the key runs out and
+    the others stop with `seeding_lost` instead of waiting for ever."""
 
-    def __init__(self, server, keys: Keys):
-        self.server, self.keys = server, keys
+    def __init__(self, crawler, server, keys: Keys):
+        self.crawler, self.server, self.keys = crawler, server, keys
+        self.lease_ms = int(crawler.settings.getfloat("ARCHIVE_REDIS_LEASE") * 1000)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(*run_client(crawler.settings))
+        return cls(crawler, *run_client(crawler.settings))
 
     async def process_start(self, start):
-        if not self.server.set(self.keys.seeded, "seeding", nx=True):
+        if not self.server.set(self.keys.seeded, "seeding", nx=True, px=self.lease_ms):
             logger.info("start requests already handed over by another worker")
             return
+        self.crawler.signals.send_catch_log(signal=queue.seeding)
         async for request in start:
             yield request
-        self.server.set(self.keys.seeded, "done")
+        self.crawler.signals.send_catch_log(signal=queue.seeded)
 
 
 class RunReport:
