@@ -17,10 +17,12 @@ import time
 
 import pytest
 import scrapy
+from scrapy.utils.test import get_crawler
 
 from conftest import run_archive
 from crawler.distributed import seen, serializer
 from crawler.distributed.keys import Keys
+from crawler.distributed.politeness import SharedDelay
 from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import serve_directory
@@ -130,6 +132,18 @@ return added""")
     assert not ask(keys=["s"], args=[b"\xff" * seen.FINGERPRINT_BYTES])
     assert seen_count(client, "s") == 5000
     assert client.memory_usage("s", samples=0) / 5000 <= 20
+
+
+def test_download_delay_holds_across_workers(redis_server):
+    """Two workers taking turns at one site: each request is given a time DOWNLOAD_DELAY after the one
+    before, whichever worker sent it; another site is free at once."""
+    settings = {"REDIS_URL": redis_server.url, "ARCHIVE_REDIS_KEY": "archive", "DOWNLOAD_DELAY": 0.2}
+    one, other = (SharedDelay.from_crawler(get_crawler(settings_dict=settings)) for _ in range(2))
+    start = time.monotonic()
+    waits = [worker.wait_ms("blog.example") for worker in (one, other, one, other, one)]
+    elapsed_ms = (time.monotonic() - start) * 1000
+    assert all(n * 200 - elapsed_ms - 5 <= wait <= n * 200 + 5 for n, wait in enumerate(waits)), waits
+    assert other.wait_ms("news.example") == 0
 
 
 def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_server):

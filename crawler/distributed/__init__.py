@@ -16,5 +16,6 @@ What stock scrapy-redis gets wrong for us, and where it is mended:
 - start URLs seeded by every worker: once per run (worker.SeedOnce);
 - a seen set of 88-96 bytes per URL and a round trip per link: packed
   fingerprints (crawler/distributed/seen.py), one script per sync (queue.py);
+- DOWNLOAD_DELAY per process: per site across workers (politeness.py);
 - requests pickled into Redis: msgpack instead (crawler/distributed/serializer.py).
 """

@@ -46,6 +46,10 @@ class Keys:
         (crawler/distributed/worker.py, RunReport)."""
         return f"{self.prefix}:run"
 
+    def site(self, slot: str) -> str:
+        """When the site (a download slot) is next free for a request, across workers (politeness.py)."""
+        return f"{self.prefix}:site:{slot}"
+
     @property
     def dicts(self) -> str:
         """The zstd dictionaries the stream's entries are compressed with, by id (pipelines/stream.py)."""
