@@ -10,8 +10,9 @@ HTML and MinHash stay bytes, nothing is pickled), compressed by `Codec`.
 An entry passes Redis twice (in from a worker, out to the writer), and the
 text of a page is most of it: zlib left about 9 KB of an article on the
 benchmark site. Pages of a site share their template, so each worker trains
-a zstd dictionary on its first SAMPLES entries and shares it through Redis
-(ARCHIVE_REDIS_KEY:dicts, by the dictionary's id, which every frame names):
+a zstd dictionary on its first SAMPLES entries, unless one is shared already,
+and shares it through Redis (ARCHIVE_REDIS_KEY:dicts, by the dictionary's id,
+which every frame names):
 about 3.5 KB from then on, in less CPU than zlib took.
 """
 from __future__ import annotations
@@ -54,7 +55,20 @@ class Codec:
                 self.train()
         return self.compressor.compress(data)
 
+    def adopt(self) -> bool:
+        """Compress with a dictionary already shared (another worker's, or a previous run's while the stream
+        held entries), if there is one, rather than learn one: a late worker need not start uncompressed."""
+        shared = self.server.hgetall(self.keys.dicts)
+        if not shared:
+            return False
+        dict_id, data = max(shared.items())   # any one will do; the same one each time
+        self.compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=zstandard.ZstdCompressionDict(data))
+        self.samples = None
+        return True
+
     def train(self) -> None:
+        if self.adopt():
+            return
         samples, self.samples = self.samples, None
         try:
             dictionary = zstandard.train_dictionary(DICTIONARY_BYTES, samples)
@@ -98,6 +112,7 @@ class StreamPipeline:
     def __init__(self, server, keys: Keys):
         self.server, self.keys = server, keys
         self.codec = Codec(server, keys)
+        self.codec.adopt()
 
     @classmethod
     def from_crawler(cls, crawler):

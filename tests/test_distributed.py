@@ -148,7 +148,8 @@ def test_download_delay_holds_across_workers(redis_server):
 
 def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_server):
     """A worker trains a zstd dictionary on its first entries and shares it through Redis; a writer that
-    never saw them decodes every entry, and those compressed with it are much smaller."""
+    never saw them decodes every entry, those compressed with it are much smaller, and a later worker
+    uses it from its first entry."""
     client = redis_server.client()
     words = "爬虫 归档 队列 租约 写入 字典 压缩 页面 链接 面包屑 相关 文章 the lease queue keeps every page".split()
     sidebar = "".join(f'<li><a href="/notes/{n}.html">近期笔记之{n}：队列与租约</a></li>' for n in range(40))
@@ -165,6 +166,9 @@ def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_s
         {**page, "type": "article"} for page in pages]
     before, after = entries[:stream.SAMPLES], entries[stream.SAMPLES:]
     assert sum(map(len, after)) < 0.8 * sum(map(len, before))
+    late = stream.Codec(client, Keys())   # a worker started later compresses with the shared one at once
+    assert late.adopt() and len(late.encode("article", pages[0])) == len(worker.encode("article", pages[0]))
+    assert client.hlen("archive:dicts") == 1
 
 
 @pytest.fixture(scope="module")
