@@ -288,6 +288,24 @@ def test_workers_stop_when_the_seeding_worker_died_before_it_was_done(site, redi
     assert "start the run again" in err
 
 
+def test_a_worker_takes_no_requests_while_the_writers_backlog_is_over_the_cap(site, single, redis_server, tmp_path):
+    """Three items wait for a writer, the cap is two: the start requests are queued, none is fetched, until
+    the backlog is gone; then the site is crawled as usual."""
+    client = redis_server.client()
+    for _ in range(3):
+        client.xadd("archive:items", {"item": b"waiting"})
+    db = tmp_path / "archive.db"
+    crawl = worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_BACKLOG=2")
+    wait_for(lambda: client.get("archive:seeded") == b"done", every=0.2)
+    time.sleep(2)
+    assert client.zcard("archive:leased") == 0 and client.zcard("archive:requests") > 0
+    client.delete("archive:items")
+    store = writer(redis_server, db, "--until-done")
+    assert finish(crawl)["finish_reason"] == "finished"
+    assert finish(store)["status"] == "finished"
+    assert [url for url, *_ in snapshot(db)["articles"]] == [url for url, *_ in snapshot(single)["articles"]]
+
+
 def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp_path):
     """Redis away for 5 seconds (kept on disk, as a Redis that persists): workers and writer retry."""
     db = tmp_path / "archive.db"

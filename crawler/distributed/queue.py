@@ -20,8 +20,10 @@ pop. Here a worker talks to Redis in one script, `sync`, at most every
 SYNC_SECONDS or when it runs out of requests: the links it found since
 (seen ones dropped, the others marked and queued), the leases it is done
 with (released after those links are queued: a kill in between loses
-nothing), renewals, and up to PREFETCH requests leased at once. Redis
-commands per page fell from about 12-14 to about 5 on the benchmark site.
+nothing), renewals, and up to PREFETCH requests leased at once, none while
+the writer's backlog is over ARCHIVE_REDIS_BACKLOG items (Redis memory stays
+bounded when the writer falls behind). Redis commands per page fell from
+about 12-14 to about 5 on the benchmark site.
 
 "Done" is read from the engine's in-progress set (the one Scrapy's own
 engine status reports): a request leaves it only after its callback or
@@ -54,14 +56,15 @@ SYNC_SECONDS = 1.0    # links found and leases done wait at most this long for t
 PUSHES_PER_SYNC = 1000   # a sitemap's 50,000 links go in several scripts, each short
 _DEFAULTS = Request("http:").to_dict()
 
-# KEYS: frontier (sorted set), leases (sorted set), seen set, seeding marker. ARGV: lease ms, requests
-# wanted, 1 to renew (and take back the leases run out anywhere), "renew" the seeding marker or mark it
-# "done" (or ""), the leases done (a count, then each), the leases to renew (a count, then each), then each
-# link found: request, fingerprint, 1 if dont_filter, score.
-# Returns {leases taken back, requests leased}. Times are Redis's clock, not the workers': they may disagree.
+# KEYS: frontier (sorted set), leases (sorted set), seen set, seeding marker, item stream. ARGV: lease ms,
+# requests wanted, 1 to renew (and take back the leases run out anywhere), "renew" the seeding marker or mark
+# it "done" (or ""), the stream's backlog over which none are taken (0: no cap), the leases done (a count,
+# then each), the leases to renew (a count, then each), then each link found: request, fingerprint, 1 if
+# dont_filter, score. Returns {leases taken back, requests leased, 1 if none taken for the backlog}. Times are Redis's clock, not the workers': they may disagree.
 _SYNC = "local SEEN_KEY = KEYS[3]\n" + seen.LUA + """
 local lease_ms, want, renewing, seed = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1', ARGV[4]
-local i = 5
+local cap = tonumber(ARGV[5])
+local i = 6
 local done = {unpack(ARGV, i + 1, i + tonumber(ARGV[i]))}
 i = i + #done + 1
 local renew = {unpack(ARGV, i + 1, i + tonumber(ARGV[i]))}
@@ -77,7 +80,9 @@ if #queued > 0 then redis.call('ZADD', KEYS[1], unpack(queued)) end
 settle()
 if seed == 'done' then redis.call('SET', KEYS[4], 'done') end
 if #done > 0 then redis.call('ZREM', KEYS[2], unpack(done)) end
-if not renewing and want == 0 then return {0, {}} end
+local paused = 0
+if want > 0 and cap > 0 and redis.call('XLEN', KEYS[5]) > cap then want, paused = 0, 1 end
+if not renewing and want == 0 then return {0, {}, paused} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function lease(requests, until_ms, only_held)
@@ -105,7 +110,7 @@ if want > 0 then
   for k = 1, #top, 2 do taken[#taken + 1] = top[k] end
   lease(taken, now + lease_ms)
 end
-return {returned, taken}
+return {returned, taken, paused}
 """
 
 
@@ -125,6 +130,8 @@ class LeaseQueue(Base):
         self.held: dict[bytes, object] = {}   # serialized request -> the Request object Scrapy works on
         self.done: list[bytes] = []           # leases to end at the next sync
         self.found: list = []                 # links to mark and queue at the next sync, 4 arguments each
+        self.backlog_cap = settings.getint("ARCHIVE_REDIS_BACKLOG")
+        self.paused = False   # taking no requests: the writer's backlog is over the cap
         self.seed = ""   # "renew" (the seeding marker) while this worker seeds, "done" once it has
         self.synced = self.renewed = self.ran_dry = 0.0   # monotonic times
         self._sync = server.register_script(_SYNC)
@@ -177,7 +184,7 @@ class LeaseQueue(Base):
             del self.found[:4 * PUSHES_PER_SYNC]
         leases = [*self.held, *(data for data, _ in self.ready)] if renewing else []
         seed = self.seed if renewing or self.seed == "done" else ""
-        returned, taken = self._script(want, renewing, seed, self.done, leases, self.found)
+        returned, taken, paused = self._script(want, renewing, seed, self.done, leases, self.found)
         self.found, self.done = [], []
         if seed == "done":
             self.seed = ""
@@ -186,14 +193,19 @@ class LeaseQueue(Base):
             self.renewed = self.synced
         if returned:
             logger.warning("%d requests whose lease ran out (a worker stopped?) are back in the frontier", returned)
+        if want and bool(paused) != self.paused:
+            self.paused = bool(paused)
+            logger.info("the writer's backlog is %s ARCHIVE_REDIS_BACKLOG (%d items): %s", *(
+                ("over", self.backlog_cap, "taking no new requests") if paused else
+                ("back under", self.backlog_cap, "taking requests again")))
         self.ready += [(data, self._decode_request(data)) for data in taken]
         if len(taken) < want:
             self.ran_dry = self.synced
 
     def _script(self, want: int, renewing: bool, seed: str, done: list, leases: list, found: list) -> list:
-        return self._sync(keys=[self.key, self.keys.leased, self.keys.seen, self.keys.seeded],
-                          args=[self.lease_ms, want, int(renewing), seed, len(done), *done, len(leases), *leases,
-                                *found])
+        return self._sync(keys=[self.key, self.keys.leased, self.keys.seen, self.keys.seeded, self.keys.items],
+                          args=[self.lease_ms, want, int(renewing), seed, self.backlog_cap, len(done), *done,
+                                len(leases), *leases, *found])
 
     def spider_idle(self, spider):
         """An empty queue here is not the end while others hold leases (their pages may hold new links),
