@@ -16,7 +16,7 @@ like with like. Prints, each beside the baseline of the same run:
 - writer items per CPU-second, against a worker's pages per CPU-second, and
   so how many workers one writer keeps up with;
 - Redis commands and network bytes per fetched page (INFO stats);
-- Redis memory per seen URL (MEMORY USAGE of the seen set / its size);
+- Redis memory per seen URL (MEMORY USAGE of the seen set / the URLs in it);
 - wall-clock pages/s of 1 and 2 workers (start-up included).
 
 CPU is measured with wait4 (a process and the children it waited for);
@@ -40,6 +40,7 @@ from pathlib import Path
 
 import redis
 
+from crawler.distributed.seen import seen_count
 from crawl_bench import SHARED_BENCH, build_site, free_port, static_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,7 +97,7 @@ def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path
     wall, results = run_all([writer] + [worker] * workers)
     (writer_cpu, writer_out), *worker_results = results
     stats = client.info("stats")
-    seen = client.scard("archive:seen")
+    seen = seen_count(client, "archive:seen")
     return {
         "wall": wall, "writer_cpu": writer_cpu, "items": count(db, "select count(*) from articles")
         + count(db, "select count(*) from listings") + count(db, "select count(*) from failures"),

@@ -127,3 +127,4 @@ DEDUPE_MIN_SHINGLES = 10        # shorter bodies are matched by their exact hash
 # quarter of it while the worker lives).
 ARCHIVE_REDIS_KEY = None
 ARCHIVE_REDIS_LEASE = 60
+ARCHIVE_REDIS_BACKLOG = 10000   # items waiting for the writer over which workers take no new requests (0: no cap)

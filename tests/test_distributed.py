@@ -17,11 +17,16 @@ import time
 
 import pytest
 import scrapy
+from scrapy.utils.test import get_crawler
 
 from conftest import run_archive
-from crawler.distributed import serializer
+from crawler.distributed import seen, serializer
+from crawler.distributed.keys import Keys
+from crawler.distributed.politeness import SharedDelay
+from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import serve_directory
+from pipelines import stream
 from redisserver import RedisServer
 
 PAGES = 40
@@ -109,6 +114,63 @@ def pending(server) -> dict:
             "leased": client.zcard("archive:leased"), "queued": client.zcard("archive:requests")}
 
 
+def test_the_seen_set_is_exact_and_costs_under_20_bytes_a_url(redis_server):
+    """Every fingerprint marked once, found again after its bucket split, a new one not found; at about
+    12 bytes of fingerprint and 2 of bucket a URL, where scrapy-redis's set costs 80-96."""
+    client = redis_server.client()
+    mark = client.register_script("local SEEN_KEY = KEYS[1]\n" + seen.LUA + """
+local added = 0
+for _, fp in ipairs(ARGV) do if mark(fp) then added = added + 1 end end
+settle()
+return added""")
+    ask = client.register_script(seen.SEEN)
+    fingerprints = [random.Random(n).randbytes(seen.FINGERPRINT_BYTES) for n in range(5000)]
+    assert sum(mark(keys=["s"], args=fingerprints[n:n + 100]) for n in range(0, 5000, 100)) == 5000
+    assert mark(keys=["s"], args=fingerprints[::50]) == 0
+    assert int(client.hget("s", "buckets")) >= 5000 // seen.LOAD
+    assert all(ask(keys=["s"], args=[fp]) for fp in fingerprints[::37])
+    assert not ask(keys=["s"], args=[b"\xff" * seen.FINGERPRINT_BYTES])
+    assert seen_count(client, "s") == 5000
+    assert client.memory_usage("s", samples=0) / 5000 <= 20
+
+
+def test_download_delay_holds_across_workers(redis_server):
+    """Two workers taking turns at one site: each request is given a time DOWNLOAD_DELAY after the one
+    before, whichever worker sent it; another site is free at once."""
+    settings = {"REDIS_URL": redis_server.url, "ARCHIVE_REDIS_KEY": "archive", "DOWNLOAD_DELAY": 0.2}
+    one, other = (SharedDelay.from_crawler(get_crawler(settings_dict=settings)) for _ in range(2))
+    start = time.monotonic()
+    waits = [worker.wait_ms("blog.example") for worker in (one, other, one, other, one)]
+    elapsed_ms = (time.monotonic() - start) * 1000
+    assert all(n * 200 - elapsed_ms - 5 <= wait <= n * 200 + 5 for n, wait in enumerate(waits)), waits
+    assert other.wait_ms("news.example") == 0
+
+
+def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_server):
+    """A worker trains a zstd dictionary on its first entries and shares it through Redis; a writer that
+    never saw them decodes every entry, those compressed with it are much smaller, and a later worker
+    uses it from its first entry."""
+    client = redis_server.client()
+    words = "爬虫 归档 队列 租约 写入 字典 压缩 页面 链接 面包屑 相关 文章 the lease queue keeps every page".split()
+    sidebar = "".join(f'<li><a href="/notes/{n}.html">近期笔记之{n}：队列与租约</a></li>' for n in range(40))
+    pages = [{"url": f"https://blog.example/notes/{n}.html", "title": f"第{n}篇 笔记",
+              "raw_html": (f'<html><head><title>第{n}篇 笔记</title><link rel="stylesheet" href="/site.css"></head>'
+                           f'<body><nav>首页 | 归档 | 关于本站</nav><aside><ul>{sidebar}</ul></aside><article>'
+                           + " ".join(random.Random(n).choices(words, k=100))
+                           + "</article><footer>本站文章均为作者原创，转载请注明出处</footer></body></html>").encode()}
+             for n in range(2 * stream.SAMPLES)]
+    worker = stream.Codec(client, Keys())
+    entries = [worker.encode("article", page) for page in pages]
+    assert client.hlen("archive:dicts") == 1
+    assert [stream.Codec(client, Keys()).decode(entry) for entry in entries] == [
+        {**page, "type": "article"} for page in pages]
+    before, after = entries[:stream.SAMPLES], entries[stream.SAMPLES:]
+    assert sum(map(len, after)) < 0.8 * sum(map(len, before))
+    late = stream.Codec(client, Keys())   # a worker started later compresses with the shared one at once
+    assert late.adopt() and len(late.encode("article", pages[0])) == len(worker.encode("article", pages[0]))
+    assert client.hlen("archive:dicts") == 1
+
+
 @pytest.fixture(scope="module")
 def two_workers(site, tmp_path_factory):
     """`archive crawl --redis --workers 2` once: (its printed row, the archive, its Redis)."""
@@ -129,6 +191,19 @@ def test_two_workers_and_a_writer_archive_what_one_process_does(two_workers, sin
     assert (run["new"], run["changed"], run["unchanged"]) == (PAGES, 0, 0)
     assert snapshot(db) == snapshot(single)
     assert pending(server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+
+
+def test_the_writers_run_row_reads_like_a_single_process_ones(two_workers, single):
+    """Site, start URLs, settings and pages fetched come from the workers: the same as one process's, but
+    for robots.txt, which each worker fetches for itself, and where the run was kept."""
+    run, db, server = two_workers
+    with sqlite3.connect(single) as conn:
+        conn.row_factory = sqlite3.Row
+        alone = dict(conn.execute("SELECT * FROM crawl_runs ORDER BY id LIMIT 1").fetchone())
+    assert (run["site"], run["start_urls"], run["skipped"]) == (alone["site"], alone["start_urls"], alone["skipped"])
+    assert run["fetched"] == alone["fetched"] + 1
+    settings, single_settings = json.loads(run["settings"]), json.loads(alone["settings"])
+    assert settings == {**single_settings, "ARCHIVE_DB": str(db), "REDIS_KEY": "archive"}
 
 
 @pytest.mark.timeout(600)   # two more crawls: minutes on a busy machine
@@ -201,12 +276,42 @@ def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, singl
     assert {url for url, *_ in snapshot(db)["articles"]} == listed
 
 
+def test_workers_stop_when_the_seeding_worker_died_before_it_was_done(site, redis_server, tmp_path):
+    """The worker handing the start requests over died (its "seeding" lease, renewed here until the other
+    has started, runs out 2 s later): the other stops, saying why, instead of waiting for ever."""
+    client = redis_server.client()
+    client.set("archive:seeded", "seeding", px=2000)
+    crawl = worker(site, redis_server, tmp_path / "archive.db")
+    wait_for(lambda: client.pexpire("archive:seeded", 2000) and client.exists("archive:run"), every=0.2)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode != 0 and json.loads(out)["finish_reason"] == "seeding_lost"
+    assert "start the run again" in err
+
+
+def test_a_worker_takes_no_requests_while_the_writers_backlog_is_over_the_cap(site, single, redis_server, tmp_path):
+    """Three items wait for a writer, the cap is two: the start requests are queued, none is fetched, until
+    the backlog is gone; then the site is crawled as usual."""
+    client = redis_server.client()
+    for _ in range(3):
+        client.xadd("archive:items", {"item": b"waiting"})
+    db = tmp_path / "archive.db"
+    crawl = worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_BACKLOG=2")
+    wait_for(lambda: client.get("archive:seeded") == b"done", every=0.2)
+    time.sleep(2)
+    assert client.zcard("archive:leased") == 0 and client.zcard("archive:requests") > 0
+    client.delete("archive:items")
+    store = writer(redis_server, db, "--until-done")
+    assert finish(crawl)["finish_reason"] == "finished"
+    assert finish(store)["status"] == "finished"
+    assert [url for url, *_ in snapshot(db)["articles"]] == [url for url, *_ in snapshot(single)["articles"]]
+
+
 def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp_path):
     """Redis away for 5 seconds (kept on disk, as a Redis that persists): workers and writer retry."""
     db = tmp_path / "archive.db"
     crawl = archive("crawl", site, "--redis", redis_server.url, "--workers", "2", "--db", str(db))
     client = redis_server.client()
-    wait_for(lambda: client.scard("archive:seen") >= 10)
+    wait_for(lambda: seen_count(client, "archive:seen") >= 10)
     redis_server.stop(keep=True)
     time.sleep(5)
     redis_server.start()

@@ -12,7 +12,10 @@ What stock scrapy-redis gets wrong for us, and where it is mended:
 - the shared state is wiped when any one worker stops: SCHEDULER_PERSIST,
   and a new run clears it deliberately (`Keys.clear`);
 - a worker with a momentarily empty queue quits: it waits while anyone holds
-  a lease or the writer has a backlog (crawler/distributed/peers.py);
-- start URLs seeded by every worker: once per run (peers.SeedOnce);
+  a lease or the writer has a backlog (LeaseQueue.spider_idle);
+- start URLs seeded by every worker: once per run (worker.SeedOnce);
+- a seen set of 88-96 bytes per URL and a round trip per link: packed
+  fingerprints (crawler/distributed/seen.py), one script per sync (queue.py);
+- DOWNLOAD_DELAY per process: per site across workers (politeness.py);
 - requests pickled into Redis: msgpack instead (crawler/distributed/serializer.py).
 """

@@ -20,7 +20,7 @@ class Keys:
 
     @property
     def seen(self) -> str:
-        """scrapy-redis's dupefilter: fingerprints of every request ever scheduled in this run."""
+        """Fingerprints of every request ever scheduled in this run, packed in buckets (crawler/distributed/seen.py)."""
         return f"{self.prefix}:seen"
 
     @property
@@ -31,13 +31,29 @@ class Keys:
 
     @property
     def seeded(self) -> str:
-        """"seeding" while one worker hands the start requests over, "done" after."""
+        """"seeding" while one worker hands the start requests over (a lease it renews: gone if it dies),
+        "done" after."""
         return f"{self.prefix}:seeded"
 
     @property
     def items(self) -> str:
         """The stream of finished items, read by the writer's consumer group."""
         return f"{self.prefix}:items"
+
+    @property
+    def run(self) -> str:
+        """The run's record for the writer's crawl_runs row: site, start_urls, settings, fetched, skipped
+        (crawler/distributed/worker.py, RunReport)."""
+        return f"{self.prefix}:run"
+
+    def site(self, slot: str) -> str:
+        """When the site (a download slot) is next free for a request, across workers (politeness.py)."""
+        return f"{self.prefix}:site:{slot}"
+
+    @property
+    def dicts(self) -> str:
+        """The zstd dictionaries the stream's entries are compressed with, by id (pipelines/stream.py)."""
+        return f"{self.prefix}:dicts"
 
     def pending(self, server) -> dict[str, int]:
         """What is left of the run: requests queued and leased, items not yet stored, and whether the
@@ -54,9 +70,11 @@ class Keys:
         return not any(self.pending(server).values())
 
     def run_keys(self) -> list[str]:
-        return [self.requests, self.seen, self.leased, self.seeded]
+        return [self.requests, self.seen, self.leased, self.seeded, self.run]
 
     def clear(self, server) -> None:
         """Forget the frontier and seen set of the last run (a new run starts); the item stream is kept,
-        so nothing a writer has not stored yet is lost."""
+        so nothing a writer has not stored yet is lost, and its dictionaries while it holds anything."""
         server.delete(*self.run_keys())
+        if not server.xlen(self.items):
+            server.delete(self.dicts)

@@ -7,11 +7,16 @@ WARC capture is off (it writes SQLite, which is the writer's alone).
 """
 from __future__ import annotations
 
+import json
 import logging
 
+from scrapy import signals
+from twisted.internet.task import LoopingCall
 
+from crawler.distributed import queue
 from crawler.distributed.connection import redis_params, run_client
 from crawler.distributed.keys import Keys
+from pipelines.store import RUN_SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +27,9 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
     pipelines = settings.getdict("ITEM_PIPELINES")
     pipelines.update({"pipelines.store.StorePipeline": None, "pipelines.stream.StreamPipeline": 300})
     spider_middlewares = {**settings.getdict("SPIDER_MIDDLEWARES"), "crawler.distributed.worker.SeedOnce": 10}
+    extensions = {**settings.getdict("EXTENSIONS"), "crawler.distributed.worker.RunReport": 0}
+    # nearest the downloader: a retry's pause or a redirect comes first, then the wait for the site's turn
+    downloader = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.distributed.politeness.SharedDelay": 940}
     settings.setdict({
         "REDIS_URL": redis_url,
         "REDIS_PARAMS": redis_params(),
@@ -29,32 +37,85 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.LeaseQueue",
         "SCHEDULER_QUEUE_KEY": keys.requests,
-        "DUPEFILTER_CLASS": "crawler.distributed.queue.SeenOnPush",
+        "DUPEFILTER_CLASS": "crawler.distributed.seen.SeenOnPush",
         "SCHEDULER_DUPEFILTER_KEY": keys.seen,
         "SCHEDULER_SERIALIZER": "crawler.distributed.serializer",
         "SCHEDULER_PERSIST": True,   # one worker stopping must not wipe the others' frontier
         "ARCHIVE_WARC": False,
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": spider_middlewares,
+        "EXTENSIONS": extensions,
+        "DOWNLOADER_MIDDLEWARES": downloader,
     }, priority="cmdline")
 
 
 class SeedOnce:
     """Spider middleware: only the first worker of a run hands the start requests (and sitemap and feed
     discovery) to the frontier; the others start from what is queued. Marks the key "seeding" first, so no
-    worker takes a frontier still empty for the end of the run, then "done"."""
+    worker takes a frontier still empty for the end of the run, then "done" (LeaseQueue's sync, with the
+    last of them). "seeding" is a lease the seeding worker renews: if it dies first, the key runs out and
+    the others stop with `seeding_lost` instead of waiting for ever."""
 
-    def __init__(self, server, keys: Keys):
-        self.server, self.keys = server, keys
+    def __init__(self, crawler, server, keys: Keys):
+        self.crawler, self.server, self.keys = crawler, server, keys
+        self.lease_ms = int(crawler.settings.getfloat("ARCHIVE_REDIS_LEASE") * 1000)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(*run_client(crawler.settings))
+        return cls(crawler, *run_client(crawler.settings))
 
     async def process_start(self, start):
-        if not self.server.set(self.keys.seeded, "seeding", nx=True):
+        if not self.server.set(self.keys.seeded, "seeding", nx=True, px=self.lease_ms):
             logger.info("start requests already handed over by another worker")
             return
+        self.crawler.signals.send_catch_log(signal=queue.seeding)
         async for request in start:
             yield request
-        self.server.set(self.keys.seeded, "done")
+        self.crawler.signals.send_catch_log(signal=queue.seeded)
+
+
+class RunReport:
+    """Extension: what the writer's crawl_runs row takes from the workers, in the run's record (KEY:run): the
+    site, start URLs and run settings, from the first worker to start, and the pages each fetched and skipped,
+    added every REPORT_SECONDS and at the end (a worker killed loses its last few seconds' count; the pages
+    it did not finish are fetched, and counted, again by the others)."""
+
+    REPORT_SECONDS = 5
+
+    def __init__(self, crawler, server, keys: Keys):
+        self.crawler, self.server, self.keys = crawler, server, keys
+        self.reported = {"fetched": 0, "skipped": 0}
+        self.loop = LoopingCall(self.report)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        extension = cls(crawler, *run_client(crawler.settings))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider):
+        settings = self.crawler.settings
+        with self.server.pipeline(transaction=False) as pipe:
+            for name, value in (("site", spider.site), ("start_urls", json.dumps(spider.start_urls, ensure_ascii=False)),
+                                ("settings", json.dumps({name: settings.get(name) for name in RUN_SETTINGS},
+                                                        ensure_ascii=False, default=str))):
+                pipe.hsetnx(self.keys.run, name, value)
+            pipe.execute()
+        self.loop.start(self.REPORT_SECONDS, now=False)
+
+    def report(self) -> None:
+        stats = self.crawler.stats
+        now = {"fetched": stats.get_value("response_received_count", 0),
+               "skipped": stats.get_value("incremental/skipped", 0)}
+        if now != self.reported:
+            with self.server.pipeline(transaction=False) as pipe:
+                for name, count in now.items():
+                    pipe.hincrby(self.keys.run, name, count - self.reported[name])
+                pipe.execute()
+            self.reported = now
+
+    def spider_closed(self, spider, reason):
+        if self.loop.running:
+            self.loop.stop()
+        self.report()

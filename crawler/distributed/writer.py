@@ -11,6 +11,7 @@ the article unchanged).
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -25,7 +26,7 @@ from crawler.runlock import run_lock
 from pipelines.dedupe import FingerprintScheme
 from pipelines.schema import open_archive
 from pipelines.store import ArchiveWriter, close_interrupted_runs
-from pipelines.stream import decode, store
+from pipelines.stream import Codec, store
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class StreamWriter:
 
     def __init__(self, server, keys: Keys, writer: ArchiveWriter, block_ms: int = 1000, linger: float = 0.5):
         self.server, self.keys, self.writer, self.block_ms, self.linger = server, keys, writer, block_ms, linger
+        self.codec = Codec(server, keys)
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
         self.stopping = False
         self.stored = 0
@@ -95,7 +97,7 @@ class StreamWriter:
     def store(self, entries: list) -> None:
         """One batch: into the archive, committed, then acknowledged."""
         for _, fields in entries:
-            store(self.writer, decode(fields[b"item"]))
+            store(self.writer, self.codec.decode(fields[b"item"]))
         self.writer.flush()
         ids = [entry_id for entry_id, _ in entries]
         with self.server.pipeline(transaction=False) as pipe:
@@ -108,6 +110,16 @@ class StreamWriter:
         self.stopping = True
 
 
+def run_report(server, keys: Keys, settings: dict) -> dict:
+    """The crawl_runs columns the workers reported (worker.RunReport), `settings` added to theirs."""
+    report = {name.decode(): value.decode() for name, value in server.hgetall(keys.run).items()}
+    for count in ("fetched", "skipped"):
+        if count in report:
+            report[count] = int(report[count])
+    report["settings"] = json.dumps({**json.loads(report.get("settings", "{}")), **settings}, ensure_ascii=False)
+    return report
+
+
 def write(server, key: str, db: str, settings, until=lambda: False) -> dict:
     """Run the writer of run `key` into the archive `db` (holding its run lock) until `until()` holds and
     the stream is drained, or SIGTERM / SIGINT; returns the writer's crawl_runs row."""
@@ -116,7 +128,8 @@ def write(server, key: str, db: str, settings, until=lambda: False) -> dict:
     with run_lock(db), closing(open_archive(db)) as archive:
         close_interrupted_runs(archive)
         writer = ArchiveWriter(archive, settings.getint("ARCHIVE_BATCH_SIZE"), scheme)
-        run_id = writer.start_run(site=None, settings={"REDIS_KEY": key, "ARCHIVE_DB": db})
+        own = {"REDIS_KEY": key, "ARCHIVE_DB": db}
+        run_id = writer.start_run(site=None, settings=own)
         stream = StreamWriter(server, keys, writer)
         previous = {sig: signal.signal(sig, stream.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
@@ -124,6 +137,9 @@ def write(server, key: str, db: str, settings, until=lambda: False) -> dict:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        writer.finish_run("interrupted" if stream.stopping else "finished")
+        report = run_report(server, keys, own)
+        writer.finish_run("interrupted" if stream.stopping else "finished",
+                          fetched=report.pop("fetched", None), skipped=report.pop("skipped", None))
+        archive["crawl_runs"].update(run_id, report)
         logger.info("writer stored %d items", stored)
         return dict(archive["crawl_runs"].get(run_id))
