@@ -120,3 +120,18 @@ def test_building_a_scheme_imports_no_datasketch():
 def test_pipeline_sets_the_fingerprint():
     item = DedupePipeline().process_item(ArticleItem(url="http://a.com/1", title="t", body_text=POST))
     assert item["fingerprint"] == FingerprintScheme().signature(POST)
+
+
+@pytest.mark.parametrize("num_perm, seed", [(128, 1), (64, 7)])
+def test_a_signature_is_datasketchs_affine32_minhash_of_the_shingles(num_perm, seed):
+    """The numpy signature is exactly the MinHash datasketch computes shingle by shingle."""
+    from datasketch import MinHash
+    scheme = FingerprintScheme(num_perm=num_perm, seed=seed)
+    for text in (POST, POST.upper() + " 另一段 text", "短文"):
+        hashes = shingles(text, scheme.shingle_size)
+        if len(hashes) < scheme.min_shingles:
+            assert scheme.signature(text) is None
+            continue
+        minhash = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
+        minhash.update_batch(hashes)
+        assert scheme.signature(text) == minhash.hashvalues.astype("<u4").tobytes()
