@@ -187,9 +187,9 @@ class FingerprintScheme:
     `threshold` is the estimated Jaccard at which two bodies are one cluster;
     the bands are the ones datasketch's MinHashLSH picks for it (its
     `_optimal_param`, called directly because MinHashLSH refuses one band,
-    which thresholds near 1 need; see LSH_PARAMS). datasketch is imported
-    when the first signature is made (for its permutations), not when a
-    crawl builds its scheme.
+    which thresholds near 1 need; see LSH_PARAMS). The signatures are
+    datasketch's affine32 MinHash (tests/test_dedupe.py holds them equal),
+    made without importing it.
     """
 
     threshold: float = 0.5
@@ -221,10 +221,11 @@ class FingerprintScheme:
 
     @cached_property
     def _permutations(self) -> tuple[np.ndarray, np.ndarray]:
-        """datasketch's affine32 permutations (a, b) of this scheme's seed, drawn once."""
-        from datasketch import MinHash
-        a, b = MinHash(num_perm=self.num_perm, seed=self.seed, scheme="affine32").permutations
-        return a, b
+        """The affine permutations (a odd, b) datasketch's affine32 MinHash draws for this seed,
+        drawn as it draws them: importing datasketch imports scipy, ~60 MB in every process."""
+        draw = np.random.RandomState(self.seed)
+        a = draw.randint(0, 1 << 31, self.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        return a, draw.randint(0, 1 << 32, self.num_perm, dtype=np.uint32)
 
     def signature(self, body_text: str | None) -> bytes | None:
         """The body's MinHash as bytes (num_perm uint32), or None when the body
