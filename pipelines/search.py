@@ -34,8 +34,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-import rjieba
-
 FTS_TABLE = "articles_fts"
 
 # column -> where its text comes from; title weighs most in the ranking.
@@ -90,6 +88,9 @@ def jieba_words(text: str | None) -> str:
     """
     if not text:
         return ""
+    # imported where words are cut: its dictionary is ~30 MB, and a crawl's writer
+    # process has its articles' words made by the analysis worker (`prepared_values`)
+    import rjieba
     runs = "\n".join(run for run in _CJK_RUN.findall(text) if len(run) > 1)
     return " ".join(word for word in rjieba.cut(runs) if len(word) > 1)
 

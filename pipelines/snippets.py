@@ -40,7 +40,7 @@ def snippet_mismatch(snippet: str | None, body_text: str | None) -> int | None:
     return _head_mismatch(snippet, body_text[:len(snippet) * 3 + HEAD_SLACK])
 
 
-@lru_cache(maxsize=4096)  # every page linking an article shows it with the same snippet
+@lru_cache(maxsize=1024)  # every page linking an article shows it with the same snippet (~2 KB an entry)
 def _head_mismatch(snippet: str, head: str) -> int | None:
     shown = snippet.strip()
     for ellipsis in ELLIPSES:
