@@ -86,6 +86,7 @@ RENDER_SETTLE_TIMEOUT = 5
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"  # a line per page only at DEBUG, and only built then
 FEED_EXPORT_ENCODING = "utf-8"
 
 # An article split over pages is read up to this many of them (crawler/spiders/parts.py); 0 = no limit.
