@@ -93,8 +93,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 ARCHIVE_MAX_PARTS = 50
 
 # Parsing and extraction run in this many worker processes beside the crawl
-# (crawler/workers.py); 0 runs them in the crawl's own process.
-EXTRACT_PROCESSES = 1
+# (crawler/workers.py); 0 runs them in the crawl's own process; "auto" one per
+# core the crawl may use, less the one the crawl itself keeps busy (at least 1).
+EXTRACT_PROCESSES = "auto"
 
 # What one page's callback yields (an item, its links) goes through the spider
 # middlewares and pipelines one at a time: every one of them is synchronous, so

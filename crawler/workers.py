@@ -116,6 +116,15 @@ def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | 
     return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part)
 
 
+def extract_processes(settings) -> int:
+    """EXTRACT_PROCESSES as a number: "auto" is one worker per core this process may run on,
+    less the crawl's own (Scrapy, the store), and at least one."""
+    value = settings.get("EXTRACT_PROCESSES")
+    if str(value).strip().lower() != "auto":
+        return settings.getint("EXTRACT_PROCESSES")
+    return max(1, len(os.sched_getaffinity(0)) - 1)
+
+
 class PageAnalyser:
     """Runs `analyse_and_prepare` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
 
@@ -133,7 +142,7 @@ class PageAnalyser:
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):
-        analyser = cls(crawler.settings.getint("EXTRACT_PROCESSES"), profile,
+        analyser = cls(extract_processes(crawler.settings), profile,
                        FingerprintScheme.from_settings(crawler.settings))
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser

@@ -50,3 +50,16 @@ def test_a_worker_prepares_the_item_the_pipelines_made():
     assert prepared == search.prepared_values(page.item)
     assert prepared[0] == page.item["content_hash"]
 
+
+
+def test_extract_processes_auto_follows_the_cores_the_crawl_may_use():
+    import os
+
+    from scrapy.settings import Settings
+
+    from crawler.workers import extract_processes
+
+    cores = len(os.sched_getaffinity(0))
+    assert extract_processes(Settings({"EXTRACT_PROCESSES": "auto"})) == max(1, cores - 1)
+    assert extract_processes(Settings({"EXTRACT_PROCESSES": "0"})) == 0
+    assert extract_processes(Settings({"EXTRACT_PROCESSES": 3})) == 3
