@@ -90,11 +90,12 @@ def count(db: Path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
-def archive_digest(db: Path) -> str:
-    """What the crawl archived, in 12 hex digits: equal for equal sets of (URL, content hash)."""
+def archive_digest(db: Path, base: str) -> str:
+    """What the crawl archived, in 12 hex digits: equal for equal sets of (URL, content hash).
+    URLs count from the site's `base`, so crawls of one site served on another port compare."""
     with contextlib.closing(sqlite3.connect(db)) as conn:
         pairs = conn.execute("select url, content_hash from articles order by url").fetchall()
-    return hashlib.sha256("\n".join(f"{url} {h}" for url, h in pairs).encode()).hexdigest()[:12]
+    return hashlib.sha256("\n".join(f"{url.removeprefix(base)} {h}" for url, h in pairs).encode()).hexdigest()[:12]
 
 
 def main() -> int:
@@ -121,7 +122,7 @@ def main() -> int:
                 ours["pages"] = count(db, "select count(*) from articles")
                 line = (f"run {run}: ours {ours['pages'] / ours['wall']:.1f} pages/s "
                         f"({ours['pages']} articles in {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s, "
-                        f"peak memory {ours['rss_mb']:.0f} MB, archive {archive_digest(db)})")
+                        f"peak memory {ours['rss_mb']:.0f} MB, archive {archive_digest(db, base)})")
                 if a.lean.exists():
                     lean_db = work / f"lean-{run}.db"
                     lean = timed_crawl([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),
