@@ -27,7 +27,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from measure import timed
 
@@ -91,15 +90,12 @@ def count(db: Path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
-def archive_digest(db: Path) -> str:
+def archive_digest(db: Path, base: str) -> str:
     """What the crawl archived, in 12 hex digits: equal for equal sets of (URL, content hash).
-
-    The URL's scheme and host are left out: each run serves the site on a
-    new free port, and digests of runs on different days must compare."""
+    URLs count from the site's `base`, so crawls of one site served on another port compare."""
     with contextlib.closing(sqlite3.connect(db)) as conn:
-        pairs = conn.execute("select url, content_hash from articles").fetchall()
-    lines = sorted(f"{urlsplit(url)._replace(scheme='', netloc='').geturl()} {h}" for url, h in pairs)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
+        pairs = conn.execute("select url, content_hash from articles order by url").fetchall()
+    return hashlib.sha256("\n".join(f"{url.removeprefix(base)} {h}" for url, h in pairs).encode()).hexdigest()[:12]
 
 
 def main() -> int:
@@ -126,7 +122,7 @@ def main() -> int:
                 ours["pages"] = count(db, "select count(*) from articles")
                 line = (f"run {run}: ours {ours['pages'] / ours['wall']:.1f} pages/s "
                         f"({ours['pages']} articles in {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s, "
-                        f"peak memory {ours['rss_mb']:.0f} MB, archive {archive_digest(db)})")
+                        f"peak memory {ours['rss_mb']:.0f} MB, archive {archive_digest(db, base)})")
                 if a.lean.exists():
                     lean_db = work / f"lean-{run}.db"
                     lean = timed_crawl([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),

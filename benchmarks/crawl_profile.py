@@ -32,8 +32,9 @@ from crawl_bench import REPO, SHARED_BENCH, build_site, count, free_port, static
 STAGES = (
     ("page analysis (parse, classify, extract)", (("crawler/workers.py", "analyse"),)),
     ("  of which analyse_page", (("crawler/extract/__init__.py", "analyse_page"),)),
-    ("article prepared in the worker (normalize, hash, MinHash)",
-     (("pipelines/normalize.py", "normalize_article"), ("pipelines/dedupe.py", "fingerprints"))),
+    ("article prepared in the worker (normalize, hash, MinHash, search index values)",
+     (("pipelines/normalize.py", "normalize_article"), ("pipelines/dedupe.py", "fingerprints"),
+      ("pipelines/search.py", "prepared_values"))),
     ("response decoding (response.text)", (("scrapy/http/response/text.py", "text"),)),
     ("spider middlewares (content, traps, incremental)",
      (("crawler/middlewares/content.py", "process_spider_input"),
@@ -51,10 +52,13 @@ STAGES = (
                                  ("crawler/spiders/discovery.py", "follow_listing"))),
     ("normalize pipeline", (("pipelines/normalize.py", "process_item"),)),
     ("dedupe pipeline (content hash, MinHash)", (("pipelines/dedupe.py", "process_item"),)),
-    ("store: rows built per item", (("pipelines/store.py", "process_item"),)),
+    # (StorePipeline.process_item is not a stage: the batch it fills is written inside it)
+    ("store: rows built per item", (("pipelines/store.py", "_pending_article"),)),
     ("store: batch writes", (("pipelines/store.py", "flush"),)),
     ("  of which search index upkeep", (("pipelines/search.py", "index_articles"),)),
     ("  of which clusters (LSH lookups)", (("pipelines/clusters.py", "place"),)),
+    ("  of which child rows (crumbs, related links, parts, raw pages)", (("pipelines/store.py", "_replace_children"),)),
+    ("  of which links waiting for the batch resolved", (("pipelines/store.py", "_resolve_links_to"),)),
 )
 
 

@@ -298,6 +298,7 @@ def import_warc(locations, db="archive.db", site=None, match=None, settings=None
     returns the `import_runs` row. Resumes a file an earlier run left unfinished; a finished one
     is not read again (see crawler/warc_import.py)."""
     from crawler.warc_import import WarcImport
+    from crawler.workers import extract_processes
 
     check_rules()
     profile = load_profile(site) if site else None
@@ -306,7 +307,7 @@ def import_warc(locations, db="archive.db", site=None, match=None, settings=None
         return WarcImport(archive, profile, match, batch_size=with_settings.getint("ARCHIVE_BATCH_SIZE"),
                           max_size=with_settings.getint("DOWNLOAD_MAXSIZE"),
                           scheme=FingerprintScheme.from_settings(with_settings),
-                          processes=with_settings.getint("EXTRACT_PROCESSES")).run(list(locations))
+                          processes=extract_processes(with_settings)).run(list(locations))
 
 
 def export(db="archive.db", wacz=None, fmt=None, out="-", site=None, since=None) -> dict:

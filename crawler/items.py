@@ -40,6 +40,9 @@ class ArticleItem(scrapy.Item):
     content_hash = scrapy.Field()   # sha256 hex of the normalized title + body_text
     fingerprint = scrapy.Field()    # MinHash of body_text as bytes (see pipelines/dedupe.py), None if too short
 
+    # from the analysis worker (crawler/workers.py)
+    search_index = scrapy.Field()   # [content_hash, articles_fts values...] (pipelines/search.py prepared_values)
+
 
 class FailureItem(scrapy.Item):
     """A URL that could not be archived, and why; stored in `failures`."""

@@ -6,7 +6,8 @@ whole, and parsing plus extraction cost about as much again per article.
 second core does it; `EXTRACT_PROCESSES = 0` keeps it in the crawl's own
 process (easier to debug, no pool to start). An article also leaves the
 worker prepared: normalized, hashed and fingerprinted, the per-article CPU
-of NormalizePipeline and DedupePipeline, which then leave it as it is.
+of NormalizePipeline and DedupePipeline, which then leave it as it is,
+and with its search index values, so the archive's writer only writes.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from scrapy import signals
 
 from crawler.extract import analyse_page, extract_from_selector
 from crawler.parsing import html_selector
+from pipelines import search
 from pipelines.dedupe import FingerprintScheme
 from pipelines.normalize import normalize_article
 from crawler.parts import Parts, find_parts
@@ -74,7 +76,8 @@ def with_hints(item: dict, hints: dict | None) -> dict:
 
 def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme, now: datetime | None,
                         hints: dict | None, part: bool = False) -> Analysis:
-    """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted.
+    """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted,
+    its search index values made (pipelines/search.py).
     A page of a split article stays as extracted: the pipelines prepare the joined article, as in a reparse."""
     page = analyse(text, url, profile, now, part)
     if page.item is not None:
@@ -82,6 +85,7 @@ def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme,
         if page.parts is None:
             item.update(normalize_article(item))
             item.update(scheme.fingerprints(item))
+            item["search_index"] = search.prepared_values(item)
     return page
 
 
@@ -112,6 +116,15 @@ def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | 
     return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part)
 
 
+def extract_processes(settings) -> int:
+    """EXTRACT_PROCESSES as a number: "auto" is one worker per core this process may run on,
+    less the crawl's own (Scrapy, the store), and at least one."""
+    value = settings.get("EXTRACT_PROCESSES")
+    if str(value).strip().lower() != "auto":
+        return settings.getint("EXTRACT_PROCESSES")
+    return max(1, len(os.sched_getaffinity(0)) - 1)
+
+
 class PageAnalyser:
     """Runs `analyse_and_prepare` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
 
@@ -129,7 +142,7 @@ class PageAnalyser:
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):
-        analyser = cls(crawler.settings.getint("EXTRACT_PROCESSES"), profile,
+        analyser = cls(extract_processes(crawler.settings), profile,
                        FingerprintScheme.from_settings(crawler.settings))
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser

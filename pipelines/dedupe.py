@@ -154,8 +154,18 @@ def shingles(text: str, size: int) -> np.ndarray:
     return np.unique((rolled ^ (rolled >> np.uint64(32))).astype(np.uint32))
 
 
-def _as_int(value) -> int:
-    return int(value)
+# MurmurHash3's 32-bit finalizer (shift, multiplier, shift, multiplier, shift): datasketch's
+# affine32 scheme mixes every input hash with it before its permutations.
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
+
+
+def _fmix32(hashes: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
+    hashes = hashes ^ (hashes >> s1)
+    hashes = hashes * m1
+    hashes = hashes ^ (hashes >> s2)
+    hashes = hashes * m2
+    return hashes ^ (hashes >> s3)
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -177,8 +187,9 @@ class FingerprintScheme:
     `threshold` is the estimated Jaccard at which two bodies are one cluster;
     the bands are the ones datasketch's MinHashLSH picks for it (its
     `_optimal_param`, called directly because MinHashLSH refuses one band,
-    which thresholds near 1 need; see LSH_PARAMS). datasketch is imported
-    when the first signature is made, not when a crawl builds its scheme.
+    which thresholds near 1 need; see LSH_PARAMS). The signatures are
+    datasketch's affine32 MinHash (tests/test_dedupe.py holds them equal),
+    made without importing it.
     """
 
     threshold: float = 0.5
@@ -209,22 +220,29 @@ class FingerprintScheme:
                 f"min={self.min_shingles} bands={self.bands}x{self.rows}")
 
     @cached_property
-    def _minhash(self):
-        """datasketch's MinHash class, and the permutations of this scheme's seed (drawn once)."""
-        from datasketch import MinHash
-        return MinHash, MinHash(num_perm=self.num_perm, seed=self.seed).permutations
+    def _permutations(self) -> tuple[np.ndarray, np.ndarray]:
+        """The affine permutations (a odd, b) datasketch's affine32 MinHash draws for this seed,
+        drawn as it draws them: importing datasketch imports scipy, ~60 MB in every process."""
+        draw = np.random.RandomState(self.seed)
+        a = draw.randint(0, 1 << 31, self.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        return a, draw.randint(0, 1 << 32, self.num_perm, dtype=np.uint32)
 
     def signature(self, body_text: str | None) -> bytes | None:
         """The body's MinHash as bytes (num_perm uint32), or None when the body
-        is too short to say anything beyond its exact hash."""
+        is too short to say anything beyond its exact hash.
+
+        The signature datasketch's affine32 MinHash gives these shingle
+        hashes (min over shingles of a * fmix32(h) + b, modulo 2**32), in
+        one numpy expression: its update_batch calls a hash function per
+        shingle in Python first, the larger part of the cost.
+        """
         hashes = shingles(body_text or "", self.shingle_size)
         if len(hashes) < self.min_shingles:
             return None
-        minhash_class, permutations = self._minhash
-        minhash = minhash_class(num_perm=self.num_perm, seed=self.seed, hashfunc=_as_int,
-                                permutations=permutations, scheme="affine32")
-        minhash.update_batch(hashes)
-        return minhash.hashvalues.astype("<u4").tobytes()
+        a, b = self._permutations
+        permuted = np.multiply.outer(_fmix32(hashes), a)   # one row per shingle, one column per permutation
+        permuted += b
+        return permuted.min(axis=0).astype("<u4").tobytes()
 
     def fingerprints(self, article) -> dict:
         """content_hash and fingerprint of a normalized article (a mapping with title and body_text)."""

@@ -49,6 +49,11 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{ZERO_WIDTH}\x00-\x08\x0e-\x1f\x7f]")
 _NEWLINES = re.compile(r"\n+")
 _ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]")
+# clean_text's steps, compiled once (it runs on every title, crumb and snippet)
+_TRAILING_SPACE = re.compile(r"[ \t]+(?=\n|$)")
+_SPACE_RUN = re.compile(r"[ \t]+")
+_LINE_EDGE = re.compile(r" ?\n ?")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 # Date layouts seen on article pages, most specific first. The numeric pattern
 # covers ISO 8601, "2024-03-05 14:30", "2024/3/5", "2024.3.5" and
@@ -142,11 +147,10 @@ def clean_text(s: str, *, preformatted: bool = False) -> str:
     s = unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
     s = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", s))
     if preformatted:
-        s = re.sub(r"[ \t]+(?=\n|$)", "", s)
+        s = _TRAILING_SPACE.sub("", s)
     else:
-        s = re.sub(r"[ \t]+", " ", s)
-        s = re.sub(r" ?\n ?", "\n", s)
-    s = re.sub(r"\n{3,}", "\n\n", s)
+        s = _LINE_EDGE.sub("\n", _SPACE_RUN.sub(" ", s))
+    s = _BLANK_LINES.sub("\n\n", s)
     return s.strip("\n") if preformatted else s.strip()
 
 

@@ -26,6 +26,8 @@ from functools import lru_cache
 import sqlite_utils
 import zstandard
 
+from pipelines.inserts import insert
+
 logger = logging.getLogger(__name__)
 
 TRAIN_PAGES = 32             # a site's pages before its dictionary is trained (enough on measurement)
@@ -72,7 +74,7 @@ class RawPages:
             rows.append({"article_id": article_id, **{k: v for k, v in raw.items() if k != "html"},
                          **self._encode(site, raw["html"])})
             sites.add(site)
-        self.db["raw_pages"].insert_all(rows, replace=True)
+        insert(self.db.conn, "raw_pages", rows, replace=True)
         for site in sites:
             if self._compressor(site) is None and self._zlib_count(site) >= TRAIN_PAGES:
                 self.train(site)

@@ -32,9 +32,7 @@ comes with a migration step that calls `reindex_all`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-
-import rjieba
+from collections.abc import Iterable, Mapping, Sequence
 
 FTS_TABLE = "articles_fts"
 
@@ -82,17 +80,38 @@ def _spaced(run: re.Match) -> str:
 
 
 def jieba_words(text: str | None) -> str:
-    """The multi-character words jieba finds in the CJK runs of `text`."""
+    """The multi-character words jieba finds in the CJK runs of `text`.
+
+    The runs are cut in one call, a line break between them: jieba cuts
+    each stretch between breaks on its own, so the words are those of one
+    call per run, without a call's overhead for every run.
+    """
     if not text:
         return ""
-    return " ".join(word for run in _CJK_RUN.findall(text) if len(run) > 1
-                    for word in rjieba.cut(run) if len(word) > 1)
+    # imported where words are cut: its dictionary is ~30 MB, and a crawl's writer
+    # process has its articles' words made by the analysis worker (`prepared_values`)
+    import rjieba
+    runs = "\n".join(run for run in _CJK_RUN.findall(text) if len(run) > 1)
+    return " ".join(word for word in rjieba.cut(runs) if len(word) > 1)
 
 
-def index_row(article_id: int, article: Mapping) -> tuple:
-    """The articles_fts row of one article (its title and body_text)."""
+def index_values(article: Mapping) -> tuple[str, str, str]:
+    """The articles_fts values (FTS_COLUMNS) of one article, from its title and body_text."""
     title, body = article.get("title"), article.get("body_text")
-    return (article_id, segment(title), segment(body), jieba_words(f"{title or ''}\n{body or ''}"))
+    return segment(title), segment(body), jieba_words(f"{title or ''}\n{body or ''}")
+
+
+def prepared_values(article: Mapping) -> list:
+    """`index_values` with the content_hash they were made for: the analysis worker makes them
+    beside extraction (item field `search_index`), so the archive's one writer only writes them."""
+    return [article.get("content_hash"), *index_values(article)]
+
+
+def index_row(article_id: int, article: Mapping, prepared: Sequence | None = None) -> tuple:
+    """The articles_fts row of one article: its `prepared_values` when they are of its content, else made now."""
+    if prepared and prepared[0] is not None and prepared[0] == article.get("content_hash"):
+        return (article_id, *prepared[1:])
+    return (article_id, *index_values(article))
 
 
 # -- index upkeep (called inside the store's transaction) -----------------
@@ -105,14 +124,16 @@ def create_index(conn) -> None:
 
 
 def index_articles(conn, articles: Iterable[tuple[int, Mapping]],
-                   replaced: Mapping[int, Mapping] | None = None) -> None:
-    """Index articles given as (id, row with title and body_text); `replaced` maps those
-    already indexed to the title and body_text they were indexed with, forgotten first
-    (only rows the index holds: FTS5 takes the delete of an unknown row for corruption)."""
+                   replaced: Mapping[int, Mapping] | None = None,
+                   prepared: Mapping[int, Sequence] | None = None) -> None:
+    """Index articles given as (id, row with title, body_text and content_hash); `replaced` maps
+    those already indexed to the title and body_text they were indexed with, forgotten first
+    (only rows the index holds: FTS5 takes the delete of an unknown row for corruption);
+    `prepared` maps ids to their `prepared_values`, where the analysis worker made them."""
     held = [(id_, old) for id_, old in (replaced or {}).items()
             if conn.execute(f"SELECT 1 FROM {FTS_TABLE} WHERE rowid = ?", [id_]).fetchone()]
     conn.executemany(_DELETE, [index_row(id_, old) for id_, old in held])
-    conn.executemany(_INSERT, [index_row(id_, article) for id_, article in articles])
+    conn.executemany(_INSERT, [index_row(id_, article, (prepared or {}).get(id_)) for id_, article in articles])
 
 
 def reindex_all(conn, batch: int = 1000) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from pipelines.dedupe import without_notices
 
@@ -35,13 +36,18 @@ def snippet_mismatch(snippet: str | None, body_text: str | None) -> int | None:
     body (本文转载自…) are skipped, as the site showing the snippet never had them."""
     if not snippet or body_text is None:
         return None
+    # notices sit at the top: the rest never matters
+    return _head_mismatch(snippet, body_text[:len(snippet) * 3 + HEAD_SLACK])
+
+
+@lru_cache(maxsize=1024)  # every page linking an article shows it with the same snippet (~2 KB an entry)
+def _head_mismatch(snippet: str, head: str) -> int | None:
     shown = snippet.strip()
     for ellipsis in ELLIPSES:
         shown = shown.removesuffix(ellipsis)
     shown = _squashed(shown)
     if not shown:
         return None
-    head = body_text[:len(snippet) * 3 + HEAD_SLACK]  # notices sit at the top: the rest never matters
     start = _squashed(without_notices(head)[:len(snippet) * 3])
     if start.startswith(shown):
         return 0

@@ -31,6 +31,7 @@ from pipelines import search
 from pipelines.sitewide import SiteWideLinks
 from pipelines.clusters import Clusters, stale_clusters
 from pipelines.dedupe import FingerprintScheme
+from pipelines.inserts import insert
 from pipelines.normalize import normalize_url
 from pipelines.rawpages import RawPages
 from pipelines.revisions import KEPT_COLUMNS, revision_row
@@ -85,7 +86,7 @@ ON CONFLICT(url) DO UPDATE SET
 """
 
 # Related links to this URL: waiting for it to be archived, or to be rechecked after it changed.
-_LINKS_TO = "SELECT article_id, position, snippet FROM related_links WHERE url = ?"
+_LINKS_TO = "SELECT url, article_id, position, snippet FROM related_links WHERE url IN ({})"
 _RESOLVE_LINK = ("UPDATE related_links SET target_id = ?, snippet_mismatch = ? "
                  "WHERE article_id = ? AND position = ?")
 
@@ -293,13 +294,12 @@ class ArchiveWriter:
             else:
                 unchanged.append((prior[0], article))
         new = [a for a in new if not a["reextracted"]]   # a reparse only revisits archived rows
-        table = self.db["articles"]
-        table.insert_all([{**a["row"], "first_seen": a["row"]["last_seen"]} for a in new])
+        insert(self.db.conn, "articles", [{**a["row"], "first_seen": a["row"]["last_seen"]} for a in new])
         new_ids = dict(self._select_in("SELECT url, id FROM articles WHERE url IN ({})",
                                        [a["row"]["url"] for a in new]))
         replaced = self._current_content([id_ for id_, _ in changed])
         self._keep_revisions(changed, replaced)
-        table.upsert_all([{**a["row"], "id": id_} for id_, a in changed], pk="id")
+        self.db["articles"].upsert_all([{**a["row"], "id": id_} for id_, a in changed], pk="id")
         self.db.conn.executemany(_SEEN_AGAIN, [
             {"url": a["row"]["url"], "fetched_at": a["row"]["last_seen"], "run_id": self.run_id}
             for _, a in unchanged if not a["reextracted"]])
@@ -310,8 +310,9 @@ class ArchiveWriter:
             self.clusters.leave(id_)
         for id_, a in written:
             self.clusters.place(id_, a["row"]["content_hash"], a["fingerprint"])
-            self._resolve_links_to(id_, a["row"]["url"], a["row"]["body_text"])
-        search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written], replaced)
+        self._resolve_links_to(written)
+        search.index_articles(self.db.conn, [(id_, a["row"]) for id_, a in written], replaced,
+                              {id_: a["search_index"] for id_, a in written})
         for table in ("failures", "listings"):
             self.db.conn.executemany(f"DELETE FROM {table} WHERE url = ?", [(url,) for url in urls])
         return {"new": len(new), "changed": len(changed), "unchanged": len(unchanged), "refreshed": len(refreshed)}
@@ -353,22 +354,23 @@ class ArchiveWriter:
         targets = {url: (id_, body) for url, id_, body in self._select_in(
             "SELECT url, id, body_text FROM articles WHERE url IN ({})",
             list({link["url"] for _, a in written for link in a["related"] if link["url"]}))}
-        self.db["breadcrumbs"].insert_all(
+        insert(self.db.conn, "breadcrumbs", [
             {"article_id": id_, "position": pos, **crumb}
-            for id_, a in written for pos, crumb in enumerate(a["breadcrumbs"]))
-        self.db["related_links"].insert_all(
+            for id_, a in written for pos, crumb in enumerate(a["breadcrumbs"])])
+        insert(self.db.conn, "related_links", [
             {"article_id": id_, "position": pos, **link, **_link_target(link, targets.get(link["url"]))}
-            for id_, a in written for pos, link in enumerate(self.sitewide.keep(a["row"]["site"], a["related"])))
-        self.db["article_parts"].insert_all(
+            for id_, a in written for pos, link in enumerate(self.sitewide.keep(a["row"]["site"], a["related"]))])
+        insert(self.db.conn, "article_parts", [
             {"article_id": id_, "part": number, **part}
-            for id_, a in written for number, part in enumerate(a["parts"], start=1))
+            for id_, a in written for number, part in enumerate(a["parts"], start=1)])
         self.raw_pages.write((id_, a["row"]["site"], a["raw"]) for id_, a in written if not a["reextracted"])
 
-    def _resolve_links_to(self, id_: int, url: str, body_text: str | None) -> None:
-        """Point the links waiting for this article at it, and check their snippets against its body."""
+    def _resolve_links_to(self, written: list[tuple[int, dict]]) -> None:
+        """Point the links waiting for these articles at them, and check their snippets against their bodies."""
+        articles = {a["row"]["url"]: (id_, a["row"]["body_text"]) for id_, a in written}
         self.db.conn.executemany(_RESOLVE_LINK, [
-            (id_, snippet_mismatch(snippet, body_text), article_id, position)
-            for article_id, position, snippet in self.db.execute(_LINKS_TO, [url]).fetchall()])
+            (articles[url][0], snippet_mismatch(snippet, articles[url][1]), article_id, position)
+            for url, article_id, position, snippet in self._select_in(_LINKS_TO, list(articles))])
 
     # -- maintenance (the `archive dedupe` command) --------------------------
 
@@ -431,6 +433,7 @@ def _pending_article(item: Mapping, run_id: int | None, reextracted: bool = Fals
         "reextracted": reextracted,
         "row": {**{c: item.get(c) for c in ARTICLE_COLUMNS}, "status": "ok", "gone_at": None, **seen},
         "fingerprint": item["fingerprint"] if "fingerprint" in item else _MISSING,
+        "search_index": item.get("search_index"),
         "breadcrumbs": [{"name": c.get("name"), "url": c.get("url")} for c in item.get("breadcrumbs") or ()],
         "related": [{"title": r.get("title"), "url": r.get("url"), "snippet": r.get("snippet")}
                     for r in item.get("related") or ()],

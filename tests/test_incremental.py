@@ -141,3 +141,29 @@ def test_a_redirected_link_to_an_article_is_not_downloaded_every_run(site, tmp_p
     due = crawl(site.base + "/", "--db", str(db_path), "-s", "ARCHIVE_RECRAWL_AFTER=0")
     assert site.downloaded() == []                                  # due: asked conditionally, 304
     assert due["not_modified"] == 3
+
+
+def test_the_archive_is_asked_url_by_url(tmp_path):
+    """No archive yet: nothing known. Then an article (with its validators), a URL that redirected to
+    it and a later part of a split article each stand for the article; other URLs are unknown."""
+    from crawler.middlewares.incremental import ArchivedUrls, Known
+    from pipelines.store import ArchiveWriter
+    from test_store import article
+
+    db_path = tmp_path / "x.db"
+    known = ArchivedUrls(db_path)
+    assert known.get("http://example.com/a/1.html") is None and known.count() == 0
+    with open_archive(db_path) as db:
+        writer = ArchiveWriter(db)
+        writer.start_run()
+        writer.add_article(article("http://example.com/a/1.html", headers={"etag": '"v1"'},
+                                   redirected_from=["http://example.com/go/1"],
+                                   parts=[{"url": "http://example.com/a/1.html", "status": "ok"},
+                                          {"url": "http://example.com/a/1_2.html", "status": "ok"}]))
+        writer.finish_run("finished")
+    seen = "2025-03-05T06:30:00+00:00"
+    assert known.get("http://example.com/a/1.html") == Known(seen, '"v1"', None)
+    assert known.get("http://example.com/go/1") == Known(seen, '"v1"', None)
+    assert known.get("http://example.com/a/1_2.html") == Known(seen, None, None)
+    assert known.get("http://example.com/a/2.html") is None and known.count() == 1
+    known.close()

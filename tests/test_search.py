@@ -4,6 +4,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import rjieba
 import sqlite_utils
 from hypothesis import given, settings, strategies as st
 
@@ -57,6 +58,21 @@ def test_snippet_marks_matches_in_the_original_text():
 
 def test_jieba_words_feed_the_plain_search_box():
     assert {"池化", "向量"} <= set(search.jieba_words("文本向量的池化方法 and English").split())
+
+
+def test_jieba_words_are_those_of_one_cut_per_run():
+    text = "文本向量的池化方法，Python爬虫教程 日本語のテキスト、한국어 문장 中文分词工具。"
+    one_by_one = [word for run in search._CJK_RUN.findall(text) if len(run) > 1
+                  for word in rjieba.cut(run) if len(word) > 1]
+    assert search.jieba_words(text).split() == one_by_one
+
+
+def test_prepared_values_are_used_only_for_the_content_they_were_made_of():
+    article = {"title": "池化", "body_text": "文本向量的池化方法", "content_hash": "h1"}
+    made = search.index_row(7, article)
+    assert search.index_row(7, article, search.prepared_values(article)) == made
+    stale = ["h0", "旧 的", "旧 的 正 文", "旧的"]   # made for another content: not written
+    assert search.index_row(7, article, stale) == made
 
 
 # -- exactness: the index finds what a LIKE scan finds -----------------------

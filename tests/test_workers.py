@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from crawler.items import ArticleItem
 from crawler.workers import PageAnalyser, analyse
+from pipelines import search
 from pipelines.dedupe import DedupePipeline, FingerprintScheme
 from pipelines.normalize import NormalizePipeline
 
@@ -43,5 +44,22 @@ def test_a_worker_prepares_the_item_the_pipelines_made():
     assert page.item["url"] == "http://example.com/notes/1.html"
     assert page.item["author"] == "林 小溪"
     assert page.item["fingerprint"] is not None
+    prepared = page.item.pop("search_index")
     assert page.item == through_pipelines(scheme)
+    # and the search index values the store would make of it, with the content they are of
+    assert prepared == search.prepared_values(page.item)
+    assert prepared[0] == page.item["content_hash"]
 
+
+
+def test_extract_processes_auto_follows_the_cores_the_crawl_may_use():
+    import os
+
+    from scrapy.settings import Settings
+
+    from crawler.workers import extract_processes
+
+    cores = len(os.sched_getaffinity(0))
+    assert extract_processes(Settings({"EXTRACT_PROCESSES": "auto"})) == max(1, cores - 1)
+    assert extract_processes(Settings({"EXTRACT_PROCESSES": "0"})) == 0
+    assert extract_processes(Settings({"EXTRACT_PROCESSES": 3})) == 3

@@ -20,18 +20,21 @@ for the parts of an article it is reading are never dropped.
 
 A spider middleware rather than a downloader one: a request that is not due
 is dropped where the spider yields it, before the scheduler, the dupefilter
-and a download slot spend anything on it. The archive is read once, read-only,
-when the crawl starts: what was known then decides, whatever this run writes.
+and a download slot spend anything on it. The archive is asked, read-only and
+by index, about each URL a request is made for, rather than read whole at the
+start: a crawl's memory stays flat however large the archive grows. An
+article this run has already written counts as just fetched (not due), so
+another spelling of its URL is not downloaded again.
 """
 from __future__ import annotations
 
 import logging
 import sqlite3
-from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
@@ -44,21 +47,18 @@ logger = logging.getLogger(__name__)
 # not slide to every other day when one run starts seconds before the last.
 DUE_SLACK = 0.05
 
-_KNOWN_ARTICLES = """
-SELECT a.url, a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
-FROM articles AS a LEFT JOIN raw_pages AS r ON r.article_id = a.id
-"""
-# URLs that redirected to an archived article: a link to one stands for the article.
-_KNOWN_REDIRECTS = """
-SELECT d.url, a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
-FROM redirects AS d JOIN articles AS a ON a.id = d.article_id LEFT JOIN raw_pages AS r ON r.article_id = a.id
-"""
-
-# Later parts of split articles: a link to one stands for the article, unconditionally.
-_KNOWN_PARTS = """
-SELECT p.url, a.last_seen, NULL, NULL
-FROM article_parts AS p JOIN articles AS a ON a.id = p.article_id WHERE p.part > 1
-"""
+# What the archive holds about one URL, asked in this order: an article of its own, a URL that
+# redirected to an article (a link to it stands for the article), a later part of a split article
+# (a link to it stands for the article, unconditionally).
+_LOOKUPS = (
+    """SELECT a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
+       FROM articles AS a LEFT JOIN raw_pages AS r ON r.article_id = a.id WHERE a.url = ?""",
+    """SELECT a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
+       FROM redirects AS d JOIN articles AS a ON a.id = d.article_id LEFT JOIN raw_pages AS r ON r.article_id = a.id
+       WHERE d.url = ?""",
+    """SELECT a.last_seen, NULL, NULL FROM article_parts AS p JOIN articles AS a ON a.id = p.article_id
+       WHERE p.url = ? AND p.part > 1 LIMIT 1""",
+)
 
 
 class Known(NamedTuple):
@@ -82,32 +82,53 @@ def parse_time(value: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def load_known(db_path) -> dict[str, Known]:
-    """Article URLs of the archive, and the URLs that redirected to them or are their later parts,
-    with the article's last fetch and validators; empty when there is no archive."""
-    path = Path(db_path)
-    if not path.is_file():
-        return {}
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
-        conn.execute("PRAGMA busy_timeout=10000")
-        known = {url: Known(*rest) for sql in (_KNOWN_PARTS, _KNOWN_REDIRECTS) for url, *rest in _rows(conn, sql)}
-        known.update((url, Known(*rest)) for url, *rest in _rows(conn, _KNOWN_ARTICLES))
-        return known
+class ArchivedUrls:
+    """What the archive holds about a URL, asked of it (read-only, by index) when a request for
+    the URL is made: the archive's URLs are never all in memory, so a crawl's memory does not
+    grow with the archive. Nothing is known while there is no archive, or no such table yet."""
+
+    def __init__(self, db_path):
+        self.path = Path(db_path)
+        self.conn: sqlite3.Connection | None = None
+
+    def get(self, url: str) -> Known | None:
+        conn = self._connect()
+        for sql in _LOOKUPS if conn else ():
+            row = _row(conn, sql, url)
+            if row is not None:
+                return Known(*row)
+        return None
+
+    def count(self) -> int:
+        conn = self._connect()
+        return (_row(conn, "SELECT count(*) FROM articles") or (0,))[0] if conn else 0
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self.conn is None and self.path.is_file():
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            self.conn.execute("PRAGMA busy_timeout=10000")
+        return self.conn
 
 
-def _rows(conn, sql: str) -> list:
+def _row(conn, sql: str, *params) -> tuple | None:
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, params).fetchone()
     except sqlite3.OperationalError as exc:  # a new archive has no tables yet, an older one not this table
         if "no such table" in str(exc):
-            return []
+            return None
         raise
 
 
 class IncrementalMiddleware(BaseSpiderMiddleware):
     """Drops requests for archived articles that are not due; makes the others conditional."""
 
-    def __init__(self, crawler, known: dict[str, Known], recrawl_after: timedelta):
+    def __init__(self, crawler, known, recrawl_after: timedelta):
+        """`known`: what the archive holds about a URL (`ArchivedUrls`, or a dict), by `get(url)`."""
         super().__init__(crawler)
         self.known = known
         self.recrawl_after = recrawl_after
@@ -121,8 +142,9 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         if not settings.getbool("ARCHIVE_INCREMENTAL") or not settings.get("ARCHIVE_DB"):
             raise NotConfigured("incremental runs are off (ARCHIVE_INCREMENTAL) or there is no ARCHIVE_DB")
         recrawl_after = parse_duration(settings.get("ARCHIVE_RECRAWL_AFTER") or 0)
-        known = load_known(settings.get("ARCHIVE_DB"))
-        logger.info("incremental: %d archived articles, re-fetched after %s", len(known), recrawl_after)
+        known = ArchivedUrls(settings.get("ARCHIVE_DB"))
+        logger.info("incremental: %d archived articles, re-fetched after %s", known.count(), recrawl_after)
+        crawler.signals.connect(known.close, signal=signals.spider_closed)
         return cls(crawler, known, recrawl_after)
 
     def get_processed_request(self, request, response):
