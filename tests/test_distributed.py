@@ -195,13 +195,14 @@ def test_two_workers_and_a_writer_archive_what_one_process_does(two_workers, sin
 
 def test_the_writers_run_row_reads_like_a_single_process_ones(two_workers, single):
     """Site, start URLs, settings and pages fetched come from the workers: the same as one process's, but
-    for robots.txt, which each worker fetches for itself, and where the run was kept."""
+    for robots.txt, which each worker fetches for itself once it has a request for the site (the second
+    may find the queue leased empty), and where the run was kept."""
     run, db, server = two_workers
     with sqlite3.connect(single) as conn:
         conn.row_factory = sqlite3.Row
         alone = dict(conn.execute("SELECT * FROM crawl_runs ORDER BY id LIMIT 1").fetchone())
     assert (run["site"], run["start_urls"], run["skipped"]) == (alone["site"], alone["start_urls"], alone["skipped"])
-    assert run["fetched"] == alone["fetched"] + 1
+    assert alone["fetched"] <= run["fetched"] <= alone["fetched"] + 1
     settings, single_settings = json.loads(run["settings"]), json.loads(alone["settings"])
     assert settings == {**single_settings, "ARCHIVE_DB": str(db), "REDIS_KEY": "archive"}
 
