@@ -188,3 +188,18 @@ def test_a_hidden_copy_of_the_article_is_not_the_body():
     hidden_copy = f'<div style="display: none"><div><div id="print">{STORY}{MORE}<div>{STORY}{MORE}</div></div></div></div>'
     got = body_text(f'<div class="main"><div class="text">{STORY}{MORE}</div></div>{hidden_copy}')
     assert got.count("propeller shafts") == 1 and "monthly pass" in got
+
+
+PROFILE = ('<div class="about-me"><h4>About me</h4><p>' + "I am a retired ferry engineer who writes about boats, tides and the "
+           "small harbours of the north coast, and I answer every letter that readers send me. " * 5 + "</p></div>")
+
+
+def test_a_short_post_under_its_headline_beats_a_longer_profile_box():
+    """The post's own title leads to the post; the author's profile beside it holds more prose, yet is not the body."""
+    short = ("<p>The ferry is back on the water this morning, three weeks after it went to the repair yard "
+             "for new propeller shafts and bearings.</p>")
+    html = (f"<!DOCTYPE html><html><head><title>Ferry back on the water | Harbour notes</title></head><body>{MENU}"
+            f'<div class="columns"><div class="post"><h2>Ferry back on the water</h2><div class="entry-content">{short}'
+            f'</div></div><div class="rail">{PROFILE}</div></div></body></html>')
+    got = extract_article(html, URL)["body_text"]
+    assert "three weeks after" in got and "retired ferry engineer" not in got

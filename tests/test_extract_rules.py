@@ -12,7 +12,8 @@ import pytest
 
 from crawler.extract import choice, extract_article, page_kind, rules
 from crawler.extract.meta import iso_date
-from crawler.extract.page import parse
+from crawler.extract.body import find_body
+from crawler.extract.page import Page, parse
 from crawler.extract.text import units
 
 URL = "http://site.example.cn/news/7.html"
@@ -534,3 +535,17 @@ def test_a_second_opinion_a_fragment_of_ours_does_not_win():
     assert len(fragment) < len(ours) * rules.CHOICE_MIN_LENGTH_SHARE
     assert choice.prose_share(fragment) > choice.prose_share(ours)
     assert not choice.prefer_other(ours, fragment)
+
+
+def test_body_headline_levels():
+    """A short container under the page's headline wins over a longer box elsewhere; a headline further up does not lead to it."""
+    short = "<p>把日志按天切分之后，查询最近一周的数据只需要扫描七个文件，而不是整个目录，夜间报表也因此快了很多，压缩和归档同样按天进行。</p>"
+    about = '<div class="about">' + "<p>" + "作者是一名运维工程师，平时写一些关于日志、存储和备份的笔记，也回答读者的来信。" * 12 + "</p></div>"
+    inner = f'<div class="entry-content">{short}</div>'
+    for _ in range(rules.BODY_HEADLINE_LEVELS - 1):
+        inner = f"<div>{inner}</div>"
+    for wrapped, wins in ((inner, True), (f"<div>{inner}</div>", False)):
+        html = page(f'<div class="layout"><div class="post"><h2>按天切分日志</h2>{wrapped}</div>{about}</div>',
+                    head="<title>按天切分日志 - 运维笔记</title>")
+        body, how = find_body(Page(parse(html), URL))
+        assert (body.get("class") == "entry-content") is wins

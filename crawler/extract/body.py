@@ -23,9 +23,11 @@ import trafilatura
 from .clean import comment_items, hidden, marked, named
 from .code import copy_with_code_as_pre
 from .page import Page
+from .title import choose_headline
 from .rules import (
     BODY_CONTAINER_PARAGRAPHS,
     BODY_CONTAINERS,
+    BODY_HEADLINE_LEVELS,
     BODY_MAX_LINK_DENSITY,
     BODY_MIN_UNITS,
     BODY_OUTWEIGHED,
@@ -43,6 +45,7 @@ from .text import BLOCK_TAGS, units
 log = logging.getLogger(__name__)
 
 _NEAR_ANCESTORS = 3
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
 _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
@@ -87,7 +90,7 @@ def body_candidates(page: Page):
     if picked is not None:
         yield BodyCandidate(picked, "profile", "the site profile's selector", True, *score(picked))
         return
-    evidence = Evidence(page.root)
+    evidence = Evidence(page.root, page)
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
             matched = list(_containers(page.select(row)))
@@ -129,9 +132,34 @@ class Evidence:
     has little of it, an article much.
     """
 
-    def __init__(self, root):
+    def __init__(self, root, page: Page | None = None):
         self.root = root
+        self.page = page
         self._comments: dict = {}  # parent -> its children that are comment items
+
+    @cached_property
+    def headline(self):
+        """The heading showing the page's declared title (or its first <h1>), or None: the article sits under it."""
+        if self.page is None:
+            return None
+        found = choose_headline(self.page)
+        return found.element if found.element is not None and found.element.tag in _HEADINGS else None
+
+    def led_by_headline(self, el, other) -> bool:
+        """Does the headline stand right above `el` (or in it), and nearer to it than to `other`?
+
+        A short post under its own title beside a long "about the author"
+        box or a subscribe module: the box holds more prose, but the title
+        leads to the post.
+        """
+        h = self.headline
+        if h is None or h is other or other in h.iterancestors():
+            return False
+        near = [el, *(a for a, _ in zip(el.iterancestors(), range(BODY_HEADLINE_LEVELS)))]
+        common = next((a for a in near if a is h or a in h.iterancestors()), None)
+        if common is None or (common is not el and self.page.order[h] > self.page.order[el]):
+            return False
+        return other is not common and common not in other.iterancestors()
 
     @cached_property
     def all_prose(self) -> int:
@@ -199,6 +227,8 @@ class Evidence:
             return True
         other = self.densest
         if other is None or other is el or el in other.iterancestors():
+            return True
+        if self.led_by_headline(el, other):
             return True
         rival = prose(other)
         for c in found:

@@ -200,6 +200,10 @@ BODY_WIDGET_WORDS = ("comment", "comments", "commentlist", "respond")
 BODY_SURE_SHARE = 0.4
 BODY_OUTWEIGHED = 4
 BODY_PARTS_MIN_SHARE = 0.6
+# A candidate under the page's headline (their common ancestor at most this
+# many levels above it, the headline first) is the article even when a block
+# elsewhere (an author's profile, a subscribe box) holds more prose.
+BODY_HEADLINE_LEVELS = 2
 
 # Paragraph-like elements whose text (links left out) credits their parent
 # and grandparent; elements whose own loose text (between <br>s) counts as a
