@@ -203,3 +203,23 @@ def test_a_short_post_under_its_headline_beats_a_longer_profile_box():
             f'</div></div><div class="rail">{PROFILE}</div></div></body></html>')
     got = extract_article(html, URL)["body_text"]
     assert "three weeks after" in got and "retired ferry engineer" not in got
+
+
+OFFERS = ('<div class="offers"><h3>Cards we like</h3>' + "".join(
+    f'<div class="offer"><b>Harbour Card {i}</b><p>Earn two points for every crossing and a free coffee on the '
+    f'morning boat.</p><a href="/cards/{i}">Apply</a></div>' for i in range(5)) + "</div>")
+
+
+def test_a_wrapper_holding_a_rail_of_offers_gives_way_to_the_article_inside_it():
+    """#content holds the post and a long rail of card offers: the post, its densest block, is the body."""
+    got = body_text(f'<div id="content"><div class="story">{STORY}</div>{OFFERS}</div>')
+    assert "propeller shafts" in got and "free coffee" not in got
+
+
+def test_a_post_wrapper_named_meta_that_holds_the_headline_is_not_a_widget():
+    """A theme's "post-meta" div around the headline and the post is the article's wrapper, not a meta line."""
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'<div class="post-meta"><h1>Ferry back on the water</h1><div class="post-content">{STORY}</div></div>'
+            f'<div class="rail">{PROFILE * 2}{OFFERS}</div></body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("post-content", "container")

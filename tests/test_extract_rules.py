@@ -549,3 +549,15 @@ def test_body_headline_levels():
                     head="<title>按天切分日志 - 运维笔记</title>")
         body, how = find_body(Page(parse(html), URL))
         assert (body.get("class") == "entry-content") is wins
+
+
+def test_body_wrapper_min_share_and_like_siblings():
+    """An article in cards (blocks of one shape) inside <main> beside a long rail: all cards are the body, the rail is not."""
+    cards = "".join(f'<div class="card"><div class="card-text">{p}</div></div>' for p in re.findall(r"<p>.*?</p>", PROSE))
+    rail = '<ul class="rail">' + "<li>推荐一款备份工具，每天自动把日志同步到异地机房，首月免费试用，欢迎点击了解详情。</li>" * 4 + "</ul>"
+    assert len(re.findall(r"<p>.*?</p>", PROSE)[-1]) >= rules.BODY_LIKE_SIBLING_MIN_CHARS
+    got = extract_article(page(f'<main><div class="cards">{cards}</div>{rail}</main>'), URL)["body_text"]
+    assert "夜间报表的生成时间" in got and "下一步打算" in got and "首月免费试用" not in got
+    body, how = find_body(Page(parse(page(f'<main><div class="cards">{cards}</div>{rail}</main>')), URL))
+    share = sum(len(c) for c in re.findall(r"<p>.*?</p>", PROSE)) / len(body.getparent().text_content())
+    assert body.get("class") == "cards" and share < rules.BODY_WRAPPER_MIN_SHARE

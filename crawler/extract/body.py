@@ -28,6 +28,8 @@ from .rules import (
     BODY_CONTAINER_PARAGRAPHS,
     BODY_CONTAINERS,
     BODY_HEADLINE_LEVELS,
+    BODY_LIKE_SIBLING_MIN_CHARS,
+    BODY_WRAPPER_MIN_SHARE,
     BODY_MAX_LINK_DENSITY,
     BODY_MIN_UNITS,
     BODY_OUTWEIGHED,
@@ -106,6 +108,11 @@ def body_candidates(page: Page):
                 body = _with_parts(el, found) if how == "container" else el
                 if not evidence.holds_the_article(body, found):
                     yield BodyCandidate(body, how, row, False, *s, "the page's densest block holds many times its prose")
+                elif how == "wrapper" and (inner := evidence.narrower(body)) is not None:
+                    yield BodyCandidate(body, how, row, False, *s, "its densest block holds only part of its prose")
+                    yield BodyCandidate(inner, "densest", "the densest block in a wrapper, with its like siblings",
+                                        True, *score(inner))
+                    return
                 elif body is el:
                     yield BodyCandidate(el, how, row, True, *s)
                 else:
@@ -208,8 +215,34 @@ class Evidence:
         """
         if marked(el):
             return True
-        return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or self.share_under(prose(a), BODY_WIDGET_MAX_SHARE))
+        return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or (
+                       self.share_under(prose(a), BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
+
+    def holds_headline(self, el) -> bool:
+        """Does `el` hold the page's headline? A post's wrapper named "post-meta" does: it is the article, not a widget."""
+        h = self.headline
+        return h is not None and el in h.iterancestors()
+
+    def narrower(self, el):
+        """The article inside generic wrapper `el` when `el` holds much else (a card sidebar, a profile), or None.
+
+        It is the page's densest block, grown to the parent of its near
+        ancestor that has siblings of its shape holding prose (an article
+        in cards or numbered parts), when that holds under
+        BODY_WRAPPER_MIN_SHARE of the wrapper's prose.
+        """
+        d = self.densest
+        if d is None or d is el or el not in d.iterancestors():
+            return None
+        block = d
+        for a in (d, *d.iterancestors()):
+            parent = a.getparent()
+            if parent is el or parent is None:
+                break
+            if any(_shape(s) == _shape(a) and prose(s) >= BODY_LIKE_SIBLING_MIN_CHARS for s in parent if s is not a):
+                block = parent
+        return block if prose(block) < prose(el) * BODY_WRAPPER_MIN_SHARE else None
 
     def holds_the_article(self, el, found: list) -> bool:
         """True unless the page has, outside `el` or around it, much more prose of another kind.
@@ -266,6 +299,11 @@ def _with_parts(el, found: list):
     if joined is el or sum(prose(m) for m in members) < prose(joined) * BODY_PARTS_MIN_SHARE:
         return el
     return joined
+
+
+def _shape(el) -> tuple:
+    """Tag and first class: blocks of one shape are items of one list (cards, sections, posts)."""
+    return el.tag, *(el.get("class") or "").split()[:1]
 
 
 def _same_place(a, b) -> bool:
