@@ -223,3 +223,14 @@ def test_a_post_wrapper_named_meta_that_holds_the_headline_is_not_a_widget():
             f'<div class="rail">{PROFILE * 2}{OFFERS}</div></body></html>')
     found, how = find_body(Page(parse(html), URL))
     assert (found.get("class"), how) == ("post-content", "container")
+
+
+def test_an_in_body_slideshow_of_hidden_captions_is_not_the_densest_block():
+    """A slideshow shows one slide at a time: its hidden captions, together longer than the story, earn it nothing."""
+    slides = "".join(
+        f'<div><div class="photo"><img src="/img/{i}.jpg" style="display:{"block" if i == 0 else "none"}">'
+        f'<cite style="display:{"block" if i == 0 else "none"}">Passengers wait on the east pier for the first crossing '
+        f'of the morning, picture {i} of the day the harbour ferry returned to service.</cite></div></div>'
+        for i in range(14))
+    got = body_text(f'<div class="wrap"><div class="gallery-box"><div>{slides}</div></div><div class="text">{STORY}</div></div>')
+    assert "propeller shafts" in got and "picture 7 of the day" not in got

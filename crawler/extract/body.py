@@ -358,7 +358,8 @@ def _own_text(el) -> str:
     """Text written straight into `el` (its text and its inline children's), not its blocks'."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in _SKIP and child.tag != "a":
+        if (isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in _SKIP and child.tag != "a"
+                and not hidden(child)):
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return "".join(parts)
@@ -374,6 +375,8 @@ def _credit(root) -> dict:
     credit: dict = {}
     for el in root.iter(*_PARAGRAPHS, *_HOLDERS):
         tag = el.tag
+        if hidden(el):
+            continue  # a slide of a slideshow, a collapsed panel: not what the reader is shown
         if tag in _PARAGRAPHS:
             u = units(el.text_content()) - sum(units(a.text_content()) for a in el.iter("a"))
             target = el.getparent()
