@@ -234,3 +234,16 @@ def test_an_in_body_slideshow_of_hidden_captions_is_not_the_densest_block():
         for i in range(14))
     got = body_text(f'<div class="wrap"><div class="gallery-box"><div>{slides}</div></div><div class="text">{STORY}</div></div>')
     assert "propeller shafts" in got and "picture 7 of the day" not in got
+
+
+def test_a_post_with_a_long_list_of_related_links_at_its_foot_is_still_the_body():
+    """The list's link text outweighs the short post's prose; set apart, the post has few links and is the body."""
+    post = ('<p>The harbour ferry is back in service after three weeks in the repair yard, with new propeller '
+            'shafts and bearings, and the <a href="/timetable">timetable</a> is the same as before.</p>')
+    related = "<ol>" + "".join(f'<li><a href="/n/{i}.html">Another ferry story from the harbour desk archive, part {i}</a></li>'
+                               for i in range(6)) + "</ol>"
+    html = page(f'<div class="col"><div class="entry-content">{post}<p>Related posts:</p>{related}</div></div>')
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("entry-content", "container")
+    got = extract_article(html, URL)["body_text"]
+    assert "three weeks" in got

@@ -41,6 +41,8 @@ from .rules import (
     BODY_PARAGRAPHS,
     BODY_TEXT_HOLDERS,
     BODY_WRAPPERS,
+    LINK_BLOCK_MIN_DENSITY,
+    LINK_BLOCK_MIN_LINKS,
 )
 from .text import BLOCK_TAGS, units
 
@@ -102,7 +104,7 @@ def body_candidates(page: Page):
                     yield BodyCandidate(el, how, row, False, None, None, "inside a widget (comments, sidebar, share bar...)")
                     continue
                 s = score(el)
-                if not qualifies(s):
+                if not qualifies(s) and not (how == "container" and qualifies(score(el, _link_lists(el)))):
                     yield BodyCandidate(el, how, row, False, *s, "too little text or too many links")
                     continue
                 body = _with_parts(el, found) if how == "container" else el
@@ -340,14 +342,31 @@ def _chars(text: str) -> int:
     return len(text) - sum(map(text.count, _SPACES))
 
 
-def score(el) -> tuple[float, float]:
-    """(text units, link density) of an element, script and style text left out."""
+def score(el, skip=()) -> tuple[float, float]:
+    """(text units, link density) of an element, script and style text left out, and the `skip` blocks in it."""
     text = el.text_content()
-    code = "".join(s.text_content() for s in el.iter("script", "style"))
+    code = "".join(s.text_content() for s in (*el.iter("script", "style"), *skip))
     if len(text) <= len(code):
         return 0.0, 1.0
-    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    linked = sum(len(a.text_content()) for a in el.iter("a")) - sum(len(a.text_content()) for s in skip for a in s.iter("a"))
     return units(text) - units(code), min(linked / (len(text) - len(code)), 1.0)
+
+
+def _link_lists(el) -> list:
+    """The lists in `el` made of links (a "related posts" list under a post), outermost first.
+
+    A post with such a list at its foot can carry more link text than
+    prose; the list is cleaned away later, and the post stays the body.
+    """
+    found = []
+    for lst in el.iter("ul", "ol"):
+        if any(lst in f.iterancestors() for f in found):
+            continue
+        links = list(lst.iter("a"))
+        text = len(lst.text_content())
+        if len(links) >= LINK_BLOCK_MIN_LINKS and text and sum(len(a.text_content()) for a in links) / text > LINK_BLOCK_MIN_DENSITY:
+            found.append(lst)
+    return found
 
 
 def qualifies(s: tuple[float, float]) -> bool:
