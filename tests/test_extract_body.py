@@ -247,3 +247,17 @@ def test_a_post_with_a_long_list_of_related_links_at_its_foot_is_still_the_body(
     assert (found.get("class"), how) == ("entry-content", "container")
     got = extract_article(html, URL)["body_text"]
     assert "three weeks" in got
+
+
+NOTES = "<li>Tide tables for the coming week are posted at both piers and on the notice board at the station.</li>" * 4
+
+
+def test_a_wrapper_does_not_give_way_to_an_about_box_beside_the_headlined_post():
+    """#content holds a short post under its headline and, in another branch, a longer about box: not the box."""
+    short = ("<p>The ferry is back on the water this morning, three weeks after it went to the repair yard "
+             "for new propeller shafts and bearings.</p>")
+    html = (f"<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>{MENU}"
+            f'<div id="content"><div class="entries"><h2>Ferry back on the water</h2><div class="text">{short}</div></div>'
+            f'<div class="about">{PROFILE}</div><ul class="notes">{NOTES}</ul></div></body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert "three weeks after" in found.text_content()

@@ -232,7 +232,8 @@ class Evidence:
         It is the page's densest block, grown to the parent of its near
         ancestor that has siblings of its shape holding prose (an article
         in cards or numbered parts), when that holds under
-        BODY_WRAPPER_MIN_SHARE of the wrapper's prose.
+        BODY_WRAPPER_MIN_SHARE of the wrapper's prose, and the page's
+        headline, if the wrapper holds it, stands in the same branch.
         """
         d = self.densest
         if d is None or d is el or el not in d.iterancestors():
@@ -244,7 +245,13 @@ class Evidence:
                 break
             if any(_shape(s) == _shape(a) and prose(s) >= BODY_LIKE_SIBLING_MIN_CHARS for s in parent if s is not a):
                 block = parent
-        return block if prose(block) < prose(el) * BODY_WRAPPER_MIN_SHARE else None
+        if prose(block) >= prose(el) * BODY_WRAPPER_MIN_SHARE:
+            return None
+        h = self.headline
+        if h is not None and el in h.iterancestors() and block not in h.iterancestors() and not any(
+                a in h.iterancestors() for a in block.iterancestors() if a is not el and el in a.iterancestors()):
+            return None  # the headline stands in another branch of the wrapper: the block is a box beside the post
+        return block
 
     def holds_the_article(self, el, found: list) -> bool:
         """True unless the page has, outside `el` or around it, much more prose of another kind.
