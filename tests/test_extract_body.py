@@ -261,3 +261,12 @@ def test_a_wrapper_does_not_give_way_to_an_about_box_beside_the_headlined_post()
             f'<div class="about">{PROFILE}</div><ul class="notes">{NOTES}</ul></div></body></html>')
     found, how = find_body(Page(parse(html), URL))
     assert "three weeks after" in found.text_content()
+
+
+def test_a_narrow_grid_column_beside_the_article_is_not_a_part_of_it():
+    """Grid columns share a class; the narrow one beside the story holds a fraction of its prose and stays out."""
+    side = "<p>Harbour office hours: weekdays from nine to five, closed on public holidays.</p>"
+    html = page(f'<main><div class="grid"><div class="col wide"><div class="story">{STORY}{MORE}</div></div>'
+                f'<div class="col narrow">{side}</div></div><ul class="notes">{NOTES}</ul></main>')
+    found, how = find_body(Page(parse(html), URL))
+    assert found.get("class") == "story"

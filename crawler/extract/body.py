@@ -29,6 +29,7 @@ from .rules import (
     BODY_CONTAINERS,
     BODY_HEADLINE_LEVELS,
     BODY_LIKE_SIBLING_MIN_CHARS,
+    BODY_LIKE_SIBLING_MIN_SHARE,
     BODY_WRAPPER_MIN_SHARE,
     BODY_MAX_LINK_DENSITY,
     BODY_MIN_UNITS,
@@ -229,9 +230,10 @@ class Evidence:
     def narrower(self, el):
         """The article inside generic wrapper `el` when `el` holds much else (a card sidebar, a profile), or None.
 
-        It is the page's densest block, grown to the parent of its near
-        ancestor that has siblings of its shape holding prose (an article
-        in cards or numbered parts), when that holds under
+        It is the page's densest block, grown to the parent of its
+        ancestor that has siblings of its shape holding prose of like size
+        (an article in cards or numbered parts; not a narrow grid column
+        beside the article's), when that holds under
         BODY_WRAPPER_MIN_SHARE of the wrapper's prose, and the page's
         headline, if the wrapper holds it, stands in the same branch.
         """
@@ -243,7 +245,8 @@ class Evidence:
             parent = a.getparent()
             if parent is el or parent is None:
                 break
-            if any(_shape(s) == _shape(a) and prose(s) >= BODY_LIKE_SIBLING_MIN_CHARS for s in parent if s is not a):
+            least = max(BODY_LIKE_SIBLING_MIN_CHARS, prose(a) * BODY_LIKE_SIBLING_MIN_SHARE)
+            if any(_shape(s) == _shape(a) and prose(s) >= least for s in parent if s is not a):
                 block = parent
         if prose(block) >= prose(el) * BODY_WRAPPER_MIN_SHARE:
             return None

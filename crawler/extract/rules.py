@@ -209,8 +209,11 @@ BODY_HEADLINE_LEVELS = 2
 # prose holds much else besides the article: that block is the body.
 BODY_WRAPPER_MIN_SHARE = 0.75
 # ...a sibling of the block's shape (tag and first class) counts when it
-# holds at least this many characters of prose (text outside links).
+# holds at least this many characters of prose (text outside links), and
+# at least this share of the block's own (a narrow grid column beside the
+# article's is not a part of it).
 BODY_LIKE_SIBLING_MIN_CHARS = 40
+BODY_LIKE_SIBLING_MIN_SHARE = 0.25
 
 # Paragraph-like elements whose text (links left out) credits their parent
 # and grandparent; elements whose own loose text (between <br>s) counts as a
