@@ -270,3 +270,14 @@ def test_a_narrow_grid_column_beside_the_article_is_not_a_part_of_it():
                 f'<div class="col narrow">{side}</div></div><ul class="notes">{NOTES}</ul></main>')
     found, how = find_body(Page(parse(html), URL))
     assert found.get("class") == "story"
+
+
+def test_a_block_whose_shape_the_comments_repeat_stands_for_its_own_wrapper():
+    """The story's "content" div inside #content is repeated by every comment below: the story's wrapper is the body,
+    so the page is not read as a listing of posts of that shape."""
+    reply = ('<div class="reply"><div class="content"><p>Glad it is back, the bus around the bay was slow and always '
+             'full, and the coffee on the boat is better.</p></div></div>')
+    html = (f'<div id="content"><div class="story"><div class="content">{STORY}{MORE}</div></div>'
+            f'<div class="replies">{reply * 8}</div><ul class="notes">{NOTES}</ul></div>')
+    found, how = find_body(Page(parse(page(html)), URL))
+    assert found.get("class") == "story" and how == "densest"

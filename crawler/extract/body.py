@@ -248,6 +248,8 @@ class Evidence:
             least = max(BODY_LIKE_SIBLING_MIN_CHARS, prose(a) * BODY_LIKE_SIBLING_MIN_SHARE)
             if any(_shape(s) == _shape(a) and prose(s) >= least for s in parent if s is not a):
                 block = parent
+        if block.getparent() is not el and any(x is not block and _shape(x) == _shape(block) for x in el.iter(block.tag)):
+            block = block.getparent()  # a "content" div that the comments below repeat: its own wrapper names the article
         if prose(block) >= prose(el) * BODY_WRAPPER_MIN_SHARE:
             return None
         h = self.headline
