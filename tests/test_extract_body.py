@@ -188,3 +188,96 @@ def test_a_hidden_copy_of_the_article_is_not_the_body():
     hidden_copy = f'<div style="display: none"><div><div id="print">{STORY}{MORE}<div>{STORY}{MORE}</div></div></div></div>'
     got = body_text(f'<div class="main"><div class="text">{STORY}{MORE}</div></div>{hidden_copy}')
     assert got.count("propeller shafts") == 1 and "monthly pass" in got
+
+
+PROFILE = ('<div class="about-me"><h4>About me</h4><p>' + "I am a retired ferry engineer who writes about boats, tides and the "
+           "small harbours of the north coast, and I answer every letter that readers send me. " * 5 + "</p></div>")
+
+
+def test_a_short_post_under_its_headline_beats_a_longer_profile_box():
+    """The post's own title leads to the post; the author's profile beside it holds more prose, yet is not the body."""
+    short = ("<p>The ferry is back on the water this morning, three weeks after it went to the repair yard "
+             "for new propeller shafts and bearings.</p>")
+    html = (f"<!DOCTYPE html><html><head><title>Ferry back on the water | Harbour notes</title></head><body>{MENU}"
+            f'<div class="columns"><div class="post"><h2>Ferry back on the water</h2><div class="entry-content">{short}'
+            f'</div></div><div class="rail">{PROFILE}</div></div></body></html>')
+    got = extract_article(html, URL)["body_text"]
+    assert "three weeks after" in got and "retired ferry engineer" not in got
+
+
+OFFERS = ('<div class="offers"><h3>Cards we like</h3>' + "".join(
+    f'<div class="offer"><b>Harbour Card {i}</b><p>Earn two points for every crossing and a free coffee on the '
+    f'morning boat.</p><a href="/cards/{i}">Apply</a></div>' for i in range(5)) + "</div>")
+
+
+def test_a_wrapper_holding_a_rail_of_offers_gives_way_to_the_article_inside_it():
+    """#content holds the post and a long rail of card offers: the post, its densest block, is the body."""
+    got = body_text(f'<div id="content"><div class="story">{STORY}</div>{OFFERS}</div>')
+    assert "propeller shafts" in got and "free coffee" not in got
+
+
+def test_a_post_wrapper_named_meta_that_holds_the_headline_is_not_a_widget():
+    """A theme's "post-meta" div around the headline and the post is the article's wrapper, not a meta line."""
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'<div class="post-meta"><h1>Ferry back on the water</h1><div class="post-content">{STORY}</div></div>'
+            f'<div class="rail">{PROFILE * 2}{OFFERS}</div></body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("post-content", "container")
+
+
+def test_an_in_body_slideshow_of_hidden_captions_is_not_the_densest_block():
+    """A slideshow shows one slide at a time: its hidden captions, together longer than the story, earn it nothing."""
+    slides = "".join(
+        f'<div><div class="photo"><img src="/img/{i}.jpg" style="display:{"block" if i == 0 else "none"}">'
+        f'<cite style="display:{"block" if i == 0 else "none"}">Passengers wait on the east pier for the first crossing '
+        f'of the morning, picture {i} of the day the harbour ferry returned to service.</cite></div></div>'
+        for i in range(14))
+    got = body_text(f'<div class="wrap"><div class="gallery-box"><div>{slides}</div></div><div class="text">{STORY}</div></div>')
+    assert "propeller shafts" in got and "picture 7 of the day" not in got
+
+
+def test_a_post_with_a_long_list_of_related_links_at_its_foot_is_still_the_body():
+    """The list's link text outweighs the short post's prose; set apart, the post has few links and is the body."""
+    post = ('<p>The harbour ferry is back in service after three weeks in the repair yard, with new propeller '
+            'shafts and bearings, and the <a href="/timetable">timetable</a> is the same as before.</p>')
+    related = "<ol>" + "".join(f'<li><a href="/n/{i}.html">Another ferry story from the harbour desk archive, part {i}</a></li>'
+                               for i in range(6)) + "</ol>"
+    html = page(f'<div class="col"><div class="entry-content">{post}<p>Related posts:</p>{related}</div></div>')
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("entry-content", "container")
+    got = extract_article(html, URL)["body_text"]
+    assert "three weeks" in got
+
+
+NOTES = "<li>Tide tables for the coming week are posted at both piers and on the notice board at the station.</li>" * 4
+
+
+def test_a_wrapper_does_not_give_way_to_an_about_box_beside_the_headlined_post():
+    """#content holds a short post under its headline and, in another branch, a longer about box: not the box."""
+    short = ("<p>The ferry is back on the water this morning, three weeks after it went to the repair yard "
+             "for new propeller shafts and bearings.</p>")
+    html = (f"<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>{MENU}"
+            f'<div id="content"><div class="entries"><h2>Ferry back on the water</h2><div class="text">{short}</div></div>'
+            f'<div class="about">{PROFILE}</div><ul class="notes">{NOTES}</ul></div></body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert "three weeks after" in found.text_content()
+
+
+def test_a_narrow_grid_column_beside_the_article_is_not_a_part_of_it():
+    """Grid columns share a class; the narrow one beside the story holds a fraction of its prose and stays out."""
+    side = "<p>Harbour office hours: weekdays from nine to five, closed on public holidays.</p>"
+    html = page(f'<main><div class="grid"><div class="col wide"><div class="story">{STORY}{MORE}</div></div>'
+                f'<div class="col narrow">{side}</div></div><ul class="notes">{NOTES}</ul></main>')
+    found, how = find_body(Page(parse(html), URL))
+    assert found.get("class") == "story"
+
+
+def test_a_block_whose_shape_the_comments_repeat_stands_for_its_own_wrapper():
+    """The story's "content" div inside #content is repeated by every comment below: the story's wrapper is the body,
+    so the page is not read as a listing of posts of that shape."""
+    reply = ('<div class="reply"><div class="content"><p>Glad it is back, the bus around the bay was slow and always '
+             'full, and the coffee on the boat is better.</p></div></div>')
+    html = (f'<div id="content"><div class="story"><div class="content">{STORY}{MORE}</div></div>'
+            f'<div class="replies">{reply * 8}</div><ul class="notes">{NOTES}</ul></div>')
+    found, how = find_body(Page(parse(page(html)), URL))
+    assert found.get("class") == "story" and how == "densest"

@@ -12,7 +12,8 @@ import pytest
 
 from crawler.extract import choice, extract_article, page_kind, rules
 from crawler.extract.meta import iso_date
-from crawler.extract.page import parse
+from crawler.extract.body import find_body
+from crawler.extract.page import Page, parse
 from crawler.extract.text import units
 
 URL = "http://site.example.cn/news/7.html"
@@ -534,3 +535,29 @@ def test_a_second_opinion_a_fragment_of_ours_does_not_win():
     assert len(fragment) < len(ours) * rules.CHOICE_MIN_LENGTH_SHARE
     assert choice.prose_share(fragment) > choice.prose_share(ours)
     assert not choice.prefer_other(ours, fragment)
+
+
+def test_body_headline_levels():
+    """A short container under the page's headline wins over a longer box elsewhere; a headline further up does not lead to it."""
+    short = "<p>把日志按天切分之后，查询最近一周的数据只需要扫描七个文件，而不是整个目录，夜间报表也因此快了很多，压缩和归档同样按天进行。</p>"
+    about = '<div class="about">' + "<p>" + "作者是一名运维工程师，平时写一些关于日志、存储和备份的笔记，也回答读者的来信。" * 12 + "</p></div>"
+    inner = f'<div class="entry-content">{short}</div>'
+    for _ in range(rules.BODY_HEADLINE_LEVELS - 1):
+        inner = f"<div>{inner}</div>"
+    for wrapped, wins in ((inner, True), (f"<div>{inner}</div>", False)):
+        html = page(f'<div class="layout"><div class="post"><h2>按天切分日志</h2>{wrapped}</div>{about}</div>',
+                    head="<title>按天切分日志 - 运维笔记</title>")
+        body, how = find_body(Page(parse(html), URL))
+        assert (body.get("class") == "entry-content") is wins
+
+
+def test_body_wrapper_min_share_and_like_siblings():
+    """An article in cards (blocks of one shape) inside <main> beside a long rail: all cards are the body, the rail is not."""
+    cards = "".join(f'<div class="card"><div class="card-text">{p}</div></div>' for p in re.findall(r"<p>.*?</p>", PROSE))
+    rail = '<ul class="rail">' + "<li>推荐一款备份工具，每天自动把日志同步到异地机房，首月免费试用，欢迎点击了解详情。</li>" * 4 + "</ul>"
+    assert len(re.findall(r"<p>.*?</p>", PROSE)[-1]) >= rules.BODY_LIKE_SIBLING_MIN_CHARS
+    got = extract_article(page(f'<main><div class="cards">{cards}</div>{rail}</main>'), URL)["body_text"]
+    assert "夜间报表的生成时间" in got and "下一步打算" in got and "首月免费试用" not in got
+    body, how = find_body(Page(parse(page(f'<main><div class="cards">{cards}</div>{rail}</main>')), URL))
+    share = sum(len(c) for c in re.findall(r"<p>.*?</p>", PROSE)) / len(body.getparent().text_content())
+    assert body.get("class") == "cards" and share < rules.BODY_WRAPPER_MIN_SHARE

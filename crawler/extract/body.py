@@ -23,9 +23,14 @@ import trafilatura
 from .clean import comment_items, hidden, marked, named
 from .code import copy_with_code_as_pre
 from .page import Page
+from .title import choose_headline
 from .rules import (
     BODY_CONTAINER_PARAGRAPHS,
     BODY_CONTAINERS,
+    BODY_HEADLINE_LEVELS,
+    BODY_LIKE_SIBLING_MIN_CHARS,
+    BODY_LIKE_SIBLING_MIN_SHARE,
+    BODY_WRAPPER_MIN_SHARE,
     BODY_MAX_LINK_DENSITY,
     BODY_MIN_UNITS,
     BODY_OUTWEIGHED,
@@ -37,12 +42,15 @@ from .rules import (
     BODY_PARAGRAPHS,
     BODY_TEXT_HOLDERS,
     BODY_WRAPPERS,
+    LINK_BLOCK_MIN_DENSITY,
+    LINK_BLOCK_MIN_LINKS,
 )
 from .text import BLOCK_TAGS, units
 
 log = logging.getLogger(__name__)
 
 _NEAR_ANCESTORS = 3
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
 _RANKED = 8
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
@@ -87,7 +95,7 @@ def body_candidates(page: Page):
     if picked is not None:
         yield BodyCandidate(picked, "profile", "the site profile's selector", True, *score(picked))
         return
-    evidence = Evidence(page.root)
+    evidence = Evidence(page.root, page)
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
             matched = list(_containers(page.select(row)))
@@ -97,12 +105,17 @@ def body_candidates(page: Page):
                     yield BodyCandidate(el, how, row, False, None, None, "inside a widget (comments, sidebar, share bar...)")
                     continue
                 s = score(el)
-                if not qualifies(s):
+                if not qualifies(s) and not (how == "container" and qualifies(score(el, _link_lists(el)))):
                     yield BodyCandidate(el, how, row, False, *s, "too little text or too many links")
                     continue
                 body = _with_parts(el, found) if how == "container" else el
                 if not evidence.holds_the_article(body, found):
                     yield BodyCandidate(body, how, row, False, *s, "the page's densest block holds many times its prose")
+                elif how == "wrapper" and (inner := evidence.narrower(body)) is not None:
+                    yield BodyCandidate(body, how, row, False, *s, "its densest block holds only part of its prose")
+                    yield BodyCandidate(inner, "densest", "the densest block in a wrapper, with its like siblings",
+                                        True, *score(inner))
+                    return
                 elif body is el:
                     yield BodyCandidate(el, how, row, True, *s)
                 else:
@@ -129,9 +142,34 @@ class Evidence:
     has little of it, an article much.
     """
 
-    def __init__(self, root):
+    def __init__(self, root, page: Page | None = None):
         self.root = root
+        self.page = page
         self._comments: dict = {}  # parent -> its children that are comment items
+
+    @cached_property
+    def headline(self):
+        """The heading showing the page's declared title (or its first <h1>), or None: the article sits under it."""
+        if self.page is None:
+            return None
+        found = choose_headline(self.page)
+        return found.element if found.element is not None and found.element.tag in _HEADINGS else None
+
+    def led_by_headline(self, el, other) -> bool:
+        """Does the headline stand right above `el` (or in it), and nearer to it than to `other`?
+
+        A short post under its own title beside a long "about the author"
+        box or a subscribe module: the box holds more prose, but the title
+        leads to the post.
+        """
+        h = self.headline
+        if h is None or h is other or other in h.iterancestors():
+            return False
+        near = [el, *(a for a, _ in zip(el.iterancestors(), range(BODY_HEADLINE_LEVELS)))]
+        common = next((a for a in near if a is h or a in h.iterancestors()), None)
+        if common is None or (common is not el and self.page.order[h] > self.page.order[el]):
+            return False
+        return other is not common and common not in other.iterancestors()
 
     @cached_property
     def all_prose(self) -> int:
@@ -180,8 +218,45 @@ class Evidence:
         """
         if marked(el):
             return True
-        return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or self.share_under(prose(a), BODY_WIDGET_MAX_SHARE))
+        return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or (
+                       self.share_under(prose(a), BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
+
+    def holds_headline(self, el) -> bool:
+        """Does `el` hold the page's headline? A post's wrapper named "post-meta" does: it is the article, not a widget."""
+        h = self.headline
+        return h is not None and el in h.iterancestors()
+
+    def narrower(self, el):
+        """The article inside generic wrapper `el` when `el` holds much else (a card sidebar, a profile), or None.
+
+        It is the page's densest block, grown to the parent of its
+        ancestor that has siblings of its shape holding prose of like size
+        (an article in cards or numbered parts; not a narrow grid column
+        beside the article's), when that holds under
+        BODY_WRAPPER_MIN_SHARE of the wrapper's prose, and the page's
+        headline, if the wrapper holds it, stands in the same branch.
+        """
+        d = self.densest
+        if d is None or d is el or el not in d.iterancestors():
+            return None
+        block = d
+        for a in (d, *d.iterancestors()):
+            parent = a.getparent()
+            if parent is el or parent is None:
+                break
+            least = max(BODY_LIKE_SIBLING_MIN_CHARS, prose(a) * BODY_LIKE_SIBLING_MIN_SHARE)
+            if any(_shape(s) == _shape(a) and prose(s) >= least for s in parent if s is not a):
+                block = parent
+        if block.getparent() is not el and any(x is not block and _shape(x) == _shape(block) for x in el.iter(block.tag)):
+            block = block.getparent()  # a "content" div that the comments below repeat: its own wrapper names the article
+        if prose(block) >= prose(el) * BODY_WRAPPER_MIN_SHARE:
+            return None
+        h = self.headline
+        if h is not None and el in h.iterancestors() and block not in h.iterancestors() and not any(
+                a in h.iterancestors() for a in block.iterancestors() if a is not el and el in a.iterancestors()):
+            return None  # the headline stands in another branch of the wrapper: the block is a box beside the post
+        return block
 
     def holds_the_article(self, el, found: list) -> bool:
         """True unless the page has, outside `el` or around it, much more prose of another kind.
@@ -199,6 +274,8 @@ class Evidence:
             return True
         other = self.densest
         if other is None or other is el or el in other.iterancestors():
+            return True
+        if self.led_by_headline(el, other):
             return True
         rival = prose(other)
         for c in found:
@@ -238,6 +315,11 @@ def _with_parts(el, found: list):
     return joined
 
 
+def _shape(el) -> tuple:
+    """Tag and first class: blocks of one shape are items of one list (cards, sections, posts)."""
+    return el.tag, *(el.get("class") or "").split()[:1]
+
+
 def _same_place(a, b) -> bool:
     """Do `a` and `b` sit alike under their common ancestor (items of one list: the same tags on both paths)?"""
     while a is not None and b is not None and a is not b:
@@ -272,14 +354,31 @@ def _chars(text: str) -> int:
     return len(text) - sum(map(text.count, _SPACES))
 
 
-def score(el) -> tuple[float, float]:
-    """(text units, link density) of an element, script and style text left out."""
+def score(el, skip=()) -> tuple[float, float]:
+    """(text units, link density) of an element, script and style text left out, and the `skip` blocks in it."""
     text = el.text_content()
-    code = "".join(s.text_content() for s in el.iter("script", "style"))
+    code = "".join(s.text_content() for s in (*el.iter("script", "style"), *skip))
     if len(text) <= len(code):
         return 0.0, 1.0
-    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    linked = sum(len(a.text_content()) for a in el.iter("a")) - sum(len(a.text_content()) for s in skip for a in s.iter("a"))
     return units(text) - units(code), min(linked / (len(text) - len(code)), 1.0)
+
+
+def _link_lists(el) -> list:
+    """The lists in `el` made of links (a "related posts" list under a post), outermost first.
+
+    A post with such a list at its foot can carry more link text than
+    prose; the list is cleaned away later, and the post stays the body.
+    """
+    found = []
+    for lst in el.iter("ul", "ol"):
+        if any(lst in f.iterancestors() for f in found):
+            continue
+        links = list(lst.iter("a"))
+        text = len(lst.text_content())
+        if len(links) >= LINK_BLOCK_MIN_LINKS and text and sum(len(a.text_content()) for a in links) / text > LINK_BLOCK_MIN_DENSITY:
+            found.append(lst)
+    return found
 
 
 def qualifies(s: tuple[float, float]) -> bool:
@@ -290,7 +389,8 @@ def _own_text(el) -> str:
     """Text written straight into `el` (its text and its inline children's), not its blocks'."""
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in _SKIP and child.tag != "a":
+        if (isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in _SKIP and child.tag != "a"
+                and not hidden(child)):
             parts.append(child.text_content())
         parts.append(child.tail or "")
     return "".join(parts)
@@ -306,6 +406,8 @@ def _credit(root) -> dict:
     credit: dict = {}
     for el in root.iter(*_PARAGRAPHS, *_HOLDERS):
         tag = el.tag
+        if hidden(el):
+            continue  # a slide of a slideshow, a collapsed panel: not what the reader is shown
         if tag in _PARAGRAPHS:
             u = units(el.text_content()) - sum(units(a.text_content()) for a in el.iter("a"))
             target = el.getparent()

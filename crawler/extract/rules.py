@@ -200,6 +200,20 @@ BODY_WIDGET_WORDS = ("comment", "comments", "commentlist", "respond")
 BODY_SURE_SHARE = 0.4
 BODY_OUTWEIGHED = 4
 BODY_PARTS_MIN_SHARE = 0.6
+# A candidate under the page's headline (their common ancestor at most this
+# many levels above it, the headline first) is the article even when a block
+# elsewhere (an author's profile, a subscribe box) holds more prose.
+BODY_HEADLINE_LEVELS = 2
+# A generic wrapper (BODY_WRAPPERS) whose densest block (grown to the parent
+# of its like siblings: an article in cards) holds under this share of its
+# prose holds much else besides the article: that block is the body.
+BODY_WRAPPER_MIN_SHARE = 0.75
+# ...a sibling of the block's shape (tag and first class) counts when it
+# holds at least this many characters of prose (text outside links), and
+# at least this share of the block's own (a narrow grid column beside the
+# article's is not a part of it).
+BODY_LIKE_SIBLING_MIN_CHARS = 40
+BODY_LIKE_SIBLING_MIN_SHARE = 0.25
 
 # Paragraph-like elements whose text (links left out) credits their parent
 # and grandparent; elements whose own loose text (between <br>s) counts as a
