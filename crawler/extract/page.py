@@ -29,7 +29,6 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_CLASSES = frozenset(c.lower() for c in HIDDEN_CLASSES)
 # Attributes indexed: class (by token), id, and what marks a trail or structured data.
 _INDEXED = ("class", "id", "aria-label", "itemtype", "typeof")
-_INDEXED_VALUES = etree.XPath("|".join(f"//@{attr}" for attr in _INDEXED))
 
 
 @lru_cache(maxsize=None)
@@ -163,12 +162,11 @@ class Page:
     def _index(self) -> dict[str, dict[str, list]]:
         """Attribute (of _INDEXED) -> its value (a class: each token) -> [(document position, element)]."""
         index: dict[str, dict[str, list]] = {attr: {} for attr in _INDEXED}
-        order = self.order
-        for value in _INDEXED_VALUES(self.root):  # in document order; most elements have none of them
-            if value:
-                el, attr = value.getparent(), value.attrname
-                for token in value.split() if attr == "class" else (str(value),):
-                    index[attr].setdefault(token, []).append((order[el], el))
+        for el, pos in self.order.items():
+            for attr, value in el.items():
+                if value and attr in index:
+                    for token in value.split() if attr == "class" else (value,):
+                        index[attr].setdefault(token, []).append((pos, el))
         return index
 
     @cached_property
