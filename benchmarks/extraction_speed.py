@@ -16,7 +16,10 @@ CPU time (extraction is single-threaded and does no I/O): on a machine
 shared with other jobs, wall time mostly measures them. Printed: pages per
 CPU second of each over all rounds and their ratio (this checkout /
 baseline; above 1 is faster), with the ratio of every round to show the
-noise.
+noise; and on how many pages the two extract different items (the fetch
+time is fixed, so relative dates resolve alike): a change meant only to
+make extraction faster, measured against the revision before it, must
+leave every page's item as it was.
 
 The `site` dataset is the crawl benchmark's synthetic site (the shared
 make_site.py, built as benchmarks/crawl_bench.py builds it), generated once
@@ -34,6 +37,8 @@ import sys
 import tarfile
 import tempfile
 import time
+from datetime import datetime, timezone
+from hashlib import sha1
 from io import BytesIO
 from pathlib import Path
 
@@ -44,6 +49,7 @@ SHARED_BENCH = REPO.parent / "shared" / "bench"
 DATASETS = {"aeb": "article-extraction-benchmark", "cwced": "chinese-web-content-extraction",
             "site": "synthetic site (make_site.py)"}
 SITE_BASE = "http://127.0.0.1:8000"
+FETCHED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # "3小时前" resolves against it in both trees
 
 
 def export(rev: str, into: Path) -> Path:
@@ -71,7 +77,7 @@ def site_pages(site: Path) -> list[tuple[bytes, str]]:
 
 
 def timed_pass(bench: Path, dataset: str, every: int, site: Path | None) -> dict:
-    """In the child: load the pages, one untimed warm-up call, then every page once."""
+    """In the child: load the pages, one untimed warm-up call, then every page once; a digest of each item."""
     from crawler.extract import extract_article
 
     if dataset == "site":
@@ -85,10 +91,11 @@ def timed_pass(bench: Path, dataset: str, every: int, site: Path | None) -> dict
         inputs = [(page.html, page.url or "http://localhost/") for page in pages]
     extract_article(*inputs[0])
     start = time.process_time()
-    for html, url in inputs:
-        extract_article(html, url)
+    items = [extract_article(html, url, now=FETCHED) for html, url in inputs]
+    seconds = time.process_time() - start
     import crawler
-    return {"pages": len(inputs), "seconds": time.process_time() - start, "code": str(Path(crawler.__file__).parent)}
+    digests = [sha1(json.dumps(item, sort_keys=True, default=str).encode()).hexdigest()[:16] for item in items]
+    return {"pages": len(inputs), "seconds": seconds, "code": str(Path(crawler.__file__).parent), "items": digests}
 
 
 def main() -> None:
@@ -119,7 +126,7 @@ def main() -> None:
         for name in names:
             seconds = dict.fromkeys(trees, 0.0)
             pages = dict.fromkeys(trees, 0)
-            ratios = []
+            ratios, differ = [], None
             for r in range(args.rounds):
                 order = list(trees) if r % 2 == 0 else list(trees)[::-1]
                 got = {label: time_tree(trees[label], args.bench, name, args.every, site) for label in order}
@@ -130,12 +137,15 @@ def main() -> None:
                     pages[label] += run["pages"]
                 base, ours = (got[label]["pages"] / got[label]["seconds"] for label in trees)
                 ratios.append(ours / base)
+                base, ours = (got[label]["items"] for label in trees)
+                differ = sum(a != b for a, b in zip(base, ours))
             speed = {label: pages[label] / seconds[label] for label in trees}
             for label in trees:
                 print(f"{DATASETS[name]:32} {label:24} {speed[label]:8.1f}")
             base, ours = speed.values()
             print(f"{DATASETS[name]:32} {'ratio (this / baseline)':24} {ours / base:8.2f}"
                   f"   rounds: {' '.join(f'{x:.2f}' for x in ratios)}")
+            print(f"{DATASETS[name]:32} {'items differ on':24} {differ:8d}   of {len(ours)} pages")
 
 
 if __name__ == "__main__":
