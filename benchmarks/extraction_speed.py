@@ -126,7 +126,7 @@ def main() -> None:
         for name in names:
             seconds = dict.fromkeys(trees, 0.0)
             pages = dict.fromkeys(trees, 0)
-            ratios, differ = [], None
+            ratios = []
             for r in range(args.rounds):
                 order = list(trees) if r % 2 == 0 else list(trees)[::-1]
                 got = {label: time_tree(trees[label], args.bench, name, args.every, site) for label in order}
@@ -137,15 +137,15 @@ def main() -> None:
                     pages[label] += run["pages"]
                 base, ours = (got[label]["pages"] / got[label]["seconds"] for label in trees)
                 ratios.append(ours / base)
-                base, ours = (got[label]["items"] for label in trees)
-                differ = sum(a != b for a, b in zip(base, ours))
+                base_items, our_items = (got[label]["items"] for label in trees)
+                differ = sum(a != b for a, b in zip(base_items, our_items))
             speed = {label: pages[label] / seconds[label] for label in trees}
             for label in trees:
                 print(f"{DATASETS[name]:32} {label:24} {speed[label]:8.1f}")
             base, ours = speed.values()
             print(f"{DATASETS[name]:32} {'ratio (this / baseline)':24} {ours / base:8.2f}"
                   f"   rounds: {' '.join(f'{x:.2f}' for x in ratios)}")
-            print(f"{DATASETS[name]:32} {'items differ on':24} {differ:8d}   of {len(ours)} pages")
+            print(f"{DATASETS[name]:32} {'items differ on':24} {differ:8d}   of {len(our_items)} pages")
 
 
 if __name__ == "__main__":
