@@ -34,7 +34,7 @@ from .rules import (
     BREADCRUMB_SEPARATORS,
     BREADCRUMB_SEPARATORS_ANYWHERE,
 )
-from .text import clean
+from .text import any_of, clean
 from .urlshape import site
 
 _LABEL = re.compile(
@@ -204,7 +204,7 @@ def _text_xpath(words: tuple[str, ...]) -> str:
     return "//body//text()[%s]" % " or ".join(f'contains(., "{w}")' for w in words)
 
 
-_MARKER_HINT = re.compile("|".join(BREADCRUMB_MARKERS), re.I)
+_MARKER_HINT = any_of(BREADCRUMB_MARKERS)
 
 
 def _marked(value: str) -> bool:

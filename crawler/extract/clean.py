@@ -15,7 +15,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import units
+from .text import any_of, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -58,7 +58,7 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[-_]")
 _PREFIXES = tuple(p.casefold() for p in (*BOILERPLATE_TEXT_PREFIXES, *BREADCRUMB_LABELS))  # a trail too short to parse
 _LEAD = " \t\r\n\u00a0\u3000(（[【"  # "（ 责任编辑：… ）", "【编辑:…】"
-_META_LABEL = re.compile("|".join(re.escape(x) for x in META_LINE_LABELS), re.I)
+_META_LABEL = any_of(META_LINE_LABELS)
 _SENTENCE_END = re.compile(r"[。！？]|[a-z][.!?]\s+[A-Z]")
 _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
 _TEASER_LEADS = tuple(t.casefold() for t in (*BODY_TEASER_LEADS, *RELATED_HEADINGS))
@@ -73,7 +73,7 @@ _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 _PAGE_LABELS = frozenset(PAGE_NUMBER_LABELS)
 _NOT_A_WORD = re.compile(r"[\W\d_]+")   # numbers too: "第2页" -> 第, 页
 _PAGE_NUMBERS_HOLDERS = frozenset(("div", "p", "nav", "ul", "ol", "span", "section", "center"))
-_COMMENT_CUE = re.compile("|".join(rf"\b{re.escape(c)}\b" if c.isascii() else re.escape(c) for c in COMMENT_CUES), re.I)
+_COMMENT_CUE = any_of(COMMENT_CUES, whole_ascii_words=True)
 _NAME_SAYS = re.compile(r"(\S+\s){1,4}(%s)\b" % "|".join(COMMENT_SAYS), re.I)
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))

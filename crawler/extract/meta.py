@@ -20,7 +20,7 @@ from .rules import (
     DATE_META_KEYS,
     DATE_TEXT_LABELS,
 )
-from .text import clean, han_share
+from .text import any_of, clean, han_share
 
 _NUMERIC = re.compile(
     r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
@@ -31,9 +31,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)", re.I)
 _DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+((?:19|20)\d\d)", re.I)
-_LABELED_DATE = re.compile(
-    r"(?:%s)\s*[:：]?\s*(?=\S)" % "|".join(re.escape(x) for x in DATE_TEXT_LABELS), re.I
-)
+_LABELED_DATE = any_of(DATE_TEXT_LABELS, then=r"\s*[:：]?\s*(?=\S)")
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_]|$)", re.I)
 _META_LINE_SIBLINGS = 3
 _PAGE_TEXT_LIMIT = 20000

@@ -83,8 +83,11 @@ def parse(html: str | bytes, encoding: str | None = None) -> Selector:
 def hidden(el) -> bool:
     """Not shown: the `hidden` attribute, a display:none or visibility:hidden style, or a class
     of rules.HIDDEN_CLASSES. One check, so trail, headline and related block agree on what a reader sees."""
-    return (el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "") is not None
-            or any(token.lower() in _HIDDEN_CLASSES for token in (el.get("class") or "").split()))
+    if el.get("hidden") is not None:
+        return True
+    style, classes = el.get("style"), el.get("class")  # most elements have neither: no regex, no split
+    return bool(style and _HIDDEN_STYLE.search(style)) or bool(
+        classes and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split()))
 
 
 def _aware(now: datetime) -> datetime:
@@ -102,6 +105,8 @@ class Page:
         self.profile = profile
         self.now = _aware(now) if now is not None else datetime.now(timezone.utc)
         self.found: dict = {}   # a finder's result that page kind and extraction both ask for, worked out once
+        self._unseen: dict = {}     # element -> hidden itself or by an ancestor (see unseen)
+        self._absolute: dict = {}   # href -> absolute URL (see absolute)
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""
@@ -181,8 +186,34 @@ class Page:
         base = self.root.xpath("//base/@href")
         return self.join(self.url, base[0]) or self.url if base else self.url
 
+    def unseen(self, el) -> bool:
+        """Hidden itself or by an ancestor: an A/B variant the reader never sees.
+
+        Remembered per element of this page: the links of one block share
+        their ancestors, and asking each ancestor again for every link was
+        most of what checking a related block cost.
+        """
+        chain = []
+        node, above = el, False
+        while node is not None:
+            if node in self._unseen:
+                above = self._unseen[node]
+                break
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            above = above or hidden(node)
+            self._unseen[node] = above
+        return above
+
     def absolute(self, href: str | None) -> str | None:
-        """`href` made absolute against the page (and its <base>); None for non-web links."""
+        """`href` made absolute against the page (and its <base>); None for non-web links.
+        Remembered per href: a page links to one address from its menu, body and related block."""
+        if href not in self._absolute:
+            self._absolute[href] = self._made_absolute(href)
+        return self._absolute[href]
+
+    def _made_absolute(self, href: str | None) -> str | None:
         if not href:
             return None
         href = href.strip()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .page import Page, hidden, xpath
+from .page import Page, xpath
 from .rules import (
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
@@ -31,7 +31,7 @@ from .rules import (
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
 )
-from .text import clean
+from .text import any_of, clean
 from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
@@ -64,8 +64,7 @@ _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 _CHAR = re.compile(f"[{_IDEOGRAPHS}]")
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
-_SPONSORS = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
-                                for w in RELATED_SPONSOR_LABELS), re.I)
+_SPONSORS = any_of(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
 
 
 class RelatedBlock(NamedTuple):
@@ -89,13 +88,12 @@ def related_blocks(page: Page) -> list[RelatedBlock]:
     blocks, elements, seen = [], [], {key(page.url)}
     headings = _headings(page)
     for heading in headings:
-        if any(heading is e or _inside(heading, e) for e in elements) or _hidden(heading):
+        if any(heading is e or _inside(heading, e) for e in elements) or page.unseen(heading):
             continue
         found = _block_of(page, heading, headings)
         if found is None:
             continue
-        node, boxes = found
-        parsed = _parse_entries(page, _entry_elements(boxes))
+        node, boxes, parsed = found
         if not parsed or _live_feed(boxes, parsed):
             continue
         new = [e for e in parsed if key(e["url"]) not in seen]
@@ -104,7 +102,7 @@ def related_blocks(page: Page) -> list[RelatedBlock]:
         elements += block
         blocks.append(RelatedBlock(new, block, f"headed {clean(heading.text_content()) or heading.get('alt')!r}"))
     for box in _marked_boxes(page):
-        if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or _hidden(box):
+        if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or page.unseen(box):
             continue
         new = [e for e in _parse_entries(page, _entry_elements([box])) if key(e["url"]) not in seen]
         if new:
@@ -225,10 +223,6 @@ def _count_links(el) -> int:
     return len(xpath(".//a[@href]")(el)) + (el.tag == "a")
 
 
-def _hidden(el) -> bool:
-    """Hidden itself or by an ancestor: an A/B variant the reader never sees."""
-    return any(hidden(node) for node in (el, *el.iterancestors()))
-
 
 def _has_link(el) -> bool:
     return isinstance(el.tag, str) and (el.tag == "a" or el.find(".//a[@href]") is not None)
@@ -259,20 +253,27 @@ def _lead_text(el) -> str:
     return clean("".join(parts))
 
 
-def _block_of(page: Page, heading, headings: list) -> tuple[object, list] | None:
-    """(the heading-level node, the elements holding its entries) or None."""
+def _block_of(page: Page, heading, headings: list) -> tuple[object, list, list[dict]] | None:
+    """(the heading-level node, the elements holding its entries, the entries) or None.
+
+    The entries come back with the block, not only tested for: parsing them
+    (a hidden check and a URL shape per link) is most of what a block costs.
+    """
     card = next((a for a in heading.iterancestors("a") if page.absolute(a.get("href"))), None)
     if card is not None:  # a label inside the card's own link: <a><span>Also on site.com</span> title</a>
-        return (card, [card]) if _parse_entries(page, [card]) else None
+        entries = _parse_entries(page, [card])
+        return (card, [card], entries) if entries else None
     if heading.tag not in _HEADING_TAGS and _inline_links(heading) and _parse_entries(page, [heading]):
         if not _is_heading_text(_lead_text(heading)):
             return None  # "... read more here" inside a sentence is no label
-        return heading, [heading, *_linked_siblings(heading, [h for h in headings if h is not heading])]
+        boxes = [heading, *_linked_siblings(heading, [h for h in headings if h is not heading])]
+        return heading, boxes, _parse_entries(page, _entry_elements(boxes))
     node = heading
     for _ in range(_CLIMB):
         boxes = _linked_siblings(node, [h for h in headings if h is not heading])
-        if boxes and _parse_entries(page, _entry_elements(boxes)):
-            return node, boxes
+        entries = _parse_entries(page, _entry_elements(boxes)) if boxes else []
+        if entries:
+            return node, boxes, entries
         parent = node.getparent()
         if parent is None or parent.tag == "body" or _beside(parent, heading) >= _BAR_UNITS:
             return None  # the heading's own box is empty (a script fills it): nothing beyond it is its list
@@ -367,7 +368,7 @@ def _parse_entries(page: Page, elements: list, trusted: bool = False) -> list[di
             continue
         found = []
         for link in ([el] if el.tag == "a" else el.iter("a")):
-            if not trusted and (_hidden(link) or _cited(link)):
+            if not trusted and (page.unseen(link) or _cited(link)):
                 continue
             url = page.absolute(link.get("href"))
             title = _title(link)

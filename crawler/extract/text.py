@@ -26,6 +26,17 @@ BLOCK_TAGS = frozenset((
 _CELL = "\ue000"  # marks a table-cell boundary while whitespace is collapsed
 
 
+def any_of(words, whole_ascii_words: bool = False, then: str = "") -> re.Pattern:
+    """A case-insensitive regex for any of the literal `words` (an ASCII one only as a whole
+    word if `whole_ascii_words`), followed by the regex `then`. It opens with a lookahead for the words' first letters: the
+    regex engine then skips to where one may start, where a case-insensitive alternation
+    alone is tried at every character (2-3 times slower on the short texts checked here)."""
+    first = "".join(sorted({re.escape(w[0]) for w in words}))
+    alternatives = "|".join(rf"\b{re.escape(w)}\b" if whole_ascii_words and w.isascii() else re.escape(w)
+                            for w in words)
+    return re.compile(f"(?=[{first}])(?:{alternatives}){then}", re.I)
+
+
 def clean(s: str | None) -> str:
     """Whitespace collapsed and stripped ('' for None)."""
     return _WS.sub(" ", s).strip() if s else ""
