@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,8 +16,19 @@ import pytest
 import sqlite_utils
 
 from crawler.demosite.server import serve_directory
+from pipelines.schema import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def archive_before(path: Path, step: str) -> sqlite_utils.Database:
+    """An archive as a release without migration `step` left it: the steps before it run, user_version set."""
+    old = sqlite_utils.Database(sqlite3.connect(path))
+    before = [m.__name__ for m in MIGRATIONS].index(step)
+    for migrate in MIGRATIONS[:before]:
+        migrate(old)
+    old.conn.execute(f"PRAGMA user_version={before}")
+    return old
 
 
 def run_archive(*args: str, cwd=None, timeout=180) -> subprocess.CompletedProcess:

@@ -1,14 +1,13 @@
 """Raw pages: zlib until a site has enough pages, then zstd with the site's dictionary; read back byte for byte."""
 import random
-import sqlite3
 import zlib
 
-import sqlite_utils
 
 from crawler import api
 from pipelines import rawpages
-from pipelines.schema import MIGRATIONS, open_archive
+from pipelines.schema import open_archive
 from pipelines.store import ArchiveWriter
+from tests.conftest import archive_before
 from tests.test_store import article
 
 WORDS = ("缓存", "索引", "线程", "队列", "部署", "cache", "index", "worker", "queue", "deploy", "的", "了", "在")
@@ -64,22 +63,17 @@ def test_a_site_gets_its_dictionary_once_it_has_enough_pages(tmp_path):
 def test_an_archive_from_before_is_recompressed_and_reparses(tmp_path):
     """An archive from before (every raw page zlib) gets its dictionaries on open; reparse reads the pages."""
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    old = sqlite_utils.Database(conn)
-    before = [m.__name__ for m in MIGRATIONS].index("_add_raw_page_dictionaries")
-    for migrate in MIGRATIONS[:before]:
-        migrate(old)
+    old = archive_before(path, "_add_raw_page_dictionaries")
     old["raw_page_dictionaries"].drop()
     old["raw_pages"].drop()
     old["raw_pages"].create({"article_id": int, "fetched_at": str, "http_status": int, "encoding": str,
                              "encoding_source": str, "headers": str, "html_zlib": bytes}, pk="article_id")
-    conn.execute(f"PRAGMA user_version={before}")
     numbers = range(1, rawpages.TRAIN_PAGES + 3)
     old["articles"].insert_all({"id": n, "url": f"http://old.example/{n}.html", "site": "old"} for n in numbers)
     old["raw_pages"].insert_all({"article_id": n, "fetched_at": "2025-03-05T06:30:00+00:00", "encoding": "utf-8",
                                  "html_zlib": zlib.compress(page(n, "old"))} for n in numbers)
-    conn.commit()
-    conn.close()
+    old.conn.commit()
+    old.conn.close()
 
     db = open_archive(path)
     assert {codec for _, codec in stored(db, "old").values()} == {"zstd"}

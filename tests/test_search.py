@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 import rjieba
-import sqlite_utils
 from hypothesis import given, settings, strategies as st
 
 from crawler.serve import metadata_for
 from pipelines import search
 from pipelines.schema import MIGRATIONS, open_archive
 from pipelines.store import ArchiveWriter
+from tests.conftest import archive_before
 from tests.oracle import like_scan
 from tests.test_store import article
 
@@ -118,16 +118,11 @@ def test_store_indexes_new_and_changed_articles(tmp_path):
 
 def test_migration_back_fills_an_existing_archive(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    old = sqlite_utils.Database(conn)
-    before_search = [m.__name__ for m in MIGRATIONS].index("_add_search")
-    for migrate in MIGRATIONS[:before_search]:   # an archive from before search
-        migrate(old)
-    conn.execute(f"PRAGMA user_version={before_search}")
+    old = archive_before(path, "_add_search")
     old["articles"].insert_all([{"id": 7, "url": "http://example.com/7", "title": "旧文章", "body_text": "讲池化"},
                                 {"id": 8, "url": "http://example.com/8", "title": "Old", "body_text": "python"}])
-    conn.commit()
-    conn.close()
+    old.conn.commit()
+    old.conn.close()
     db = open_archive(path)
     assert searched(db.conn, "池化") == {7} and searched(db.conn, "python") == {8}
     db.close()
