@@ -50,6 +50,18 @@ def build_site(generator: Path | None, pages: int, out: Path, base: str) -> None
 
 
 @contextlib.contextmanager
+def generated_site(prefix: str, generator: Path | None, pages: int):
+    """(work folder, site folder, port): a generated site in a temporary folder, its links on a free port
+    of 127.0.0.1, ready for static_server(site, port, work); the folder goes when the block ends."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        work = Path(tmp)
+        work.chmod(0o755)  # nginx workers run as an unprivileged user
+        port = free_port()
+        build_site(generator, pages, work / "site", f"http://127.0.0.1:{port}")
+        yield work, work / "site", port
+
+
+@contextlib.contextmanager
 def static_server(root: Path, port: int, work: Path):
     """nginx (1 worker, no access log) when installed, as the peers were measured; else Python's."""
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -108,12 +120,7 @@ def main() -> int:
                     help="also crawl with ARCHIVE_WARC=false and print what writing WARC captures costs")
     a = ap.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="crawl-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # nginx workers run as an unprivileged user
-        port = free_port()
-        site = work / "site"
-        build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")
+    with generated_site("crawl-bench-", a.site_generator, a.pages) as (work, site, port):
         with static_server(site, port, work) as (base, server):
             print(f"site: {a.pages} articles, served by {server} at {base}")
             for run in range(1, a.runs + 1):

@@ -22,10 +22,9 @@ import argparse
 import pstats
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from crawl_bench import REPO, SHARED_BENCH, build_site, count, free_port, static_server, timed_crawl
+from crawl_bench import REPO, SHARED_BENCH, count, generated_site, static_server, timed_crawl
 
 # (stage, entry points: (path suffix of the file, function name)); a stage
 # indented with "  of which" is a part of the stage above it, not added to the sum.
@@ -79,12 +78,8 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="copy the profile (pstats format) here")
     a = ap.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="crawl-profile-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)
-        port = free_port()
-        build_site(a.site_generator, a.pages, work / "site", f"http://127.0.0.1:{port}")
-        with static_server(work / "site", port, work) as (base, server):
+    with generated_site("crawl-profile-", a.site_generator, a.pages) as (work, site, port):
+        with static_server(site, port, work) as (base, server):
             crawl = [sys.executable, "-m", "crawler.cli", "crawl", base + "/"]
             pooled = timed_crawl(crawl + ["--db", str(work / "pooled.db")], REPO)
             inproc = timed_crawl(crawl + ["--db", str(work / "inproc.db"), "-s", "EXTRACT_PROCESSES=0"], REPO)

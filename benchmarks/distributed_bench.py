@@ -34,14 +34,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import redis
 
 from crawler.distributed.seen import seen_count
-from crawl_bench import SHARED_BENCH, build_site, free_port, static_server
+from crawl_bench import SHARED_BENCH, free_port, generated_site, static_server
 
 REPO = Path(__file__).resolve().parents[1]
 ARCHIVE = [sys.executable, "-m", "crawler.cli"]
@@ -118,12 +117,7 @@ def main() -> int:
     if not shutil.which("redis-server"):
         raise SystemExit("needs redis-server (apt-get install redis-server)")
 
-    with tempfile.TemporaryDirectory(prefix="distributed-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # nginx workers run as an unprivileged user
-        port = free_port()
-        site = work / "site"
-        build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")
+    with generated_site("distributed-bench-", a.site_generator, a.pages) as (work, site, port):
         with static_server(site, port, work) as (base, server), redis_server(work) as (url, client):
             print(f"site: {a.pages} articles, served by {server} at {base}", flush=True)
             single_db = work / "single.db"

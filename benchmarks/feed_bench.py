@@ -33,12 +33,11 @@ import html
 import random
 import re
 import sys
-import tempfile
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from crawl_bench import REPO, SHARED_BENCH, build_site, free_port, static_server, timed_crawl
+from crawl_bench import REPO, SHARED_BENCH, generated_site, static_server, timed_crawl
 from incremental_bench import BODY_START, last_run, query
 
 FEED_SIZE = 50
@@ -110,12 +109,8 @@ def main() -> int:
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
     a = ap.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="feed-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # nginx workers run as an unprivileged user
-        port = free_port()
-        site, db, profile = work / "site", work / "archive.db", work / "daily.toml"
-        build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")
+    with generated_site("feed-bench-", a.site_generator, a.pages) as (work, site, port):
+        db, profile = work / "archive.db", work / "daily.toml"
         with static_server(site, port, work) as (base, server):
             old_latest = latest(site)
             write_feed(site, base, [(url, "旧文", day_date(when)) for url, when in old_latest[:FEED_SIZE]])

@@ -27,12 +27,11 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
 
-from crawl_bench import build_site, free_port, static_server, timed_crawl
+from crawl_bench import generated_site, static_server, timed_crawl
 from warc_maker import make_warc
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,13 +125,8 @@ def main() -> int:
     if not a.news_please.exists():
         raise SystemExit(f"news-please, the baseline, is missing ({a.news_please}): `make bench-peers` installs it")
 
-    with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)
-        port = free_port()
+    with generated_site("import-bench-", a.site_generator, a.pages) as (work, site, port):
         base = f"http://127.0.0.1:{port}"
-        site = work / "site"
-        build_site(a.site_generator, a.pages, site, base)
         warc = work / "site.warc.gz"
         records = make_warc(site, base, warc, non_html=a.non_html, revisits=a.revisits)
         print(f"WARC: {records} records, {warc.stat().st_size / 1e6:.1f} MB, {a.pages} articles")

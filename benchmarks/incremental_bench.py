@@ -27,12 +27,11 @@ import random
 import re
 import sqlite3
 import sys
-import tempfile
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from crawl_bench import REPO, SHARED_BENCH, build_site, free_port, static_server, timed_crawl
+from crawl_bench import REPO, SHARED_BENCH, generated_site, static_server, timed_crawl
 
 TABLES = ("articles", "breadcrumbs", "related_links", "raw_pages", "revisions", "failures")
 BODY_START = re.compile(rb'<div class="(?:article-)?content"[^>]*>')
@@ -88,12 +87,8 @@ def main() -> int:
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
     a = ap.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="incremental-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # nginx workers run as an unprivileged user
-        port = free_port()
-        site, db = work / "site", work / "archive.db"
-        build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")
+    with generated_site("incremental-bench-", a.site_generator, a.pages) as (work, site, port):
+        db = work / "archive.db"
         with static_server(site, port, work) as (base, server):
             crawl = [sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(db)]
             print(f"site: {a.pages} articles, served by {server} at {base}")

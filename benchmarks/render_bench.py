@@ -32,11 +32,10 @@ import json
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawl_bench import REPO, SHARED_BENCH, build_site, count, free_port, static_server, timed_crawl
+from crawl_bench import REPO, SHARED_BENCH, count, generated_site, static_server, timed_crawl
 from feed_bench import in_crawl
 from incremental_bench import last_run, query
 
@@ -84,13 +83,9 @@ def main() -> int:
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
     a = ap.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="render-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # nginx workers run as an unprivileged user
-        port = free_port()
+    with generated_site("render-bench-", a.site_generator, a.pages) as (work, site, port):
         base = f"http://127.0.0.1:{port}"
-        site, shells = work / "site", work / "shells"
-        build_site(a.site_generator, a.pages, site, base)
+        shells = work / "shells"
         shutil.copytree(site, shells)
         crawl = [sys.executable, "-m", "crawler.cli", "crawl", "--db"]
         articles = "SELECT count(*) FROM articles"

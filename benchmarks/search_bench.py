@@ -36,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
-from crawl_bench import SHARED_BENCH, build_site, count, free_port, static_server, timed_crawl  # noqa: E402
+from crawl_bench import SHARED_BENCH, count, free_port, generated_site, static_server, timed_crawl  # noqa: E402
 
 from pipelines.dedupe import content_hash  # noqa: E402
 from pipelines.schema import open_archive  # noqa: E402
@@ -198,14 +198,10 @@ sys.exit(main(sys.argv[1:]))
 
 
 def upkeep_cost(pages: int, pairs: int, generator: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="search-bench-crawl-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)
-        port = free_port()
-        build_site(generator, pages, work / "site", f"http://127.0.0.1:{port}")
+    with generated_site("search-bench-crawl-", generator, pages) as (work, site, port):
         rates, shares = {"on": [], "off": []}, []
         os.environ["UPKEEP_FILE"] = str(work / "upkeep")
-        with static_server(work / "site", port, work) as (base, server):
+        with static_server(site, port, work) as (base, server):
             for run in range(pairs):
                 for mode in (("off", "on") if run % 2 == 0 else ("on", "off")):   # alternate the order
                     db = work / f"{mode}-{run}.db"

@@ -20,11 +20,10 @@ import contextlib
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawl_bench import SHARED_BENCH, build_site, free_port, static_server, timed_crawl
+from crawl_bench import SHARED_BENCH, generated_site, static_server, timed_crawl
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -137,12 +136,7 @@ def main() -> int:
     a = ap.parse_args()
     revision = a.baseline or baseline_revision()
 
-    with tempfile.TemporaryDirectory(prefix="size-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)  # nginx workers run as an unprivileged user
-        port = free_port()
-        site = work / "site"
-        build_site(a.site_generator, a.pages, site, f"http://127.0.0.1:{port}")
+    with generated_site("size-bench-", a.site_generator, a.pages) as (work, site, port):
         baseline_code = export(revision, work / "baseline")
         with static_server(site, port, work) as (base, server):
             print(f"site: {a.pages} articles, served by {server} at {base}; baseline {revision[:10]}", flush=True)
