@@ -281,3 +281,16 @@ def test_a_block_whose_shape_the_comments_repeat_stands_for_its_own_wrapper():
             f'<div class="replies">{reply * 8}</div><ul class="notes">{NOTES}</ul></div>')
     found, how = find_body(Page(parse(page(html)), URL))
     assert found.get("class") == "story" and how == "densest"
+
+
+def test_a_post_s_own_wrapper_beats_the_site_s_content_region_around_it():
+    """#content holds the blog's about box and a short post: the post's own .entry is the body, not the region."""
+    about = ('<div class="about"><h4>About me</h4><p>I am a retired ferry engineer who writes about boats, tides and '
+             'the small harbours of the north coast, and I answer every letter that readers send me, usually within '
+             'a week, from the desk by the window.</p></div>')
+    post = ("<p>The ferry is back on the water this morning, three weeks after it went to the repair yard for new "
+            "propeller shafts and bearings, and the first crossing was full.</p>")
+    html = page(f'<div id="content">{about}<div class="entry"><div class="text">{post}</div>'
+                '<p class="meta">Posted by the harbour desk</p></div></div>')
+    got = extract_article(html, URL)["body_text"]
+    assert "three weeks after" in got and "retired ferry engineer" not in got

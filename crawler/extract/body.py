@@ -3,7 +3,7 @@
 The container table (rules.BODY_CONTAINERS, most specific first) is tried
 row by row, so `.entry-content` beats a wrapper that also holds comments
 (within a row the first that qualifies: on a blog archive or a thread
-the first post is the page's own); then the generic wrappers (rules.BODY_WRAPPERS: <article>, <main>, #content).
+the first post is the page's own); then the generic wrappers (rules.BODY_WRAPPERS: <article>, a post's .entry, <main>, #content).
 When none fits, the densest block wins: every paragraph credits its text
 (links left out) to its parent and, at half weight, its grandparent, as
 readability does, and text written straight into a <div> between <br>s

@@ -178,12 +178,14 @@ BODY_CONTAINERS = (
 BODY_CONTAINER_PARAGRAPHS = ("p",)
 # Generic wrappers, tried when no specific container fits: they often hold
 # comments, share bars or teasers too, so the body found in one is checked
-# against trafilatura's (see crawler.extract.body_choice).
+# against trafilatura's (see crawler.extract.choice). One post's own
+# wrapper (.post, .entry) comes before the page's region (main, #content),
+# which also holds the blog's about box, notes and widgets around the post.
 BODY_WRAPPERS = (
     "article",
+    ".post, .entry, .article, #article",
     "[role=main], main",
     "#content, .content, #main-content, .main-content",
-    ".post, .entry, .article, #article",
 )
 
 # Evidence a rule's candidate is checked against (crawler.extract.body):
