@@ -1,6 +1,8 @@
 """Body choice by the page's evidence: one test per failure class, on pages written here."""
 from __future__ import annotations
 
+import re
+
 from crawler.extract import extract_article
 from crawler.extract.body import find_body
 from crawler.extract.page import Page, parse
@@ -294,3 +296,17 @@ def test_a_post_s_own_wrapper_beats_the_site_s_content_region_around_it():
                 '<p class="meta">Posted by the harbour desk</p></div></div>')
     got = extract_article(html, URL)["body_text"]
     assert "three weeks after" in got and "retired ferry engineer" not in got
+
+
+def test_a_layout_table_s_article_cell_is_the_body_not_its_row():
+    """A table lays the page out in columns: the cell holding the article's paragraphs is the body, without the
+    menu and sidebar cells of its row; a cell alone in its row (a text table and a data table) is still read whole."""
+    rail = "<td class='rail'>" + "<p>Harbour office hours: weekdays from nine to five, closed on holidays.</p>" * 3 + "</td>"
+    menu = '<td class="menu">' + " ".join(f'<a href="/s/{i}">Section {i}</a>' for i in range(8)) + "</td>"
+    got = body_text(f'<table><tr>{menu}<td class="main">{STORY}{MORE}</td>{rail}</tr></table>')
+    assert "propeller shafts" in got and "monthly pass" in got and "office hours" not in got
+    lines = "".join(f"{p}<br>" for p in re.findall(r"<p>(.*?)</p>", STORY))
+    fares = "".join(f"<tr><td>Crossing {i} from the east pier</td><td>{i + 2} pounds for adults</td>"
+                    f"<td>{i * 3 + 6} minutes</td></tr>" for i in range(6))
+    got = body_text(f"<table><tr><td><table><tr><td>{lines}</td></tr></table><table>{fares}</table></td></tr></table>")
+    assert "propeller shafts" in got and "Crossing 5 from the east pier" in got

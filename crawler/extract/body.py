@@ -63,6 +63,7 @@ _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
     f"contains(@{a}, '{w[1:]}')" for a in ("class", "id") for w in BODY_WIDGET_WORDS
     if not any(o != w and o[1:] in w[1:] for o in BODY_WIDGET_WORDS)) + "]")
 _PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
+_CELL_BLOCKS = BLOCK_TAGS - {"br"}
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
 
@@ -401,14 +402,15 @@ def _credit(root) -> dict:
 
     A text holder (<div>, <td>...) without block children is a paragraph;
     with block children, its loose text between them (<br>-separated
-    posts on old portals and forums) is a paragraph of its own.
+    posts on old portals and forums) is a paragraph of its own. A layout
+    table's column (see _column) is such a holder, not a paragraph of its row.
     """
     credit: dict = {}
     for el in root.iter(*_PARAGRAPHS, *_HOLDERS):
         tag = el.tag
         if hidden(el):
             continue  # a slide of a slideshow, a collapsed panel: not what the reader is shown
-        if tag in _PARAGRAPHS:
+        if tag in _PARAGRAPHS and not _column(el):
             u = units(el.text_content()) - sum(units(a.text_content()) for a in el.iter("a"))
             target = el.getparent()
         elif any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
@@ -423,6 +425,20 @@ def _credit(root) -> dict:
         if grand is not None:
             credit[grand] = credit.get(grand, 0) + u / 2
     return credit
+
+
+def _column(el) -> bool:
+    """Is `el` a column of a layout table: a cell holding blocks (paragraphs, a table) beside another cell with text?
+
+    Such a cell is a container, not a paragraph of its row: were its text
+    credited to the row, the row would win with the menu and the sidebar
+    cells beside the article. A cell alone in its row stays a paragraph,
+    so an article laid out as a text table and a data table below it in
+    one cell is still credited whole to that cell's row.
+    """
+    if el.tag != "td" or not any(c.tag in _CELL_BLOCKS for c in el):
+        return False
+    return any(c is not el and c.tag == "td" and units(c.text_content()) >= BODY_PARAGRAPH_MIN_UNITS for c in el.getparent())
 
 
 def densest_block(root, evidence: Evidence | None = None):
