@@ -310,3 +310,20 @@ def test_a_layout_table_s_article_cell_is_the_body_not_its_row():
                     f"<td>{i * 3 + 6} minutes</td></tr>" for i in range(6))
     got = body_text(f"<table><tr><td><table><tr><td>{lines}</td></tr></table><table>{fares}</table></td></tr></table>")
     assert "propeller shafts" in got and "Crossing 5 from the east pier" in got
+
+
+def test_a_photo_post_is_not_traded_for_the_footer_s_credit_line():
+    """Beside a short photo post the page's longest sentence is the footer's credit line; trafilatura takes it, and
+    its pick, coming from a widget of the page, loses to the post."""
+    post = ('<div class="post"><h2 class="storytitle"><a href="/p/1">Ferry in the fog</a></h2>'
+            '<div class="meta"><a href="/cat/photos">photos</a> - 15:58</div>'
+            '<div class="storycontent"><p><img src="/img/fog1.jpg"></p><p><img src="/img/fog2.jpg"></p>'
+            '<p>You know me, I love fog and I love the old ferry. Pictures taken from the east pier at dawn.</p></div>'
+            '<h3>Comments (0)</h3><p>No comments yet.</p><p><a href="/feed">RSS feed for comments on this post.</a></p>'
+            '<h3>Leave a comment</h3><form><p><input name="n"> Name (required)</p><p><input name="m"> Mail</p></form></div>')
+    credit = ('<div class="credit">If you find anything interesting on Harbour Notes and decide to share it, please '
+              'link back to the page you found it on. (c) 2024 Harbour Notes, written and photographed on the coast.</div>')
+    html = ("<!DOCTYPE html><html><head><title>Ferry in the fog | Harbour Notes</title></head><body>"
+            f"{MENU}<div id='rap'><div id='content'>{post}</div>{credit}</div></body></html>")
+    got = extract_article(html, URL)["body_text"]
+    assert "I love fog" in got and "link back" not in got

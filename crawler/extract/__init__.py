@@ -21,7 +21,7 @@ from datetime import datetime
 
 from parsel import Selector
 
-from .body import find_body, trafilatura_body
+from .body import find_body, from_a_widget, trafilatura_body
 from .choice import TRUSTED, prefer_other, settled
 from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
@@ -117,7 +117,7 @@ def _fill(item: dict, page: Page) -> None:
         if other is not None:
             other_tree = clean_body(page, other, title_headings(other, title))
             other_text = plain_text(other_tree)
-            if prefer_other(_prose(tree, text), _prose(other_tree, other_text)):
+            if prefer_other(_prose(tree, text), _prose(other_tree, other_text)) and not from_a_widget(page, other_text):
                 tree, text = other_tree, other_text
     if text:
         item["body_text"] = text

@@ -64,6 +64,8 @@ _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
     if not any(o != w and o[1:] in w[1:] for o in BODY_WIDGET_WORDS)) + "]")
 _PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _CELL_BLOCKS = BLOCK_TAGS - {"br"}
+_TEXT_AT = etree.XPath("//body//text()[contains(., $s)]")
+_PROBE_CHARS = 30
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
 
@@ -454,6 +456,25 @@ def densest_block(root, evidence: Evidence | None = None):
         if qualifies(s) and value > best_value:
             best, best_value = el, value
     return best
+
+
+def from_a_widget(page: Page, text: str) -> bool:
+    """Does `text` (trafilatura's pick) come from a widget of the page: a sidebar box, a footer's credit, a bio?
+
+    Beside a short post (a photo, a video, two lines), the page's longest
+    sentences are often the sidebar's "about" text or the footer's credit
+    line, and trafilatura takes those. Its pick is found by its longest
+    line's first characters; not found (the page spaces it otherwise), it
+    is taken at its word.
+    """
+    probe = max(text.split("\n"), key=len).strip()[:_PROBE_CHARS]
+    node = next(iter(_TEXT_AT(page.root, s=probe)), None) if len(probe) == _PROBE_CHARS else None
+    if node is None:
+        return False
+    holder = node.getparent()
+    if node.is_tail:
+        holder = holder.getparent()
+    return holder is not None and Evidence(page.root, page).in_widget(holder)
 
 
 def trafilatura_body(page: Page):

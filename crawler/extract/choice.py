@@ -3,8 +3,9 @@
 Both are cleaned the same way; the one whose text sits more in full
 sentences (lines of at least CHOICE_LONG_LINE_UNITS) wins, so a wrapper
 that dragged in a menu or a teaser list loses to trafilatura's tighter
-pick, and a trafilatura result that is a menu dump, or a fragment of
-ours a fifth its length, loses to ours. Specific
+pick, and a trafilatura result that is a menu dump, a fragment of
+ours a fifth its length, or a widget's text (body.from_a_widget: the
+footer's credit line beside a photo post), loses to ours. Specific
 containers and profile selectors are trusted without the check, and so is
 a body that is already nearly all sentences (CHOICE_SETTLED_PROSE_SHARE):
 that keeps trafilatura, the costliest step, off most pages, and measured
