@@ -117,7 +117,8 @@ def _fill(item: dict, page: Page) -> None:
         if other is not None:
             other_tree = clean_body(page, other, title_headings(other, title))
             other_text = plain_text(other_tree)
-            if prefer_other(_prose(tree, text), _prose(other_tree, other_text)) and not from_a_widget(page, other_text):
+            if prefer_other(_prose(tree, text), _prose(other_tree, other_text)) and not (
+                    text and from_a_widget(page, other_text)):
                 tree, text = other_tree, other_text
     if text:
         item["body_text"] = text
