@@ -29,6 +29,8 @@ from .rules import (
     BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
     BODY_END_MAX_SHARE,
+    BODY_SLIDES_MIN_ITEMS,
+    BODY_SLIDES_WORDS,
     BODY_WIDGET_WORDS,
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
@@ -51,6 +53,7 @@ from .rules import (
 
 _DROP_TAGS = frozenset(DROP_TAGS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
+_SLIDES = frozenset(BODY_SLIDES_WORDS)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
@@ -80,6 +83,7 @@ _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "
 _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
 _PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
                        "[not(ancestor-or-self::pre)]")
+_MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
 
 
 def clean_body(page: Page, body, drop=()) -> object:
@@ -120,7 +124,7 @@ def _boilerplate(tree) -> list:
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
                 or _page_numbers(el)
                 or (((marked(el) and not _swallowed(el) and not _fold(el)) or _link_block(el))
-                    and len(el.text_content()) <= most)):
+                    and (len(el.text_content()) <= most or _slides(el)))):
             found.append(el)
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
@@ -141,12 +145,8 @@ def comment_items(el) -> list:
     by", "回复", an avatar), or opening with "Anna said,": however the
     section is named.
     """
-    shapes: dict = {}
-    for child in el:
-        if isinstance(child.tag, str) and child.tag in _COMMENT_ITEM_TAGS:
-            shapes.setdefault((child.tag, *(child.get("class") or "").split()[:1]), []).append(child)
     items = []
-    for group in shapes.values():
+    for group in _shapes(el, _COMMENT_ITEM_TAGS):
         if len(group) < COMMENT_MIN_ITEMS:
             continue
         misses = len(group) * (1 - COMMENT_MIN_SHARE)  # stop at the first miss too many
@@ -158,6 +158,22 @@ def comment_items(el) -> list:
         else:
             items += group
     return items
+
+
+def _shapes(el, tags=None) -> list:
+    """The children of `el` (those of `tags`, or any element) grouped by shape: tag and first class."""
+    shapes: dict = {}
+    for child in el:
+        if isinstance(child.tag, str) and (tags is None or child.tag in tags):
+            shapes.setdefault((child.tag, *(child.get("class") or "").split()[:1]), []).append(child)
+    return list(shapes.values())
+
+
+def _slides(el) -> bool:
+    """A slideshow: named so, and holding a run of items of one shape (the slides), at any depth."""
+    return named(el, _SLIDES) and any(
+        len(group) >= BODY_SLIDES_MIN_ITEMS
+        for holder in _MANY_CHILDREN(el, n=BODY_SLIDES_MIN_ITEMS) for group in _shapes(holder))
 
 
 def _comment_like(el) -> bool:

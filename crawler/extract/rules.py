@@ -386,6 +386,13 @@ BODY_END_HEADINGS = (
 )
 # ...when at most this share of the body's text follows the heading.
 BODY_END_MAX_SHARE = 0.35
+# A marked block named with one of these words (among BOILERPLATE_WORDS)
+# that is made of at least BODY_SLIDES_MIN_ITEMS sibling items of one shape
+# (tag and first class) is a slideshow: it goes however much of the body it
+# holds (BOILERPLATE_MAX_SHARE spares a large marked block), since the slides
+# of a photo story, each a picture and its caption, can outweigh the story.
+BODY_SLIDES_WORDS = ("gallery", "slideshow", "carousel", "lightbox")
+BODY_SLIDES_MIN_ITEMS = 3
 
 # A line of at least this many units reads as a sentence when our body and
 # trafilatura's are compared (crawler.extract.choice).

@@ -1,0 +1,42 @@
+"""What cleaning keeps and drops inside the chosen body, one test per failure class.
+
+Each page is written here: an article container the body choice takes
+without doubt, holding the story and the one piece of furniture (or of
+article) the test is about.
+"""
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import extract_article, rules
+
+URL = "http://news.example.org/2026/11/harbour-ferry.html"
+STORY = (
+    "<p>The harbour ferry will run every twenty minutes from Monday, the council said, after a year in which "
+    "the service ran only once an hour and commuters waited on the pier in the rain.</p>"
+    "<p>Two new boats, built at the yard across the bay, carry twice as many bicycles as the old ones, and "
+    "the ticket machines on both piers now take cards as well as coins.</p>"
+)
+
+
+def body_of(inner: str) -> str:
+    html = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Ferry timetable</title></head><body>"
+            f"<h1>Ferry timetable</h1><div class='entry-content'>{inner}</div>"
+            f"<div class='sidebar'><a href='/a.html'>Another story</a></div></body></html>")
+    return extract_article(html, URL)["body_text"] or ""
+
+
+@pytest.mark.parametrize("word", rules.BODY_SLIDES_WORDS)
+def test_slideshow_outweighing_the_story_goes(word):
+    slides = "".join(
+        f"<li><img src='/img/{n}.jpg'><p>Slide {n}: the ferry crossing the bay at dawn, seen from the north "
+        f"pier with the old lighthouse behind it, one of the photographs readers sent in this week.</p></li>"
+        for n in range(1, 7))
+    text = body_of(f"{STORY}<ul class='photo-{word}'>{slides}</ul>")
+    assert "every twenty minutes" in text
+    assert "Slide" not in text
+
+
+def test_a_story_in_a_block_named_for_slides_but_without_slides_stays():
+    text = body_of(f"<div class='slideshow-text'>{STORY}</div><p>Tickets are on sale at both piers.</p>")
+    assert "every twenty minutes" in text and "ticket machines" in text
