@@ -40,3 +40,20 @@ def test_slideshow_outweighing_the_story_goes(word):
 def test_a_story_in_a_block_named_for_slides_but_without_slides_stays():
     text = body_of(f"<div class='slideshow-text'>{STORY}</div><p>Tickets are on sale at both piers.</p>")
     assert "every twenty minutes" in text and "ticket machines" in text
+
+
+@pytest.mark.parametrize("phrase", rules.BODY_NOTICE_PHRASES)
+def test_a_notice_the_site_prints_under_every_article_goes(phrase):
+    notice = (f"<p>NOTICE: this line stands under every post of the Harbour Gazette, longer than a caption or a "
+              f"copyright line: {phrase}, written by the site, not by the reporter.</p>")
+    text = body_of(STORY + notice)
+    assert "every twenty minutes" in text
+    assert "NOTICE" not in text
+
+
+def test_a_paragraph_of_the_story_using_a_notice_phrase_stays():
+    long_paragraph = ("<p>The ferry company, which publishes a weekly bulletin for its riders, told them to subscribe "
+                      "to our newsletter only if they wanted the timetable by e-mail: the new boats, the council "
+                      "added, change nothing for season tickets, and the fares stay where they were last spring, "
+                      "whatever the operator said in its bulletin about the cost of the new diesel engines.</p>")
+    assert "weekly bulletin" in body_of(STORY + long_paragraph)

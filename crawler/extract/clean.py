@@ -29,6 +29,8 @@ from .rules import (
     BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
     BODY_END_MAX_SHARE,
+    BODY_NOTICE_MAX_CHARS,
+    BODY_NOTICE_PHRASES,
     BODY_SLIDES_MIN_ITEMS,
     BODY_SLIDES_WORDS,
     BODY_WIDGET_WORDS,
@@ -54,6 +56,7 @@ from .rules import (
 _DROP_TAGS = frozenset(DROP_TAGS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
 _SLIDES = frozenset(BODY_SLIDES_WORDS)
+_NOTICE = any_of(BODY_NOTICE_PHRASES)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
@@ -287,6 +290,8 @@ def _boilerplate_text(el) -> bool:
     text = el.text_content().strip()
     if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
+    if len(text) > BODY_NOTICE_MAX_CHARS or _NOTICE.search(text):
+        return len(text) <= BODY_NOTICE_MAX_CHARS
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
         return False
     lead = text.lstrip(_LEAD).casefold()

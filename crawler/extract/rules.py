@@ -393,6 +393,18 @@ BODY_END_MAX_SHARE = 0.35
 # of a photo story, each a picture and its caption, can outweigh the story.
 BODY_SLIDES_WORDS = ("gallery", "slideshow", "carousel", "lightbox")
 BODY_SLIDES_MIN_ITEMS = 3
+# A block of at most BODY_NOTICE_MAX_CHARS holding one of these phrases
+# (case-insensitive) is a notice the site prints under every article, not
+# article text: a blog engine's feed-and-trackback footer, a wire service's
+# rights notice, a print-edition note, a newsletter or feed call. Longer than
+# a BOILERPLATE_TEXT_PREFIXES line, so only phrases no article sentence uses.
+BODY_NOTICE_PHRASES = (
+    "follow any responses to this entry", "leave a response, or trackback", "Both comments and pings are",
+    "Bookmark the permalink", "TrackBack URI", "may not be published, broadcast, rewritten",
+    "A version of this article appeared", "subscribe to our newsletter", "sign up for our newsletter",
+    "free email updates", "subscribing to the RSS feed", "new posts via RSS",
+)
+BODY_NOTICE_MAX_CHARS = 300
 
 # A line of at least this many units reads as a sentence when our body and
 # trafilatura's are compared (crawler.extract.choice).
