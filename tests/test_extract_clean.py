@@ -57,3 +57,12 @@ def test_a_paragraph_of_the_story_using_a_notice_phrase_stays():
                       "added, change nothing for season tickets, and the fares stay where they were last spring, "
                       "whatever the operator said in its bulletin about the cost of the new diesel engines.</p>")
     assert "weekly bulletin" in body_of(STORY + long_paragraph)
+
+
+@pytest.mark.parametrize("word", rules.BODY_BIO_WORDS)
+def test_the_authors_bio_box_under_the_story_goes(word):
+    bio = (f"<div class='{word}-box'><img src='/staff/mara.jpg'><p>BIO Mara Quist covers transport for the "
+           "Gazette and has ridden every ferry on the bay at least twice.</p></div>")
+    text = body_of(STORY + bio)
+    assert "every twenty minutes" in text
+    assert "BIO" not in text

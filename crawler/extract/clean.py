@@ -28,6 +28,7 @@ from .rules import (
     BOILERPLATE_WORDS,
     BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
+    BODY_BIO_WORDS,
     BODY_END_MAX_SHARE,
     BODY_NOTICE_MAX_CHARS,
     BODY_NOTICE_PHRASES,
@@ -56,6 +57,7 @@ from .rules import (
 _DROP_TAGS = frozenset(DROP_TAGS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
 _SLIDES = frozenset(BODY_SLIDES_WORDS)
+_FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drops by name
 _NOTICE = any_of(BODY_NOTICE_PHRASES)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
@@ -126,7 +128,7 @@ def _boilerplate(tree) -> list:
         tag = el.tag
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
                 or _page_numbers(el)
-                or (((marked(el) and not _swallowed(el) and not _fold(el)) or _link_block(el))
+                or ((((hidden(el) or named(el, _FURNITURE)) and not _swallowed(el) and not _fold(el)) or _link_block(el))
                     and (len(el.text_content()) <= most or _slides(el)))):
             found.append(el)
         elif tag != "pre":

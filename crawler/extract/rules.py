@@ -405,6 +405,10 @@ BODY_NOTICE_PHRASES = (
     "free email updates", "subscribing to the RSS feed", "new posts via RSS",
 )
 BODY_NOTICE_MAX_CHARS = 300
+# Class/id words (matched as BOILERPLATE_WORDS are) of the author's bio box
+# under an article: "author-bio", "authorbox", "bio". Only cleaning drops
+# them: they do not rule out a body candidate (a profile page is one bio).
+BODY_BIO_WORDS = ("bio", "bios", "authorbio", "authorbox", "authorinfo", "aboutauthor", "postauthor", "guestauthor")
 
 # A line of at least this many units reads as a sentence when our body and
 # trafilatura's are compared (crawler.extract.choice).
