@@ -321,7 +321,7 @@ BOILERPLATE_TEXT_PREFIXES = (
     # consent and paywall placeholders standing where an embed or the rest of the article would be
     "This content is not available", "This content is blocked", "This embed is blocked",
     "To view this content", "Please enable JavaScript", "Please enable cookies", "Manage cookie preferences",
-    "Subscribe to continue", "Subscribe to read", "To continue reading", "Already a subscriber",
+    "Subscribe to continue", "Subscribe to read", "To continue reading", "To read the full story", "Already a subscriber",
     "You have reached your limit", "This article is for subscribers", "登录后阅读全文", "开通会员", "付费阅读",
     # newsletter calls
     "Sign up for our newsletter", "Subscribe to our newsletter", "Get our newsletter",
