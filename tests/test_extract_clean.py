@@ -66,3 +66,13 @@ def test_the_authors_bio_box_under_the_story_goes(word):
     text = body_of(STORY + bio)
     assert "every twenty minutes" in text
     assert "BIO" not in text
+
+
+def test_a_related_box_laid_out_with_indentation_is_a_link_block():
+    item = "\n\t\t\t\t\t\t\t\t<li>\n\t\t\t\t\t\t\t\t\t<a href='/2026/{n}.html'>Ferry story {n}</a>\n\t\t\t\t\t\t\t\t</li>\n"
+    box = ("<div class='puff'>\n\t\t\t\t<h2><a href='/transport/'>Transport</a></h2>\n\t\t\t\t<ul>"
+           + "".join(item.format(n=n) for n in range(1, 5)) + "\t\t\t\t</ul>\n\t\t\t</div>")
+    first, second = STORY.split("</p>", 1)
+    text = body_of(f"{first}</p>{box}{second}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Ferry story" not in text

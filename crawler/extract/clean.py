@@ -15,7 +15,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import any_of, units
+from .text import any_of, clean, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -264,8 +264,8 @@ def _link_block(el) -> bool:
     links = list(el.iter("a"))
     if len(links) < LINK_BLOCK_MIN_LINKS:
         return False
-    text = len(el.text_content().strip())
-    return text > 0 and sum(len(a.text_content().strip()) for a in links) / text > LINK_BLOCK_MIN_DENSITY
+    text = len(clean(el.text_content()))  # collapsed: a template's indentation is no text
+    return text > 0 and sum(len(clean(a.text_content())) for a in links) / text > LINK_BLOCK_MIN_DENSITY
 
 
 def _page_numbers(el) -> bool:
