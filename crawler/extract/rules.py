@@ -380,6 +380,7 @@ BODY_END_HEADINGS = (
     "Latest", "Latest news", "Latest stories", "Popular", "Most popular", "Most read", "Most viewed",
     "Trending", "Trending now", "Recommended", "Recommended for you", "Top stories", "Editor's picks",
     "More stories", "More news", "Recent posts", "Don't miss", "What to read next",
+    "About the author", "About the authors", "作者简介", "关于作者",
     "More from ", "More in ", "More on ", "Most read in ",
     "最新文章", "热门文章", "热门推荐", "热点推荐", "精彩推荐", "最新资讯", "热门资讯", "排行榜", "点击排行",
     "更多精彩", "今日推荐", "热门评论", "最新评论", "网友评论", "相关评论", "评论列表",
