@@ -292,8 +292,10 @@ def _boilerplate_text(el) -> bool:
     text = el.text_content().strip()
     if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
-    if len(text) > BODY_NOTICE_MAX_CHARS or _NOTICE.search(text):
-        return len(text) <= BODY_NOTICE_MAX_CHARS
+    if len(text) > BODY_NOTICE_MAX_CHARS:
+        return False
+    if _NOTICE.search(text):
+        return True
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
         return False
     lead = text.lstrip(_LEAD).casefold()

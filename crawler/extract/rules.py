@@ -387,6 +387,7 @@ BODY_END_HEADINGS = (
 )
 # ...when at most this share of the body's text follows the heading.
 BODY_END_MAX_SHARE = 0.35
+
 # A marked block named with one of these words (among BOILERPLATE_WORDS)
 # that is made of at least BODY_SLIDES_MIN_ITEMS sibling items of one shape
 # (tag and first class) is a slideshow: it goes however much of the body it
