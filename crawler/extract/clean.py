@@ -15,7 +15,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import any_of, units
+from .text import any_of, clean, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -28,7 +28,12 @@ from .rules import (
     BOILERPLATE_WORDS,
     BREADCRUMB_LABELS,
     BODY_END_HEADINGS,
+    BODY_BIO_WORDS,
     BODY_END_MAX_SHARE,
+    BODY_NOTICE_MAX_CHARS,
+    BODY_NOTICE_PHRASES,
+    BODY_SLIDES_MIN_ITEMS,
+    BODY_SLIDES_WORDS,
     BODY_WIDGET_WORDS,
     HEADING_MAX_CHARS,
     RELATED_HEADINGS,
@@ -51,6 +56,9 @@ from .rules import (
 
 _DROP_TAGS = frozenset(DROP_TAGS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
+_SLIDES = frozenset(BODY_SLIDES_WORDS)
+_FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drops by name
+_NOTICE = any_of(BODY_NOTICE_PHRASES)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
@@ -80,6 +88,7 @@ _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "
 _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
 _PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
                        "[not(ancestor-or-self::pre)]")
+_MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
 
 
 def clean_body(page: Page, body, drop=()) -> object:
@@ -119,8 +128,8 @@ def _boilerplate(tree) -> list:
         tag = el.tag
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
                 or _page_numbers(el)
-                or (((marked(el) and not _swallowed(el) and not _fold(el)) or _link_block(el))
-                    and len(el.text_content()) <= most)):
+                or ((((hidden(el) or named(el, _FURNITURE)) and not _swallowed(el) and not _fold(el)) or _link_block(el))
+                    and (len(el.text_content()) <= most or _slides(el)))):
             found.append(el)
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
@@ -141,12 +150,8 @@ def comment_items(el) -> list:
     by", "回复", an avatar), or opening with "Anna said,": however the
     section is named.
     """
-    shapes: dict = {}
-    for child in el:
-        if isinstance(child.tag, str) and child.tag in _COMMENT_ITEM_TAGS:
-            shapes.setdefault((child.tag, *(child.get("class") or "").split()[:1]), []).append(child)
     items = []
-    for group in shapes.values():
+    for group in _shapes(el, _COMMENT_ITEM_TAGS):
         if len(group) < COMMENT_MIN_ITEMS:
             continue
         misses = len(group) * (1 - COMMENT_MIN_SHARE)  # stop at the first miss too many
@@ -158,6 +163,22 @@ def comment_items(el) -> list:
         else:
             items += group
     return items
+
+
+def _shapes(el, tags=None) -> list:
+    """The children of `el` (those of `tags`, or any element) grouped by shape: tag and first class."""
+    shapes: dict = {}
+    for child in el:
+        if isinstance(child.tag, str) and (tags is None or child.tag in tags):
+            shapes.setdefault((child.tag, *(child.get("class") or "").split()[:1]), []).append(child)
+    return list(shapes.values())
+
+
+def _slides(el) -> bool:
+    """A slideshow: named so, and holding a run of items of one shape (the slides), at any depth."""
+    return named(el, _SLIDES) and any(
+        len(group) >= BODY_SLIDES_MIN_ITEMS
+        for holder in _MANY_CHILDREN(el, n=BODY_SLIDES_MIN_ITEMS) for group in _shapes(holder))
 
 
 def _comment_like(el) -> bool:
@@ -243,8 +264,8 @@ def _link_block(el) -> bool:
     links = list(el.iter("a"))
     if len(links) < LINK_BLOCK_MIN_LINKS:
         return False
-    text = len(el.text_content().strip())
-    return text > 0 and sum(len(a.text_content().strip()) for a in links) / text > LINK_BLOCK_MIN_DENSITY
+    text = len(clean(el.text_content()))  # collapsed: a template's indentation is no text
+    return text > 0 and sum(len(clean(a.text_content())) for a in links) / text > LINK_BLOCK_MIN_DENSITY
 
 
 def _page_numbers(el) -> bool:
@@ -270,6 +291,10 @@ def _boilerplate_text(el) -> bool:
         return el.tag in _META_CHECKED and _meta_line(el.text_content().strip())
     text = el.text_content().strip()
     if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
+        return True
+    if len(text) > BODY_NOTICE_MAX_CHARS:
+        return False
+    if _NOTICE.search(text):
         return True
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
         return False

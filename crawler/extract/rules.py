@@ -323,7 +323,7 @@ BOILERPLATE_TEXT_PREFIXES = (
     # consent and paywall placeholders standing where an embed or the rest of the article would be
     "This content is not available", "This content is blocked", "This embed is blocked",
     "To view this content", "Please enable JavaScript", "Please enable cookies", "Manage cookie preferences",
-    "Subscribe to continue", "Subscribe to read", "To continue reading", "Already a subscriber",
+    "Subscribe to continue", "Subscribe to read", "To continue reading", "To read the full story", "Already a subscriber",
     "You have reached your limit", "This article is for subscribers", "登录后阅读全文", "开通会员", "付费阅读",
     # newsletter calls
     "Sign up for our newsletter", "Subscribe to our newsletter", "Get our newsletter",
@@ -382,12 +382,37 @@ BODY_END_HEADINGS = (
     "Latest", "Latest news", "Latest stories", "Popular", "Most popular", "Most read", "Most viewed",
     "Trending", "Trending now", "Recommended", "Recommended for you", "Top stories", "Editor's picks",
     "More stories", "More news", "Recent posts", "Don't miss", "What to read next",
+    "About the author", "About the authors", "作者简介", "关于作者",
     "More from ", "More in ", "More on ", "Most read in ",
     "最新文章", "热门文章", "热门推荐", "热点推荐", "精彩推荐", "最新资讯", "热门资讯", "排行榜", "点击排行",
     "更多精彩", "今日推荐", "热门评论", "最新评论", "网友评论", "相关评论", "评论列表",
 )
 # ...when at most this share of the body's text follows the heading.
 BODY_END_MAX_SHARE = 0.35
+
+# A marked block named with one of these words (among BOILERPLATE_WORDS)
+# that is made of at least BODY_SLIDES_MIN_ITEMS sibling items of one shape
+# (tag and first class) is a slideshow: it goes however much of the body it
+# holds (BOILERPLATE_MAX_SHARE spares a large marked block), since the slides
+# of a photo story, each a picture and its caption, can outweigh the story.
+BODY_SLIDES_WORDS = ("gallery", "slideshow", "carousel", "lightbox")
+BODY_SLIDES_MIN_ITEMS = 3
+# A block of at most BODY_NOTICE_MAX_CHARS holding one of these phrases
+# (case-insensitive) is a notice the site prints under every article, not
+# article text: a blog engine's feed-and-trackback footer, a wire service's
+# rights notice, a print-edition note, a newsletter or feed call. Longer than
+# a BOILERPLATE_TEXT_PREFIXES line, so only phrases no article sentence uses.
+BODY_NOTICE_PHRASES = (
+    "follow any responses to this entry", "leave a response, or trackback", "Both comments and pings are",
+    "Bookmark the permalink", "TrackBack URI", "may not be published, broadcast, rewritten",
+    "A version of this article appeared", "subscribe to our newsletter", "sign up for our newsletter",
+    "free email updates", "subscribing to the RSS feed", "new posts via RSS",
+)
+BODY_NOTICE_MAX_CHARS = 300
+# Class/id words (matched as BOILERPLATE_WORDS are) of the author's bio box
+# under an article: "author-bio", "authorbox", "bio". Only cleaning drops
+# them: they do not rule out a body candidate (a profile page is one bio).
+BODY_BIO_WORDS = ("bio", "bios", "authorbio", "authorbox", "authorinfo", "aboutauthor", "postauthor", "guestauthor")
 
 # A line of at least this many units reads as a sentence when our body and
 # trafilatura's are compared (crawler.extract.choice).

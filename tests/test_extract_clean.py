@@ -1,0 +1,78 @@
+"""What cleaning keeps and drops inside the chosen body, one test per failure class.
+
+Each page is written here: an article container the body choice takes
+without doubt, holding the story and the one piece of furniture (or of
+article) the test is about.
+"""
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import extract_article, rules
+
+URL = "http://news.example.org/2026/11/harbour-ferry.html"
+STORY = (
+    "<p>The harbour ferry will run every twenty minutes from Monday, the council said, after a year in which "
+    "the service ran only once an hour and commuters waited on the pier in the rain.</p>"
+    "<p>Two new boats, built at the yard across the bay, carry twice as many bicycles as the old ones, and "
+    "the ticket machines on both piers now take cards as well as coins.</p>"
+)
+
+
+def body_of(inner: str) -> str:
+    html = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Ferry timetable</title></head><body>"
+            f"<h1>Ferry timetable</h1><div class='entry-content'>{inner}</div>"
+            f"<div class='sidebar'><a href='/a.html'>Another story</a></div></body></html>")
+    return extract_article(html, URL)["body_text"] or ""
+
+
+@pytest.mark.parametrize("word", rules.BODY_SLIDES_WORDS)
+def test_slideshow_outweighing_the_story_goes(word):
+    slides = "".join(
+        f"<li><img src='/img/{n}.jpg'><p>Slide {n}: the ferry crossing the bay at dawn, seen from the north "
+        f"pier with the old lighthouse behind it, one of the photographs readers sent in this week.</p></li>"
+        for n in range(1, 7))
+    text = body_of(f"{STORY}<ul class='photo-{word}'>{slides}</ul>")
+    assert "every twenty minutes" in text
+    assert "Slide" not in text
+
+
+def test_a_story_in_a_block_named_for_slides_but_without_slides_stays():
+    text = body_of(f"<div class='slideshow-text'>{STORY}</div><p>Tickets are on sale at both piers.</p>")
+    assert "every twenty minutes" in text and "ticket machines" in text
+
+
+@pytest.mark.parametrize("phrase", rules.BODY_NOTICE_PHRASES)
+def test_a_notice_the_site_prints_under_every_article_goes(phrase):
+    notice = (f"<p>NOTICE: this line stands under every post of the Harbour Gazette, longer than a caption or a "
+              f"copyright line: {phrase}, written by the site, not by the reporter.</p>")
+    text = body_of(STORY + notice)
+    assert "every twenty minutes" in text
+    assert "NOTICE" not in text
+
+
+def test_a_paragraph_of_the_story_using_a_notice_phrase_stays():
+    long_paragraph = ("<p>The ferry company, which publishes a weekly bulletin for its riders, told them to subscribe "
+                      "to our newsletter only if they wanted the timetable by e-mail: the new boats, the council "
+                      "added, change nothing for season tickets, and the fares stay where they were last spring, "
+                      "whatever the operator said in its bulletin about the cost of the new diesel engines.</p>")
+    assert "weekly bulletin" in body_of(STORY + long_paragraph)
+
+
+@pytest.mark.parametrize("word", rules.BODY_BIO_WORDS)
+def test_the_authors_bio_box_under_the_story_goes(word):
+    bio = (f"<div class='{word}-box'><img src='/staff/mara.jpg'><p>BIO Mara Quist covers transport for the "
+           "Gazette and has ridden every ferry on the bay at least twice.</p></div>")
+    text = body_of(STORY + bio)
+    assert "every twenty minutes" in text
+    assert "BIO" not in text
+
+
+def test_a_related_box_laid_out_with_indentation_is_a_link_block():
+    item = "\n\t\t\t\t\t\t\t\t<li>\n\t\t\t\t\t\t\t\t\t<a href='/2026/{n}.html'>Ferry story {n}</a>\n\t\t\t\t\t\t\t\t</li>\n"
+    box = ("<div class='puff'>\n\t\t\t\t<h2><a href='/transport/'>Transport</a></h2>\n\t\t\t\t<ul>"
+           + "".join(item.format(n=n) for n in range(1, 5)) + "\t\t\t\t</ul>\n\t\t\t</div>")
+    first, second = STORY.split("</p>", 1)
+    text = body_of(f"{first}</p>{box}{second}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Ferry story" not in text
