@@ -61,7 +61,7 @@ _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" l
 _BAR_UNITS = 20  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
 _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_CHAR = re.compile(f"[{_IDEOGRAPHS}]")
+_CHARS = re.compile(f"[{_IDEOGRAPHS}]+")  # in runs: one string per run, not per character
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
 _SPONSORS = any_of(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
@@ -216,7 +216,7 @@ def _heading_element(node):
 
 def _units(s: str) -> float:
     """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS."""
-    return len(_CHAR.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
+    return sum(map(len, _CHARS.findall(s))) + WORD_UNITS * len(_WORD.findall(s))
 
 
 def _count_links(el) -> int:
