@@ -51,6 +51,9 @@ _HTML5_VOID = re.compile(r"<(wbr|source|embed|track|keygen)\b((?:[^>\"']|\"[^\"]
 # What libxml2 reads as raw text up to its end tag; of which code, whose text is never the page's.
 _RAW_TEXT = frozenset(("script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"))
 _CODE = frozenset(("script", "style"))
+# Where a </body> or </html> in the markup ends no document: in a comment or raw text.
+_COMMENT_OR_RAW_TEXT = re.compile(r"<!--|<(%s)(?=[\s/>])" % "|".join(sorted(_RAW_TEXT)), re.I)
+_COMMENT_END = re.compile("-->")
 # The start of a tag: (/ of an end tag, name); then its attributes (quoted values may hold ">" and "<").
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)")
 _ATTRIBUTES = re.compile(r"((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>?")
@@ -71,9 +74,34 @@ def xml_safe(text: str) -> str:
 
 
 def content_after_end(text: str) -> bool:
-    """Is there markup or text after the first </body> or </html>?"""
+    """Is there markup or text after the document's first </body> or </html>?
+
+    One written inside a script ('document.write("</body></html>")'), a
+    style or a comment ends nothing (libxml2 reads on), so the costly HTML5
+    path is not taken for it; that is looked into only on the few pages that
+    have something after the first such tag anywhere.
+    """
     end = _END_TAG.search(text)
-    return end is not None and bool(_AFTER_END_IGNORABLE.sub("", text[end.end():]))
+    if end is None or not _AFTER_END_IGNORABLE.sub("", text[end.end():]):
+        return False
+    at = _document_end(text)
+    return at >= 0 and bool(_AFTER_END_IGNORABLE.sub("", text[at:]))
+
+
+def _document_end(text: str) -> int:
+    """Where the first </body> or </html> outside raw text and comments ends; -1 when there is none."""
+    pos = 0
+    while (end := _END_TAG.search(text, pos)) is not None:
+        skipped = _COMMENT_OR_RAW_TEXT.search(text, pos, end.start())
+        if skipped is None:
+            return end.end()
+        name = skipped.group(1)
+        closer = _COMMENT_END if name is None else re.compile(rf"</{name}[\s/>]", re.I)
+        found = closer.search(text, skipped.start() + 2)  # from inside "<!--": "<!-->" ends where it starts
+        if found is None:
+            return -1
+        pos = found.end()
+    return -1
 
 
 class _TextRunTokenizer(HTMLTokenizer):
