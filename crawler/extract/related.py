@@ -17,6 +17,7 @@ block whose entries are stamped "6小时前" is a live feed, not related.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from .page import Page, xpath
@@ -170,9 +171,15 @@ def _inside(el, box) -> bool:
 
 def _is_heading_text(text: str) -> bool:
     """Whether `text` is a related-block heading (whole, or by a prefix row)."""
-    text = text.strip()
+    text = text.strip()  # a plain str even from an lxml text result, so the cache below holds no tree
     if not text or len(text) > _HEADING_MAX_TEXT:
         return False  # most text nodes: indentation, or sentences
+    return _heading_words(text)
+
+
+@lru_cache(maxsize=4096)
+def _heading_words(text: str) -> bool:
+    """_is_heading_text of a short stripped text; remembered, as a site's menus and labels repeat on every page."""
     norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
     if not norm:
         return False
