@@ -7,7 +7,6 @@ the source named, so a doubtful value can be traced.
 """
 from __future__ import annotations
 
-import copy
 import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -149,11 +148,12 @@ def _labeled_date(text: str, read) -> str | None:
 
 
 def _htmldate(page: Page) -> str | None:
-    """htmldate's fast (non-extensive) search; it prunes the tree, so it gets a copy."""
+    """htmldate's fast (non-extensive) search. It prunes a copy of the tree it is given (1.9 and
+    later deep-copy an lxml.html element before pruning), so the page's own tree is handed over."""
     from htmldate import find_date  # imported late: only dateless pages need it
 
     try:
-        return find_date(copy.deepcopy(page.root), url=page.url, extensive_search=False, original_date=True)
+        return find_date(page.root, url=page.url, extensive_search=False, original_date=True)
     except Exception:  # htmldate is only a fallback
         return None
 
