@@ -32,9 +32,11 @@ from functools import cache
 
 import html5lib
 import lxml.etree
+import lxml.html
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import tokenTypes
 from parsel import Selector
+from parsel.selector import create_root_node
 
 from trafilatura.settings import MANUALLY_CLEANED
 
@@ -224,6 +226,29 @@ def _inserted(text: str, inserts: list[tuple[int, str]]) -> str:
     return "".join(parts) + text[last:]
 
 
+class _HTMLParser(lxml.html.HTMLParser):
+    """lxml.html's parser, the class of each element found in C.
+
+    lxml.html looks the class up in Python, for every element the first time
+    a walk, an XPath result or a copy of the tree touches it (a few thousand
+    calls a page, all of them for HtmlElement: the <form>, <input>, <select>,
+    <textarea> and <label> classes it picks besides add form handling no
+    extractor uses). The default lookup in C gives the same HtmlElement and
+    its comment, processing-instruction and entity kin.
+    """
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+
+
+def _selector(text: str) -> Selector:
+    """Selector(text=text, type="html") as parsel builds it, with _HTMLParser."""
+    return Selector(root=create_root_node(text, _HTMLParser), type="html")
+
+
 def html_selector(text: str) -> Selector:
     """A Selector over the whole page (never raises)."""
     text = close_left_open(xml_safe(text))
@@ -232,6 +257,6 @@ def html_selector(text: str) -> Selector:
             text = html5_normalized(text)
         else:
             text = close_html5_voids(text)
-        return Selector(text=text or "<html></html>", type="html")
+        return _selector(text or "<html></html>")
     except Exception:  # lxml refuses some pathological documents
-        return Selector(text="<html></html>", type="html")
+        return _selector("<html></html>")
