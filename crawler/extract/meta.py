@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
+from lxml import etree
+
 from .page import Page
 from .relative_dates import relative_date
 from .rules import (
@@ -124,11 +126,10 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
     found = iso_date(page.meta(*DATE_META_KEYS))
     if found:
         return found, "meta"
-    for query in ('//*[@itemprop="datePublished"]', "//time[@datetime or @pubdate]"):
-        for el in page.root.xpath(query):
-            found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
-            if found:
-                return found, "time"
+    for el in _dated_elements(page.root):
+        found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
+        if found:
+            return found, "time"
     text = page.text[:_PAGE_TEXT_LIMIT]
     found = (_labeled_date(line, _search_date) or _labeled_date(text, _search_date) or _search_date(line)
              or _labeled_date(line, relative) or _labeled_date(text, relative) or relative(line))
@@ -136,6 +137,13 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
         return found, "text"
     found = _htmldate(page)
     return (found, "htmldate") if found else (None, None)
+
+
+def _dated_elements(root):
+    """Elements marked itemprop=datePublished, then <time datetime|pubdate>, in document order: a walk
+    of the tree, several times cheaper than libxml2's XPath for `//*[@itemprop=...]` and `//time[...]`."""
+    yield from (el for el in root.iter(etree.Element) if el.get("itemprop") == "datePublished")
+    yield from (el for el in root.iter("time") if el.get("datetime") is not None or el.get("pubdate") is not None)
 
 
 def _labeled_date(text: str, read) -> str | None:
