@@ -32,9 +32,11 @@ from functools import cache
 
 import html5lib
 import lxml.etree
+import lxml.html
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import tokenTypes
 from parsel import Selector
+from parsel.selector import create_root_node
 
 from trafilatura.settings import MANUALLY_CLEANED
 
@@ -51,6 +53,9 @@ _HTML5_VOID = re.compile(r"<(wbr|source|embed|track|keygen)\b((?:[^>\"']|\"[^\"]
 # What libxml2 reads as raw text up to its end tag; of which code, whose text is never the page's.
 _RAW_TEXT = frozenset(("script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"))
 _CODE = frozenset(("script", "style"))
+# Where a </body> or </html> in the markup ends no document: in a comment or raw text.
+_COMMENT_OR_RAW_TEXT = re.compile(r"<!--|<(%s)(?=[\s/>])" % "|".join(sorted(_RAW_TEXT)), re.I)
+_COMMENT_END = re.compile("-->")
 # The start of a tag: (/ of an end tag, name); then its attributes (quoted values may hold ">" and "<").
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)")
 _ATTRIBUTES = re.compile(r"((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>?")
@@ -71,9 +76,34 @@ def xml_safe(text: str) -> str:
 
 
 def content_after_end(text: str) -> bool:
-    """Is there markup or text after the first </body> or </html>?"""
+    """Is there markup or text after the document's first </body> or </html>?
+
+    One written inside a script ('document.write("</body></html>")'), a
+    style or a comment ends nothing (libxml2 reads on), so the costly HTML5
+    path is not taken for it; that is looked into only on the few pages that
+    have something after the first such tag anywhere.
+    """
     end = _END_TAG.search(text)
-    return end is not None and bool(_AFTER_END_IGNORABLE.sub("", text[end.end():]))
+    if end is None or not _AFTER_END_IGNORABLE.sub("", text[end.end():]):
+        return False
+    at = _document_end(text)
+    return at >= 0 and bool(_AFTER_END_IGNORABLE.sub("", text[at:]))
+
+
+def _document_end(text: str) -> int:
+    """Where the first </body> or </html> outside raw text and comments ends; -1 when there is none."""
+    pos = 0
+    while (end := _END_TAG.search(text, pos)) is not None:
+        skipped = _COMMENT_OR_RAW_TEXT.search(text, pos, end.start())
+        if skipped is None:
+            return end.end()
+        name = skipped.group(1)
+        closer = _COMMENT_END if name is None else re.compile(rf"</{name}[\s/>]", re.I)
+        found = closer.search(text, skipped.start() + 2)  # from inside "<!--": "<!-->" ends where it starts
+        if found is None:
+            return -1
+        pos = found.end()
+    return -1
 
 
 class _TextRunTokenizer(HTMLTokenizer):
@@ -196,6 +226,29 @@ def _inserted(text: str, inserts: list[tuple[int, str]]) -> str:
     return "".join(parts) + text[last:]
 
 
+class _HTMLParser(lxml.html.HTMLParser):
+    """lxml.html's parser, the class of each element found in C.
+
+    lxml.html looks the class up in Python, for every element the first time
+    a walk, an XPath result or a copy of the tree touches it (a few thousand
+    calls a page, all of them for HtmlElement: the <form>, <input>, <select>,
+    <textarea> and <label> classes it picks besides add form handling no
+    extractor uses). The default lookup in C gives the same HtmlElement and
+    its comment, processing-instruction and entity kin.
+    """
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+
+
+def _selector(text: str) -> Selector:
+    """Selector(text=text, type="html") as parsel builds it, with _HTMLParser."""
+    return Selector(root=create_root_node(text, _HTMLParser), type="html")
+
+
 def html_selector(text: str) -> Selector:
     """A Selector over the whole page (never raises)."""
     text = close_left_open(xml_safe(text))
@@ -204,6 +257,6 @@ def html_selector(text: str) -> Selector:
             text = html5_normalized(text)
         else:
             text = close_html5_voids(text)
-        return Selector(text=text or "<html></html>", type="html")
+        return _selector(text or "<html></html>")
     except Exception:  # lxml refuses some pathological documents
-        return Selector(text="<html></html>", type="html")
+        return _selector("<html></html>")

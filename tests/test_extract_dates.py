@@ -95,3 +95,20 @@ def test_the_crawl_resolves_against_its_fetch_time(tmp_path, read_db):
     for row in rows:
         fetched = datetime.fromisoformat(row["fetched_at"])
         assert row["published_at"] == (fetched.replace(second=0) - timedelta(hours=3)).isoformat()
+
+
+def test_the_htmldate_fallback_leaves_the_page_tree_as_it_was():
+    """htmldate prunes what it searches; it works on its own copy, so the page's tree
+    (read again by author and language after the date) keeps its scripts, navigation and text."""
+    from lxml import etree
+
+    from crawler.extract.meta import find_published
+    from crawler.extract.page import Page, parse
+
+    html = ("<html><head><script>var x = 1;</script></head><body><nav><a href='/'>首页</a></nav>"
+            "<article><p>没有写日期的一篇文章，正文只有这一段文字，日期只能交给最后的办法去找。</p></article>"
+            "<footer>版权所有</footer><script>track()</script></body></html>")
+    page = Page(parse(html), URL)
+    before = etree.tostring(page.root)
+    assert find_published(page, "") == (None, None)  # nothing dated: htmldate searched the whole page
+    assert etree.tostring(page.root) == before

@@ -148,6 +148,8 @@ def test_trap_measures(url, measures):
     ("<html><body><p>a</p></html><p>b</p></html>", True),
     ("<html><body><p>a</p></body><p>b</p>", True),
     ("<p>no end tags at all</p>", False),
+    ('<html><body><script>document.write("</body></html>")</script><p>a</p></body></html>', False),
+    ("<html><body><!-- </html> --><p>a</p></body></html><p>b</p>", True),
 ])
 def test_content_after_end_picks_the_html5_path(html, after):
     assert content_after_end(html) is after

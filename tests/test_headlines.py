@@ -10,7 +10,7 @@ import json
 import pytest
 
 from crawler.extract import extract_article, rules
-from crawler.extract.title import agrees, headline_part, segments
+from crawler.extract.title import _fold, _fold_start, agrees, headline_part, segments
 
 URL = "http://www.tidewater.example.org/news/2024/lighthouse.html"
 PROSE = "".join(
@@ -207,3 +207,15 @@ def test_the_longest_of_the_last_lines_above_the_prose():
 def test_a_declared_title_longer_than_any_line_above_the_prose_stays():
     assert title_of(table_page("<b>潮汐</b>"), declared(CN_HEADLINE), "") == CN_HEADLINE
     assert rules.TITLE_PROSE_UNITS > 0
+
+
+@pytest.mark.parametrize("text", [
+    "归档库每天追加新文章，旧文章的修订也要保留下来，方便日后对比内容的变化。" * 3,
+    "Ｆｕｌｌ ｗｉｄｔｈ　ＴＩＴＬＥ text, then plain words of a long English paragraph." * 2,
+    "e\u0301" * 20 + "x" + "\u0301" * 30,           # an accent after the cut joins what is before it
+    "\u1100\u1161" * 12 + "a" + "\u11a8" * 20,       # Hangul jamo that compose
+    "  \u3000 " * 10 + "ß… “quoted” ﬁnal" * 4,       # spaces only at the start; folding that lengthens
+    "短标题",
+])
+def test_folding_the_start_of_a_text_is_the_start_of_folding_it(text):
+    assert _fold_start(text) == _fold(text)[:rules.TITLE_MIN_CHARS]

@@ -7,10 +7,11 @@ the source named, so a doubtful value can be traced.
 """
 from __future__ import annotations
 
-import copy
 import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+
+from lxml import etree
 
 from .page import Page
 from .relative_dates import relative_date
@@ -125,11 +126,10 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
     found = iso_date(page.meta(*DATE_META_KEYS))
     if found:
         return found, "meta"
-    for query in ('//*[@itemprop="datePublished"]', "//time[@datetime or @pubdate]"):
-        for el in page.root.xpath(query):
-            found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
-            if found:
-                return found, "time"
+    for el in _dated_elements(page.root):
+        found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
+        if found:
+            return found, "time"
     text = page.text[:_PAGE_TEXT_LIMIT]
     found = (_labeled_date(line, _search_date) or _labeled_date(text, _search_date) or _search_date(line)
              or _labeled_date(line, relative) or _labeled_date(text, relative) or relative(line))
@@ -137,6 +137,13 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
         return found, "text"
     found = _htmldate(page)
     return (found, "htmldate") if found else (None, None)
+
+
+def _dated_elements(root):
+    """Elements marked itemprop=datePublished, then <time datetime|pubdate>, in document order: a walk
+    of the tree, several times cheaper than libxml2's XPath for `//*[@itemprop=...]` and `//time[...]`."""
+    yield from (el for el in root.iter(etree.Element) if el.get("itemprop") == "datePublished")
+    yield from (el for el in root.iter("time") if el.get("datetime") is not None or el.get("pubdate") is not None)
 
 
 def _labeled_date(text: str, read) -> str | None:
@@ -149,11 +156,12 @@ def _labeled_date(text: str, read) -> str | None:
 
 
 def _htmldate(page: Page) -> str | None:
-    """htmldate's fast (non-extensive) search; it prunes the tree, so it gets a copy."""
+    """htmldate's fast (non-extensive) search. It prunes a copy of the tree it is given (1.9 and
+    later deep-copy an lxml.html element before pruning), so the page's own tree is handed over."""
     from htmldate import find_date  # imported late: only dateless pages need it
 
     try:
-        return find_date(copy.deepcopy(page.root), url=page.url, extensive_search=False, original_date=True)
+        return find_date(page.root, url=page.url, extensive_search=False, original_date=True)
     except Exception:  # htmldate is only a fallback
         return None
 

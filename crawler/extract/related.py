@@ -17,6 +17,7 @@ block whose entries are stamped "6小时前" is a live feed, not related.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from .page import Page, xpath
@@ -61,7 +62,7 @@ _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" l
 _BAR_UNITS = 20  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
 _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_CHAR = re.compile(f"[{_IDEOGRAPHS}]")
+_CHARS = re.compile(f"[{_IDEOGRAPHS}]+")  # in runs: one string per run, not per character
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
 _SPONSORS = any_of(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
@@ -170,9 +171,15 @@ def _inside(el, box) -> bool:
 
 def _is_heading_text(text: str) -> bool:
     """Whether `text` is a related-block heading (whole, or by a prefix row)."""
-    text = text.strip()
+    text = text.strip()  # a plain str even from an lxml text result, so the cache below holds no tree
     if not text or len(text) > _HEADING_MAX_TEXT:
         return False  # most text nodes: indentation, or sentences
+    return _heading_words(text)
+
+
+@lru_cache(maxsize=4096)
+def _heading_words(text: str) -> bool:
+    """_is_heading_text of a short stripped text; remembered, as a site's menus and labels repeat on every page."""
     norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
     if not norm:
         return False
@@ -216,7 +223,7 @@ def _heading_element(node):
 
 def _units(s: str) -> float:
     """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS."""
-    return len(_CHAR.findall(s)) + WORD_UNITS * len(_WORD.findall(s))
+    return sum(map(len, _CHARS.findall(s))) + WORD_UNITS * len(_WORD.findall(s))
 
 
 def _count_links(el) -> int:

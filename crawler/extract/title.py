@@ -55,6 +55,8 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
                        "…": "...", "\u00a0": " ", "\u3000": " "})
 _LATIN = re.compile("[A-Za-z]")
+_ASCII = re.compile("[\x00-\x7f]")
+_FOLD_START = 16
 _WORD_SPLIT = re.compile("[-_]")
 _SKIP = frozenset(("script", "style", "noscript", "template", "title", "head", "meta", "option", "select", "textarea"))
 
@@ -129,6 +131,16 @@ def site_names(page: Page) -> set[str]:
 def _fold(s: str) -> str:
     """Text as compared: NFKC, case-folded, quotes and ellipses unified, spaces collapsed."""
     return clean(unicodedata.normalize("NFKC", s).translate(_FOLD)).casefold()
+
+
+def _fold_start(s: str) -> str:
+    """_fold(s)[:TITLE_MIN_CHARS], folding only the start of a long text (a paragraph is folded
+    whole otherwise, for four characters). The start is cut before an ASCII character past
+    _FOLD_START: NFKC never joins one with what comes before it, and the rest of folding
+    works character by character, so the folded start is the start of the folded whole."""
+    cut = _ASCII.search(s, _FOLD_START) if len(s) > 2 * _FOLD_START else None
+    start = _fold(s[:cut.start()]) if cut else ""
+    return start[:TITLE_MIN_CHARS] if len(start) >= TITLE_MIN_CHARS else _fold(s)[:TITLE_MIN_CHARS]
 
 
 _SEPARATORS = re.compile("(?:%s)|(?<![A-Za-z0-9])(?:%s)|(?:%s)(?![A-Za-z0-9])" % (
@@ -225,7 +237,7 @@ def _shown(page: Page, declared: list[str], site: set[str]):
     folded = [_fold(d) for d in declared]
     best = None
     for el, own in _text_owners(page.root):
-        if el.tag in _SKIP or not any(_fold(own)[:TITLE_MIN_CHARS] in d for d in folded):
+        if el.tag in _SKIP or not any(_fold_start(own) in d for d in folded):
             continue  # its text does not start like a part of a declared title
         text = clean(plain_text(el).replace("\n", " "))
         if (TITLE_MIN_CHARS <= len(text) and (best is None or len(text) > len(best[1]))
@@ -249,10 +261,10 @@ def _above_prose(page: Page, body):
     """(element, text): the longest of the last emphasised short lines before the body's prose."""
     lines = []
     for el, own in _text_owners(page.root):
-        if el.tag in _SKIP:
-            continue
-        text = clean(plain_text(el).replace("\n", " "))
         inside = el is body or body in el.iterancestors()
+        if el.tag in _SKIP or not (inside or _emphasised(el)):
+            continue  # (its text is only needed inside the body or for an emphasised line)
+        text = clean(plain_text(el).replace("\n", " "))
         if inside and units(text) >= TITLE_PROSE_UNITS:
             break
         if (TITLE_MIN_CHARS <= len(text) <= TITLE_MAX_CHARS and _emphasised(el) and not has_date(text)

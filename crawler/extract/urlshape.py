@@ -30,7 +30,7 @@ _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 def article_address(url: str, page_url: str) -> bool:
     """Whether `url`, linked from the article at `page_url`, is shaped like another article's address."""
-    parts, own = urlsplit(url), urlsplit(page_url)
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return False
     host = parts.netloc.lower()
@@ -38,14 +38,21 @@ def article_address(url: str, page_url: str) -> bool:
         return False
     if parts.path.strip("/") == "" and not parts.query:
         return False
-    if key(url) == key(page_url):
+    own, own_key, own_ids, own_site = _own(page_url)
+    if key(url) == own_key:
         return False
-    own_ids = _ids(own)
     if own_ids and _ids(parts) == own_ids:
         return False  # this article's comments or print view
     if _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else "")):
         return False
-    return site(parts.hostname) != site(own.hostname) or _shaped_like_article(parts) or _same_shape(parts, own)
+    return site(parts.hostname) != own_site or _shaped_like_article(parts) or _same_shape(parts, own)
+
+
+@lru_cache(maxsize=64)
+def _own(page_url: str) -> tuple:
+    """(parts, key, ids, site) of the page's own address: the same for every link a page asks about."""
+    own = urlsplit(page_url)
+    return own, key(page_url), _ids(own), site(own.hostname)
 
 
 def key(url: str) -> str:
