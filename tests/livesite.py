@@ -3,7 +3,8 @@
 It answers conditional requests as real servers do: an ETag from the page's
 bytes, Last-Modified from when the test last put the page; a request whose
 If-None-Match (else If-Modified-Since) still matches gets 304 and no body. A
-page can answer 404 or 410 instead, and every response can be slowed down.
+page can answer 404 or 410 instead, and every response can be slowed down or
+held until the test lets it go.
 Each request is logged, so a test can say exactly what was downloaded.
 """
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Hit:
 class LiveSite:
     base: str = ""
     delay: float = 0.0                  # seconds each article response waits
+    held: threading.Event | None = None  # while set up and not set, article responses wait for it
     pages: dict[str, Page] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)   # path -> where a 301 sends it
     hits: list[Hit] = field(default_factory=list)
@@ -82,8 +84,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         page = self.site.pages.get(self.path)
-        if page is not None and self.path.startswith("/a/") and self.site.delay:
-            time.sleep(self.site.delay)
+        if page is not None and self.path.startswith("/a/"):
+            if self.site.held is not None:
+                self.site.held.wait(60)
+            if self.site.delay:
+                time.sleep(self.site.delay)
         status = 404 if page is None else page.status
         if status == 200 and self._not_modified(page):
             status = 304

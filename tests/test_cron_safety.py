@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -53,6 +54,7 @@ def test_second_run_exits_at_once_with_its_own_status(tmp_path, minisite):
 
 
 def test_two_real_runs_meet_the_lock(tmp_path, slow_site):
+    slow_site.held = threading.Event()  # the first run stays busy until the second has met its lock
     first = start_crawl(slow_site, tmp_path / "x.db")
     try:
         lock = lock_path(tmp_path / "x.db")
@@ -62,6 +64,7 @@ def test_two_real_runs_meet_the_lock(tmp_path, slow_site):
         second = run_archive("crawl", slow_site.base + "/", "--db", str(tmp_path / "x.db"))
         assert second.returncode == 3, second.stderr
     finally:
+        slow_site.held.set()
         out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err[-2000:]
 
