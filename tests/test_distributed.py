@@ -268,7 +268,9 @@ def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, singl
     client = redis_server.client()
     client.set("archive:seeded", "done")
     home = serializer.dumps(scrapy.Request(site).to_dict())
-    client.zadd("archive:leased", {home: int(client.time()[0] * 1000) + 6000})
+    client.zadd("archive:leased", {1: int(client.time()[0] * 1000) + 6000})
+    client.hset("archive:lease_requests", 1, home)
+    client.set("archive:lease_ids", 1)
     db = tmp_path / "archive.db"
     store = writer(redis_server, db, "--until-done")
     assert finish(worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=4"))["finish_reason"] == "finished"

@@ -2,11 +2,11 @@
 
 Stock scrapy-redis pops a request out of Redis and forgets it: a worker
 killed with requests in flight loses them for good (31 of 2,000 pages on
-the prototype). Here a pop moves the request into the run's lease set with
-a deadline ARCHIVE_REDIS_LEASE seconds ahead; the worker renews the
-deadlines of the requests it holds every quarter of that, and removes each
-request from the set once Scrapy is done with it (downloaded, parsed, its
-items in the stream, its links pushed). A request whose deadline passes
+the prototype). Here a pop gives the request a lease: an id, kept with
+the request and with a deadline ARCHIVE_REDIS_LEASE seconds ahead; the
+worker renews the deadlines of the leases it holds every quarter of that,
+and ends each lease once Scrapy is done with its request (downloaded,
+parsed, its items in the stream, its links pushed), all by lease id. A request whose deadline passes
 (its worker died) goes back to the head of the frontier, put there by
 whichever worker renews next.
 
@@ -56,12 +56,15 @@ SYNC_SECONDS = 1.0    # links found and leases done wait at most this long for t
 PUSHES_PER_SYNC = 1000   # a sitemap's 50,000 links go in several scripts, each short
 _DEFAULTS = Request("http:").to_dict()
 
-# KEYS: frontier (sorted set), leases (sorted set), seen set, seeding marker, item stream. ARGV: lease ms,
-# requests wanted, 1 to renew (and take back the leases run out anywhere), "renew" the seeding marker or mark
-# it "done" (or ""), the stream's backlog over which none are taken (0: no cap), the leases done (a count,
-# then each), the leases to renew (a count, then each), then each link found: request, fingerprint, 1 if
-# dont_filter, score. Returns {leases taken back, requests leased, 1 if none taken for the backlog}. Times are Redis's clock, not the workers': they may disagree.
-_SYNC = "local SEEN_KEY = KEYS[3]\n" + seen.LUA + """
+# KEYS: frontier (sorted set), leases (sorted set: lease id -> deadline), the leases' requests (hash: lease id ->
+# request), the last lease id (counter), seen set, seeding marker, item stream. ARGV: lease ms, requests wanted,
+# 1 to renew (and take back the leases run out anywhere), "renew" the seeding marker or mark it "done" (or ""),
+# the stream's backlog over which none are taken (0: no cap), the leases done (a count, then each id), the
+# leases to renew (a count, then each id), then each link found: request, fingerprint, 1 if dont_filter, score.
+# Returns {leases taken back, {lease id, request} for each leased, 1 if none taken for the backlog}. Times are
+# Redis's clock, not the workers': they may disagree.
+_SYNC = "local SEEN_KEY = KEYS[5]\n" + seen.LUA + """
+local FRONTIER, LEASED, REQUESTS, IDS, SEEDED, ITEMS = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7]
 local lease_ms, want, renewing, seed = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1', ARGV[4]
 local cap = tonumber(ARGV[5])
 local i = 6
@@ -76,39 +79,53 @@ for p = i, #ARGV, 4 do
     queued[#queued + 1] = ARGV[p]
   end
 end
-if #queued > 0 then redis.call('ZADD', KEYS[1], unpack(queued)) end
+if #queued > 0 then redis.call('ZADD', FRONTIER, unpack(queued)) end
 settle()
-if seed == 'done' then redis.call('SET', KEYS[4], 'done') end
-if #done > 0 then redis.call('ZREM', KEYS[2], unpack(done)) end
+if seed == 'done' then redis.call('SET', SEEDED, 'done') end
+if #done > 0 then
+  redis.call('ZREM', LEASED, unpack(done))
+  redis.call('HDEL', REQUESTS, unpack(done))
+end
 local paused = 0
-if want > 0 and cap > 0 and redis.call('XLEN', KEYS[5]) > cap then want, paused = 0, 1 end
+if want > 0 and cap > 0 and redis.call('XLEN', ITEMS) > cap then want, paused = 0, 1 end
 if not renewing and want == 0 then return {0, {}, paused} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function lease(requests, until_ms, only_held)
-  local args = {KEYS[2]}
-  if only_held then args[2] = 'XX' end
-  for _, request in ipairs(requests) do args[#args + 1] = until_ms; args[#args + 1] = request end
-  if #requests > 0 then redis.call('ZADD', unpack(args)) end
-end
 local returned = 0
 if renewing then
-  lease(renew, now + lease_ms, 'XX')
-  if seed == 'renew' then redis.call('PEXPIRE', KEYS[4], lease_ms) end
-  local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+  if #renew > 0 then
+    local args = {LEASED, 'XX'}
+    for _, id in ipairs(renew) do args[#args + 1] = now + lease_ms; args[#args + 1] = id end
+    redis.call('ZADD', unpack(args))
+  end
+  if seed == 'renew' then redis.call('PEXPIRE', SEEDED, lease_ms) end
+  local expired = redis.call('ZRANGEBYSCORE', LEASED, '-inf', now, 'LIMIT', 0, 1000)
   if #expired > 0 then
     local args = {}
-    for _, request in ipairs(expired) do args[#args + 1] = '-inf'; args[#args + 1] = request end
-    redis.call('ZADD', KEYS[1], unpack(args))
-    redis.call('ZREM', KEYS[2], unpack(expired))
+    for _, request in ipairs(redis.call('HMGET', REQUESTS, unpack(expired))) do
+      if request then args[#args + 1] = '-inf'; args[#args + 1] = request end
+    end
+    if #args > 0 then redis.call('ZADD', FRONTIER, unpack(args)) end
+    redis.call('ZREM', LEASED, unpack(expired))
+    redis.call('HDEL', REQUESTS, unpack(expired))
   end
   returned = #expired
 end
 local taken = {}
 if want > 0 then
-  local top = redis.call('ZPOPMIN', KEYS[1], want)
-  for k = 1, #top, 2 do taken[#taken + 1] = top[k] end
-  lease(taken, now + lease_ms)
+  local top = redis.call('ZPOPMIN', FRONTIER, want)
+  if #top > 0 then
+    local id = redis.call('INCRBY', IDS, #top / 2) - #top / 2
+    local deadlines, requests = {LEASED}, {REQUESTS}
+    for k = 1, #top, 2 do
+      id = id + 1
+      deadlines[#deadlines + 1] = now + lease_ms; deadlines[#deadlines + 1] = id
+      requests[#requests + 1] = id; requests[#requests + 1] = top[k]
+      taken[#taken + 1] = id; taken[#taken + 1] = top[k]
+    end
+    redis.call('ZADD', unpack(deadlines))
+    redis.call('HSET', unpack(requests))
+  end
 end
 return {returned, taken, paused}
 """
@@ -126,9 +143,9 @@ class LeaseQueue(Base):
         self.lease_ms = int(settings.getfloat("ARCHIVE_REDIS_LEASE") * 1000)
         self.engine = spider.crawler.engine
         self.fingerprint = seen.SeenOnPush(server, self.keys.seen).fingerprint
-        self.ready: list[tuple[bytes, object]] = []   # leased, not handed to the engine yet
-        self.held: dict[bytes, object] = {}   # serialized request -> the Request object Scrapy works on
-        self.done: list[bytes] = []           # leases to end at the next sync
+        self.ready: list[tuple[int, bytes, object]] = []   # leased, not handed to the engine yet: id, request
+        self.held: dict[int, tuple[bytes, object]] = {}   # lease id -> serialized request, the Request Scrapy works on
+        self.done: list[int] = []             # lease ids to end at the next sync
         self.found: list = []                 # links to mark and queue at the next sync, 4 arguments each
         self.backlog_cap = settings.getint("ARCHIVE_REDIS_BACKLOG")
         self.paused = False   # taking no requests: the writer's backlog is over the cap
@@ -161,8 +178,8 @@ class LeaseQueue(Base):
             self.sync(PREFETCH)
         if not self.ready:
             return None
-        data, request = self.ready.pop(0)
-        self.held[data] = request
+        lease, data, request = self.ready.pop(0)
+        self.held[lease] = (data, request)
         return request
 
     def tick(self) -> None:
@@ -173,16 +190,16 @@ class LeaseQueue(Base):
         """One script: the links found queued, the leases done ended (after them), renewals when due, and
         up to `want` requests leased."""
         busy = self.engine._slot.inprogress if self.engine._slot else ()
-        for data in [data for data, request in self.held.items() if request not in busy]:
-            self.done.append(data)
-            del self.held[data]
+        for lease in [lease for lease, (_, request) in self.held.items() if request not in busy]:
+            self.done.append(lease)
+            del self.held[lease]
         renewing = time.monotonic() - self.renewed >= self.lease_ms / 4000
         if not (want or renewing or self.found or self.done or self.seed == "done"):
             return
         while len(self.found) > 4 * PUSHES_PER_SYNC:   # a sitemap's links: the leases end only after the last
             self._script(0, False, "", [], [], self.found[:4 * PUSHES_PER_SYNC])
             del self.found[:4 * PUSHES_PER_SYNC]
-        leases = [*self.held, *(data for data, _ in self.ready)] if renewing else []
+        leases = [*self.held, *(lease for lease, *_ in self.ready)] if renewing else []
         seed = self.seed if renewing or self.seed == "done" else ""
         returned, taken, paused = self._script(want, renewing, seed, self.done, leases, self.found)
         self.found, self.done = [], []
@@ -198,12 +215,13 @@ class LeaseQueue(Base):
             logger.info("the writer's backlog is %s ARCHIVE_REDIS_BACKLOG (%d items): %s", *(
                 ("over", self.backlog_cap, "taking no new requests") if paused else
                 ("back under", self.backlog_cap, "taking requests again")))
-        self.ready += [(data, self._decode_request(data)) for data in taken]
+        self.ready += [(lease, data, self._decode_request(data)) for lease, data in zip(taken[::2], taken[1::2])]
         if len(taken) < want:
             self.ran_dry = self.synced
 
     def _script(self, want: int, renewing: bool, seed: str, done: list, leases: list, found: list) -> list:
-        return self._sync(keys=[self.key, self.keys.leased, self.keys.seen, self.keys.seeded, self.keys.items],
+        return self._sync(keys=[self.key, self.keys.leased, self.keys.lease_requests, self.keys.lease_ids,
+                                self.keys.seen, self.keys.seeded, self.keys.items],
                           args=[self.lease_ms, want, int(renewing), seed, self.backlog_cap, len(done), *done,
                                 len(leases), *leases, *found])
 
@@ -228,14 +246,16 @@ class LeaseQueue(Base):
         if self.keeper.running:
             self.keeper.stop()
         self.sync(0)
-        back = [*self.held, *(data for data, _ in self.ready)]
+        back = {**{lease: data for lease, (data, _) in self.held.items()},
+                **{lease: data for lease, data, _ in self.ready}}
         if back:
             with self.server.pipeline() as pipe:
-                pipe.zadd(self.key, dict.fromkeys(back, float("-inf")))
+                pipe.zadd(self.key, dict.fromkeys(back.values(), float("-inf")))
                 pipe.zrem(self.keys.leased, *back)
+                pipe.hdel(self.keys.lease_requests, *back)
                 pipe.execute()
             self.held.clear()
             self.ready.clear()
 
     def clear(self):
-        self.server.delete(self.key, self.keys.leased)
+        self.server.delete(self.key, self.keys.leased, self.keys.lease_requests, self.keys.lease_ids)
