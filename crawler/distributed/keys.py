@@ -62,6 +62,13 @@ class Keys:
         return f"{self.prefix}:site:{slot}"
 
     @property
+    def archived(self) -> str:
+        """What the archive holds about each URL (last fetch, validators), published by the writer for the
+        workers' incremental decisions (crawler/distributed/archived.py). The archive's, not the run's: kept
+        from run to run."""
+        return f"{self.prefix}:archived"
+
+    @property
     def dicts(self) -> str:
         """The zstd dictionaries the stream's entries are compressed with, by id (pipelines/stream.py)."""
         return f"{self.prefix}:dicts"
