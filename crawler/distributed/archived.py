@@ -54,7 +54,10 @@ local function article(value)
   local b = string.find(value, '\\n', a + 1, true)
   return tonumber(string.sub(value, 1, a - 1)), string.sub(value, a + 1, b - 1), string.sub(value, b + 1)
 end
+local archive_empty   -- nothing published but READY (a first run): no lookups
 local function known(key)
+  if archive_empty == nil then archive_empty = redis.call('HLEN', ARCHIVED) <= 1 end
+  if archive_empty then return nil end
   local value = redis.call('HGET', ARCHIVED, key)
   if not value then return nil end
   local kind = string.sub(value, 1, 1)
