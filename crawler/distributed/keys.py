@@ -20,7 +20,8 @@ class Keys:
 
     @property
     def seen(self) -> str:
-        """Fingerprints of every request ever scheduled in this run, packed in buckets (crawler/distributed/seen.py)."""
+        """Fingerprints of every request ever scheduled in this run, and markers of the archived URLs it skipped
+        as not due (queue.py), packed in buckets (crawler/distributed/seen.py)."""
         return f"{self.prefix}:seen"
 
     @property
