@@ -6,9 +6,9 @@ the prototype). Here a pop gives the request a lease: an id, kept with
 the request and with a deadline ARCHIVE_REDIS_LEASE seconds ahead; the
 worker renews the deadlines of the leases it holds every quarter of that,
 and ends each lease once Scrapy is done with its request (downloaded,
-parsed, its items in the stream, its links pushed), all by lease id. A request whose deadline passes
-(its worker died) goes back to the head of the frontier, put there by
-whichever worker renews next.
+parsed, its items in the stream, its links pushed), all by lease id. A
+request whose deadline passes (its worker died) goes back to the head of
+the frontier, put there by whichever worker renews next.
 
 Stock scrapy-redis also marks a request seen (SADD) and queues it (ZADD) in
 two commands: a worker killed between them leaves a page seen but never
@@ -72,7 +72,8 @@ _DEFAULTS = Request("http:").to_dict()
 # sitemap's lastmod (ms, or nothing). Returns {leases taken back, {lease id, request} for each leased, 1 if none
 # taken for the backlog, links made conditional}. Times are Redis's clock, not the workers': they may disagree.
 _SYNC = "local SEEN_KEY, ARCHIVED = KEYS[5], KEYS[8]\n" + seen.LUA + archived.LUA + """
-local FRONTIER, LEASED, REQUESTS, IDS, SEEDED, ITEMS, RUN = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], KEYS[9]
+local FRONTIER, LEASED, REQUESTS, IDS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local SEEDED, ITEMS, RUN = KEYS[6], KEYS[7], KEYS[9]
 local lease_ms, want, renewing, seed = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1', ARGV[4]
 local cap, due_before = tonumber(ARGV[5]), tonumber(ARGV[6])
 local i = 7
@@ -81,7 +82,8 @@ i = i + #done + 1
 local renew = {unpack(ARGV, i + 1, i + tonumber(ARGV[i]))}
 i = i + #renew + 1
 -- An archived article's link, as IncrementalMiddleware decides: not due, dropped (not marked seen: a sitemap's
--- lastmod may make it due later); due, queued with its validators ahead of the request (byte 1, ETAG, newline, LAST_MODIFIED, newline).
+-- lastmod may make it due later); due, queued with its validators ahead of the request (byte 1, ETAG, newline,
+-- LAST_MODIFIED, newline).
 -- The run counts distinct URLs skipped (crawl_runs.skipped) with two seen-set entries per URL, the URL's key with its
 -- first byte moved by 1 (skipped once) and by 2 (made due after a skip): as exact as the seen set.
 local function marker(key, n)
