@@ -16,7 +16,8 @@ like with like. Prints, each beside the baseline of the same run:
 - writer items per CPU-second, against a worker's pages per CPU-second, and
   so how many workers one writer keeps up with;
 - Redis commands and network bytes per fetched page (INFO stats);
-- Redis memory per seen URL (MEMORY USAGE of the seen set / the URLs in it);
+- Redis memory per seen URL (MEMORY USAGE of the seen set / the URLs in it),
+  and per archived article of what the writer publishes for incremental runs;
 - wall-clock pages/s of 1 and 2 workers (start-up included).
 
 CPU is measured with wait4 (a process and the children it waited for);
@@ -106,6 +107,8 @@ def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path
         "commands": stats["total_commands_processed"],
         "bytes": stats["total_net_input_bytes"] + stats["total_net_output_bytes"],
         "seen_bytes_per_url": client.memory_usage("archive:seen", samples=0) / max(seen, 1),
+        "archived_bytes_per_article": client.memory_usage("archive:archived", samples=0)
+        / max(count(db, "select count(*) from articles"), 1),
     }
 
 
@@ -138,7 +141,9 @@ def main() -> int:
               f"({run['pages'] / run['wall']:.1f} pages/s); workers CPU {1000 * run['worker_cpu'] / run['pages']:.1f}"
               f" ms/page, writer CPU {run['writer_cpu']:.1f} s for {run['items']} items; "
               f"Redis {run['commands'] / run['pages']:.1f} commands and {run['bytes'] / run['pages'] / 1024:.1f} KB "
-              f"per page, {run['seen_bytes_per_url']:.1f} bytes per seen URL", flush=True)
+              f"per page, {run['seen_bytes_per_url']:.1f} bytes per seen URL, "
+              f"{run['archived_bytes_per_article']:.0f} bytes per archived article published for the workers",
+              flush=True)
     print(f"worker CPU per page / single process's: {worker_ms:.1f} / {single_ms:.1f} ms = {worker_ms / single_ms:.2f}")
     print(f"writer items per CPU-second / a worker's pages per CPU-second: {writer_rate:.0f} / {worker_rate:.0f}"
           f" = {writer_rate / worker_rate:.1f} (one writer keeps up with about {int(writer_rate / worker_rate)} workers)")

@@ -117,14 +117,14 @@ def write(redis="redis://127.0.0.1:6379", db="archive.db", key="archive", until_
     return _write(server, db, key, settings, until=lambda: until_done and Keys(key).done(server))
 
 
-def _write(server, db, key, settings, until) -> dict:
+def _write(server, db, key, settings, until, published=lambda: None) -> dict:
     from scrapy.utils.log import configure_logging
 
     from crawler.distributed.writer import write as run_writer
 
     with_settings = crawl_settings(db, overrides=settings)
     configure_logging(with_settings)
-    return run_writer(server, key, str(db), with_settings, until=until)
+    return run_writer(server, key, str(db), with_settings, until=until, published=published)
 
 
 def crawl_distributed(urls=(), site=None, db="archive.db", redis="redis://127.0.0.1:6379", key="archive",
@@ -147,9 +147,11 @@ def crawl_distributed(urls=(), site=None, db="archive.db", redis="redis://127.0.
                "--max-pages", str(max_pages), "--depth", str(depth), *(["--site", str(site)] if site else []),
                *(["--log-dir", str(log_dir)] if log_dir else []),
                *(arg for name, value in (settings or {}).items() for arg in ("-s", f"{name}={value}"))]
-    procs = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(workers)]
+    procs = []   # started once the writer has published what the archive holds
     try:
-        row = _write(server, db, key, settings, until=lambda: all(p.poll() is not None for p in procs))
+        row = _write(server, db, key, settings, until=lambda: all(p.poll() is not None for p in procs),
+                     published=lambda: procs.extend(subprocess.Popen(command, stdout=subprocess.DEVNULL)
+                                                    for _ in range(workers)))
     finally:
         for proc in procs:
             if proc.poll() is None:

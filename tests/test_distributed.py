@@ -225,6 +225,38 @@ def test_a_distributed_rerun_is_an_incremental_run_like_a_single_one(site, two_w
         assert conn.execute("SELECT count(*) FROM listings WHERE run_id = ?", [again["id"]]).fetchone()[0] == alone["listings"]
 
 
+@pytest.mark.timeout(600)   # two more crawls: minutes on a busy machine
+def test_workers_without_the_archive_refetch_only_what_is_due_as_one_process_does(site, two_workers, single, tmp_path):
+    """Half the articles were fetched 30 days ago (recrawl_after is 7 days): a single process asks for those
+    conditionally (304s) and skips the rest. Workers given no archive (the writer holds it) decide the same
+    from what the writer publishes to Redis: the same 304s, skips, fetches and archive."""
+    _, distributed_db, server = two_workers
+    runs = {}
+    for name, source in (("single", single), ("workers", distributed_db)):
+        db = tmp_path / f"{name}.db"
+        shutil.copy(source, db)
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE articles SET last_seen = datetime(last_seen, '-30 days') WHERE id IN "
+                         "(SELECT id FROM articles ORDER BY url LIMIT ?)", [PAGES // 2])
+        runs[name] = db
+    alone = json.loads(run_archive("crawl", site, "--db", str(runs["single"]), *QUICK, timeout=300).stdout)
+    client = server.client()
+    Keys().clear(client)   # a new run, as --workers starts one
+    client.delete("archive:archived")   # the first run's: the writer publishes the archive again as it starts
+    store = writer(server, runs["workers"], "--until-done")
+    wait_for(lambda: client.exists("archive:archived"), every=0.1)   # published before the workers start
+    crawls = [worker(site, server, tmp_path / "no-archive-here.db") for _ in range(2)]
+    done = [finish(crawl) for crawl in crawls]
+    assert [run["finish_reason"] for run in done] == ["finished", "finished"]
+    again = finish(store)
+    counts = ("new", "changed", "unchanged", "not_modified", "gone", "failed", "skipped")
+    assert {c: again[c] for c in counts} == {c: alone[c] for c in counts}
+    assert alone["not_modified"] == PAGES // 2 and alone["skipped"] >= PAGES // 2   # a later part's URL too
+    assert alone["fetched"] <= sum(run["pages"] for run in done) <= alone["fetched"] + 1   # each worker's robots.txt
+    assert snapshot(runs["workers"]) == snapshot(runs["single"])
+    assert not (tmp_path / "no-archive-here.db").exists()
+
+
 def test_a_writer_killed_mid_batch_loses_nothing(site, single, redis_server, tmp_path):
     db = tmp_path / "archive.db"
     crawl = worker(site, redis_server, tmp_path / "none.db")
@@ -268,7 +300,9 @@ def test_a_worker_on_an_empty_queue_waits_for_a_lease_held_elsewhere(site, singl
     client = redis_server.client()
     client.set("archive:seeded", "done")
     home = serializer.dumps(scrapy.Request(site).to_dict())
-    client.zadd("archive:leased", {home: int(client.time()[0] * 1000) + 6000})
+    client.zadd("archive:leased", {1: int(client.time()[0] * 1000) + 6000})
+    client.hset("archive:lease_requests", 1, home)
+    client.set("archive:lease_ids", 1)
     db = tmp_path / "archive.db"
     store = writer(redis_server, db, "--until-done")
     assert finish(worker(site, redis_server, db, "-s", "ARCHIVE_REDIS_LEASE=4"))["finish_reason"] == "finished"

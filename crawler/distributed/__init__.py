@@ -16,6 +16,9 @@ What stock scrapy-redis gets wrong for us, and where it is mended:
 - start URLs seeded by every worker: once per run (worker.SeedOnce);
 - a seen set of 88-96 bytes per URL and a round trip per link: packed
   fingerprints (crawler/distributed/seen.py), one script per sync (queue.py);
+- every process reading the archive for an incremental run's decisions: the
+  writer publishes just those answers to Redis, and workers check their links
+  against them in the sync script (crawler/distributed/archived.py);
 - DOWNLOAD_DELAY per process: per site across workers (politeness.py);
 - requests pickled into Redis: msgpack instead (crawler/distributed/serializer.py).
 """

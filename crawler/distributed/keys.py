@@ -20,14 +20,26 @@ class Keys:
 
     @property
     def seen(self) -> str:
-        """Fingerprints of every request ever scheduled in this run, packed in buckets (crawler/distributed/seen.py)."""
+        """Fingerprints of every request ever scheduled in this run, and markers of the archived URLs it skipped
+        as not due (queue.py), packed in buckets (crawler/distributed/seen.py)."""
         return f"{self.prefix}:seen"
 
     @property
     def leased(self) -> str:
-        """Requests handed to a worker and not done yet, by when the lease runs out unless renewed
-        (a sorted set, milliseconds of Redis's clock)."""
+        """Leases of requests handed to a worker and not done yet: lease ids by when each runs out unless
+        renewed (a sorted set, milliseconds of Redis's clock). A worker ends or renews a lease by its id, a
+        few bytes, rather than by the request's ~190."""
         return f"{self.prefix}:leased"
+
+    @property
+    def lease_requests(self) -> str:
+        """The request of each lease, by lease id (a hash): what goes back to the frontier if the lease runs out."""
+        return f"{self.prefix}:lease_requests"
+
+    @property
+    def lease_ids(self) -> str:
+        """The last lease id given out (a counter)."""
+        return f"{self.prefix}:lease_ids"
 
     @property
     def seeded(self) -> str:
@@ -51,6 +63,13 @@ class Keys:
         return f"{self.prefix}:site:{slot}"
 
     @property
+    def archived(self) -> str:
+        """What the archive holds about each URL (last fetch, validators), published by the writer for the
+        workers' incremental decisions (crawler/distributed/archived.py). The archive's, not the run's: kept
+        from run to run."""
+        return f"{self.prefix}:archived"
+
+    @property
     def dicts(self) -> str:
         """The zstd dictionaries the stream's entries are compressed with, by id (pipelines/stream.py)."""
         return f"{self.prefix}:dicts"
@@ -70,7 +89,7 @@ class Keys:
         return not any(self.pending(server).values())
 
     def run_keys(self) -> list[str]:
-        return [self.requests, self.seen, self.leased, self.seeded, self.run]
+        return [self.requests, self.seen, self.leased, self.lease_requests, self.lease_ids, self.seeded, self.run]
 
     def clear(self, server) -> None:
         """Forget the frontier and seen set of the last run (a new run starts); the item stream is kept,

@@ -47,6 +47,11 @@ local function holds(packed, fp)   -- only at a multiple of SIZE: a match across
   return false
 end
 local buckets, urls, marked   -- read on first use
+local packed_in = {{}}   -- bucket -> its packed fingerprints, as read or written by this script (until settle)
+local function read(b)
+  if not packed_in[b] then packed_in[b] = redis.call('HGET', SEEN_KEY, b) or '' end
+  return packed_in[b]
+end
 local function load()
   if not buckets then
     local fields = redis.call('HMGET', SEEN_KEY, 'buckets', 'urls')
@@ -55,21 +60,23 @@ local function load()
 end
 local function seen(fp)
   load()
-  return holds(redis.call('HGET', SEEN_KEY, bucket(fp, buckets)) or '', fp)
+  return holds(read(bucket(fp, buckets)), fp)
 end
 -- Marks fp seen; false if it already was.
 local function mark(fp)
   load()
   local b = bucket(fp, buckets)
-  local packed = redis.call('HGET', SEEN_KEY, b) or ''
+  local packed = read(b)
   if holds(packed, fp) then return false end
-  redis.call('HSET', SEEN_KEY, b, packed .. fp)
+  packed_in[b] = packed .. fp
+  redis.call('HSET', SEEN_KEY, b, packed_in[b])
   urls, marked = urls + 1, marked + 1
   return true
 end
 -- After marking: split buckets until LOAD holds again (linear hashing), and record the counts.
 local function settle()
   if (marked or 0) == 0 then return end
+  packed_in = {{}}
   while urls > buckets * LOAD do
     local level = level_of(buckets)
     local old, stay, move = buckets - level, {{}}, {{}}

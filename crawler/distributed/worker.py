@@ -3,7 +3,10 @@
 `worker_settings` is all it takes (scrapy-redis is configured, not forked):
 the scheduler, dupefilter and queue are scrapy-redis's, with our lease queue
 and a safe serializer; the store pipeline gives way to the stream pipeline;
-WARC capture is off (it writes SQLite, which is the writer's alone).
+WARC capture is off (it writes SQLite, which is the writer's alone); so is
+the incremental middleware, which reads an archive: a worker decides on
+archived articles from what the writer publishes in Redis (queue.py,
+archived.py).
 """
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
     keys = Keys(key)
     pipelines = settings.getdict("ITEM_PIPELINES")
     pipelines.update({"pipelines.store.StorePipeline": None, "pipelines.stream.StreamPipeline": 300})
-    spider_middlewares = {**settings.getdict("SPIDER_MIDDLEWARES"), "crawler.distributed.worker.SeedOnce": 10}
+    spider_middlewares = {**settings.getdict("SPIDER_MIDDLEWARES"), "crawler.distributed.worker.SeedOnce": 10,
+                          "crawler.middlewares.incremental.IncrementalMiddleware": None}
     extensions = {**settings.getdict("EXTENSIONS"), "crawler.distributed.worker.RunReport": 0}
     # nearest the downloader: a retry's pause or a redirect comes first, then the wait for the site's turn
     downloader = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.distributed.politeness.SharedDelay": 940}
@@ -76,15 +80,16 @@ class SeedOnce:
 
 class RunReport:
     """Extension: what the writer's crawl_runs row takes from the workers, in the run's record (KEY:run): the
-    site, start URLs and run settings, from the first worker to start, and the pages each fetched and skipped,
-    added every REPORT_SECONDS and at the end (a worker killed loses its last few seconds' count; the pages
-    it did not finish are fetched, and counted, again by the others)."""
+    site, start URLs and run settings, from the first worker to start, and the pages each fetched, added
+    every REPORT_SECONDS and at the end (a worker killed loses its last few seconds' count; the pages it did
+    not finish are fetched, and counted, again by the others). The articles skipped as not due are counted
+    there by the sync script that skips them (queue.py)."""
 
     REPORT_SECONDS = 5
 
     def __init__(self, crawler, server, keys: Keys):
         self.crawler, self.server, self.keys = crawler, server, keys
-        self.reported = {"fetched": 0, "skipped": 0}
+        self.reported = 0
         self.loop = LoopingCall(self.report)
 
     @classmethod
@@ -105,15 +110,10 @@ class RunReport:
         self.loop.start(self.REPORT_SECONDS, now=False)
 
     def report(self) -> None:
-        stats = self.crawler.stats
-        now = {"fetched": stats.get_value("response_received_count", 0),
-               "skipped": stats.get_value("incremental/skipped", 0)}
-        if now != self.reported:
-            with self.server.pipeline(transaction=False) as pipe:
-                for name, count in now.items():
-                    pipe.hincrby(self.keys.run, name, count - self.reported[name])
-                pipe.execute()
-            self.reported = now
+        fetched = self.crawler.stats.get_value("response_received_count", 0)
+        if fetched != self.reported:
+            self.server.hincrby(self.keys.run, "fetched", fetched - self.reported)
+            self.reported = fetched
 
     def spider_closed(self, spider, reason):
         if self.loop.running:

@@ -7,7 +7,9 @@ acknowledges and deletes the batch (XACK, XDEL) only after its transaction
 committed. Killed mid-batch, nothing is lost: the entries stay pending in
 the group, and the next writer claims them (XAUTOCLAIM) and stores them
 before anything new; storing an entry twice is harmless (the second finds
-the article unchanged).
+the article unchanged). It also keeps what workers need of the archive for
+incremental runs published in Redis (archived.py): whole when it starts,
+then each batch's articles with that batch's acknowledgement.
 """
 from __future__ import annotations
 
@@ -21,9 +23,11 @@ from contextlib import closing
 
 from redis.exceptions import ResponseError
 
+from crawler.distributed import archived
 from crawler.distributed.keys import Keys
 from crawler.runlock import run_lock
 from pipelines.dedupe import FingerprintScheme
+from pipelines.normalize import normalize_url
 from pipelines.schema import open_archive
 from pipelines.store import ArchiveWriter, close_interrupted_runs
 from pipelines.stream import Codec, store
@@ -95,12 +99,19 @@ class StreamWriter:
         return batch
 
     def store(self, entries: list) -> None:
-        """One batch: into the archive, committed, then acknowledged."""
+        """One batch: into the archive, committed, then its articles published and the batch acknowledged."""
+        urls = set()
         for _, fields in entries:
-            store(self.writer, self.codec.decode(fields[b"item"]))
+            entry = self.codec.decode(fields[b"item"])
+            if entry["type"] in ("article", "not_modified"):
+                urls.add(entry["url"])
+            elif entry["type"] == "redirect":
+                urls.add(normalize_url(entry["target"]))
+            store(self.writer, entry)
         self.writer.flush()
         ids = [entry_id for entry_id, _ in entries]
         with self.server.pipeline(transaction=False) as pipe:
+            archived.stage(pipe, self.keys.archived, self.writer.db.conn, sorted(urls))
             pipe.xack(self.keys.items, GROUP, *ids).xdel(self.keys.items, *ids)
             pipe.execute()
         self.stored += len(ids)
@@ -116,17 +127,22 @@ def run_report(server, keys: Keys, settings: dict) -> dict:
     for count in ("fetched", "skipped"):
         if count in report:
             report[count] = int(report[count])
+    report.setdefault("skipped", 0)   # the workers' sync script counts only when it skips
     report["settings"] = json.dumps({**json.loads(report.get("settings", "{}")), **settings}, ensure_ascii=False)
     return report
 
 
-def write(server, key: str, db: str, settings, until=lambda: False) -> dict:
+def write(server, key: str, db: str, settings, until=lambda: False, published=lambda: None) -> dict:
     """Run the writer of run `key` into the archive `db` (holding its run lock) until `until()` holds and
-    the stream is drained, or SIGTERM / SIGINT; returns the writer's crawl_runs row."""
+    the stream is drained, or SIGTERM / SIGINT; returns the writer's crawl_runs row. `published()` is called
+    once the archive's state is in Redis: workers started then skip what is not due from their first link."""
     keys = Keys(key)
     scheme = FingerprintScheme.from_settings(settings)
     with run_lock(db), closing(open_archive(db)) as archive:
         close_interrupted_runs(archive)
+        logger.info("published the state of %d archived articles for the workers",
+                    archived.rebuild(server, keys, archive.conn))
+        published()
         writer = ArchiveWriter(archive, settings.getint("ARCHIVE_BATCH_SIZE"), scheme)
         own = {"REDIS_KEY": key, "ARCHIVE_DB": db}
         run_id = writer.start_run(site=None, settings=own)

@@ -82,6 +82,26 @@ def parse_time(value: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
+def recrawl_after(settings) -> timedelta:
+    """How long an archived article is not due after a fetch (a site profile sets ARCHIVE_RECRAWL_AFTER)."""
+    return parse_duration(settings.get("ARCHIVE_RECRAWL_AFTER") or 0)
+
+
+def due_before(recrawl_after: timedelta) -> datetime:
+    """An archived article last fetched before this is due in a run starting now (DUE_SLACK early).
+    Distributed workers decide with it too (crawler/distributed/queue.py)."""
+    return datetime.now(timezone.utc) - recrawl_after * (1 - DUE_SLACK)
+
+
+def make_conditional(request, etag: str | None, last_modified: str | None) -> None:
+    """Ask for a due article only if it changed since its archived copy; the 304 reaches the spider."""
+    if etag:
+        request.headers.setdefault("If-None-Match", etag)
+    if last_modified:
+        request.headers.setdefault("If-Modified-Since", last_modified)
+    request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", ()), 304]
+
+
 class ArchivedUrls:
     """What the archive holds about a URL, asked of it (read-only, by index) when a request for
     the URL is made: the archive's URLs are never all in memory, so a crawl's memory does not
@@ -132,7 +152,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         super().__init__(crawler)
         self.known = known
         self.recrawl_after = recrawl_after
-        self.due_before = datetime.now(timezone.utc) - recrawl_after * (1 - DUE_SLACK)
+        self.due_before = due_before(recrawl_after)
         self.stats = crawler.stats
         self.skipped: set[str] = set()  # a page is linked from listings and the sitemap alike
 
@@ -141,11 +161,10 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         settings = crawler.settings
         if not settings.getbool("ARCHIVE_INCREMENTAL") or not settings.get("ARCHIVE_DB"):
             raise NotConfigured("incremental runs are off (ARCHIVE_INCREMENTAL) or there is no ARCHIVE_DB")
-        recrawl_after = parse_duration(settings.get("ARCHIVE_RECRAWL_AFTER") or 0)
-        known = ArchivedUrls(settings.get("ARCHIVE_DB"))
-        logger.info("incremental: %d archived articles, re-fetched after %s", known.count(), recrawl_after)
+        known, after = ArchivedUrls(settings.get("ARCHIVE_DB")), recrawl_after(settings)
+        logger.info("incremental: %d archived articles, re-fetched after %s", known.count(), after)
         crawler.signals.connect(known.close, signal=signals.spider_closed)
-        return cls(crawler, known, recrawl_after)
+        return cls(crawler, known, after)
 
     def get_processed_request(self, request, response):
         url = normalize_url(request.url)
@@ -159,11 +178,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         if not due:
             return None
         self.stats.inc_value("incremental/conditional")
-        if known.etag:
-            request.headers.setdefault("If-None-Match", known.etag)
-        if known.last_modified:
-            request.headers.setdefault("If-Modified-Since", known.last_modified)
-        request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", ()), 304]
+        make_conditional(request, known.etag, known.last_modified)
         return request
 
     def is_due(self, known: Known, lastmod: datetime | None) -> bool:
