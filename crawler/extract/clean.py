@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -244,18 +245,30 @@ def marked(el) -> bool:
 
 
 def hidden(el) -> bool:
-    return el.get("hidden") is not None or _HIDDEN.search(el.get("style") or "") is not None
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")  # most elements have none: no regex
+    return bool(style) and _HIDDEN.search(style) is not None
 
 
 def named(el, words: frozenset) -> bool:
     """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list")."""
-    names = f'{el.get("class") or ""} {el.get("id") or ""}'.lower().split()
-    for name in names:
+    return not words.isdisjoint(_named_for(f'{el.get("class") or ""} {el.get("id") or ""}'))
+
+
+@lru_cache(maxsize=4096)
+def _named_for(names: str) -> frozenset:
+    """Every word a class/id value may be named for: a part of a token followed only by BOILERPLATE_SUFFIXES.
+
+    Cleaning asks each element whether it is named for a widget, furniture,
+    a slideshow...: one lookup of its class and id (which repeat from
+    element to element and page to page) answers them all.
+    """
+    found = set()
+    for name in names.lower().split():
         parts = _WORD_SPLIT.split(name)
-        for i, w in enumerate(parts):
-            if w in words and all(x in BOILERPLATE_SUFFIXES for x in parts[i + 1:]):
-                return True
-    return False
+        found.update(w for i, w in enumerate(parts) if all(x in BOILERPLATE_SUFFIXES for x in parts[i + 1:]))
+    return frozenset(found)
 
 
 def _link_block(el) -> bool:
