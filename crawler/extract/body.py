@@ -45,7 +45,7 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
 )
-from .text import BLOCK_TAGS, units
+from .text import BLOCK_TAGS, Memo, units
 
 log = logging.getLogger(__name__)
 
@@ -150,13 +150,7 @@ class Evidence:
         self.root = root
         self.page = page
         self._comments: dict = {}  # parent -> its children that are comment items
-        self._prose: dict = {}     # element -> prose(element)
-
-    def prose(self, el) -> int:
-        found = self._prose.get(el)
-        if found is None:
-            found = self._prose[el] = prose(el)
-        return found
+        self.prose = Memo(prose)   # element -> prose(element)
 
     @cached_property
     def headline(self):
@@ -182,7 +176,7 @@ class Evidence:
 
     @cached_property
     def all_prose(self) -> int:
-        return self.prose(self.root)
+        return self.prose[self.root]
 
     @cached_property
     def page_prose(self) -> int:
@@ -190,7 +184,7 @@ class Evidence:
         boxes = [el for el in _COMMENT_LIKE(self.root) if named(el, _ALWAYS_WIDGETS)]
         inner = set(boxes)
         outer = [el for el in boxes if not any(a in inner for a in el.iterancestors())]
-        return self.all_prose - sum(self.prose(el) for el in outer)
+        return self.all_prose - sum(self.prose[el] for el in outer)
 
     def share_under(self, amount: int, share: float) -> bool:
         """Is `amount` of prose under `share` of the page's? (The page's total first: comment boxes are sought only when it matters.)"""
@@ -228,7 +222,7 @@ class Evidence:
         if marked(el):
             return True
         return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or (
-                       self.share_under(self.prose(a), BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
+                       self.share_under(self.prose[a], BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
 
     def holds_headline(self, el) -> bool:
@@ -254,12 +248,12 @@ class Evidence:
             parent = a.getparent()
             if parent is el or parent is None:
                 break
-            least = max(BODY_LIKE_SIBLING_MIN_CHARS, self.prose(a) * BODY_LIKE_SIBLING_MIN_SHARE)
-            if any(_shape(s) == _shape(a) and self.prose(s) >= least for s in parent if s is not a):
+            least = max(BODY_LIKE_SIBLING_MIN_CHARS, self.prose[a] * BODY_LIKE_SIBLING_MIN_SHARE)
+            if any(_shape(s) == _shape(a) and self.prose[s] >= least for s in parent if s is not a):
                 block = parent
         if block.getparent() is not el and any(x is not block and _shape(x) == _shape(block) for x in el.iter(block.tag)):
             block = block.getparent()  # a "content" div that the comments below repeat: its own wrapper names the article
-        if self.prose(block) >= self.prose(el) * BODY_WRAPPER_MIN_SHARE:
+        if self.prose[block] >= self.prose[el] * BODY_WRAPPER_MIN_SHARE:
             return None
         h = self.headline
         if h is not None and el in h.iterancestors() and block not in h.iterancestors() and not any(
@@ -278,7 +272,7 @@ class Evidence:
         `el`: the first post of a thread is the page's own. Teasers of
         other posts above the article sit elsewhere and lose to it.
         """
-        mine = self.prose(el)
+        mine = self.prose[el]
         if not self.share_under(mine, BODY_SURE_SHARE):
             return True
         other = self.densest
@@ -286,14 +280,14 @@ class Evidence:
             return True
         if self.led_by_headline(el, other):
             return True
-        rival = self.prose(other)
+        rival = self.prose[other]
         for c in found:
             if c is el or c in el.iterancestors() or el in c.iterancestors() or not _same_place(el, c):
                 continue
             if c is other or c in other.iterancestors():
                 return True
             if other in c.iterancestors():
-                rival -= self.prose(c)
+                rival -= self.prose[c]
         return rival < mine * BODY_OUTWEIGHED
 
 
@@ -365,12 +359,12 @@ def _chars(text: str) -> int:
 
 def score(el, page: Page, skip=()) -> tuple[float, float]:
     """(text units, link density) of an element of the page, script and style text left out, and the `skip` blocks in it."""
-    length = page.chars(el)
+    length = page.chars[el]
     code = "".join(s.text_content() for s in (*el.iter("script", "style"), *skip))
     if length <= len(code):
         return 0.0, 1.0
-    linked = sum(page.chars(a) for a in el.iter("a")) - sum(page.chars(a) for s in skip for a in s.iter("a"))
-    return page.units(el) - units(code), min(linked / (length - len(code)), 1.0)
+    linked = sum(page.chars[a] for a in el.iter("a")) - sum(page.chars[a] for s in skip for a in s.iter("a"))
+    return page.units[el] - units(code), min(linked / (length - len(code)), 1.0)
 
 
 def _link_lists(el) -> list:
@@ -419,7 +413,7 @@ def _credit(page: Page) -> dict:
         if hidden(el):
             continue  # a slide of a slideshow, a collapsed panel: not what the reader is shown
         if tag in _PARAGRAPHS and not _column(el, page):
-            u = page.units(el) - sum(page.units(a) for a in el.iter("a"))
+            u = page.units[el] - sum(page.units[a] for a in el.iter("a"))
             target = el.getparent()
         elif any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
             u, target = units(_own_text(el)), el
@@ -446,7 +440,7 @@ def _column(el, page: Page) -> bool:
     """
     if el.tag != "td" or not any(c.tag in _CELL_BLOCKS for c in el):
         return False
-    return any(c is not el and c.tag == "td" and page.units(c) >= BODY_PARAGRAPH_MIN_UNITS for c in el.getparent())
+    return any(c is not el and c.tag == "td" and page.units[c] >= BODY_PARAGRAPH_MIN_UNITS for c in el.getparent())
 
 
 def densest_block(evidence: Evidence):

@@ -16,7 +16,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import any_of, clean, units
+from .text import Memo, any_of, clean, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -102,7 +102,7 @@ def clean_body(page: Page, body, drop=()) -> object:
     doomed = []
     if drop:
         doomed = [c for o, c in zip(body.iter(), tree.iter()) if o in drop and o is not body]
-    texts = _Texts()
+    texts = Memo(lambda el: el.text_content())  # dropped before the first element is: never read from an edited tree
     doomed += _boilerplate(tree, texts)
     doomed += _tail_after_end_heading(tree, set(doomed), texts)
     for el in doomed:
@@ -113,20 +113,7 @@ def clean_body(page: Page, body, drop=()) -> object:
     return tree
 
 
-class _Texts(dict):
-    """element -> its text_content(), each worked out once while boilerplate is sought.
-
-    The checks of one element (a notice, page numbers, a link block, its
-    size) and of the blocks around it read the same text; the tree is
-    edited only once they are all done, so no text is read stale.
-    """
-
-    def __missing__(self, el) -> str:
-        text = self[el] = el.text_content()
-        return text
-
-
-def _boilerplate(tree, texts: _Texts) -> list:
+def _boilerplate(tree, texts: Memo) -> list:
     """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate.
 
     The comment section is found first: a marked block may hold at most a
@@ -210,7 +197,7 @@ def _comment_like(el) -> bool:
     return cue and (_CLOCK.search(ends) is not None or has_date(ends))
 
 
-def _swallowed(el, texts: _Texts) -> bool:
+def _swallowed(el, texts: Memo) -> bool:
     """An inline element holding lines of text: a tag the page left open, whose class names only its first words.
 
     A "byline" <span> that was never closed holds the article after it;
@@ -227,7 +214,7 @@ def _fold(el) -> bool:
     return sum(units(p.text_content()) >= CHOICE_LONG_LINE_UNITS for p in el.iter("p")) >= FOLD_MIN_PARAGRAPHS
 
 
-def _tail_after_end_heading(tree, doomed: set, texts: _Texts) -> list:
+def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     """A "Most read" / "You may also like" heading late in the body, and everything after it."""
     total = len(texts[tree])
     for el in tree.iter(*_HEADING_LIKE):
@@ -286,7 +273,7 @@ def _named_for(names: str) -> frozenset:
     return frozenset(found)
 
 
-def _link_block(el, texts: _Texts) -> bool:
+def _link_block(el, texts: Memo) -> bool:
     if el.tag not in _LINK_BLOCKS:
         return False
     links = list(el.iter("a"))
@@ -296,7 +283,7 @@ def _link_block(el, texts: _Texts) -> bool:
     return text > 0 and sum(len(clean(texts[a])) for a in links) / text > LINK_BLOCK_MIN_DENSITY
 
 
-def _page_numbers(el, texts: _Texts) -> bool:
+def _page_numbers(el, texts: Memo) -> bool:
     """Page numbers under a split article ("上一页 1 2 3 下一页", "Pages: 1 2 Next"), whatever its class:
     every link says a page (pagenumbers.page_of), and the text beside them is numbers and labels."""
     if el.tag not in _PAGE_NUMBERS_HOLDERS:
@@ -313,7 +300,7 @@ def _page_numbers(el, texts: _Texts) -> bool:
     return all(w in _PAGE_LABELS for w in _NOT_A_WORD.split(rest.casefold()) if w)
 
 
-def _boilerplate_text(el, texts: _Texts) -> bool:
+def _boilerplate_text(el, texts: Memo) -> bool:
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
@@ -330,7 +317,7 @@ def _boilerplate_text(el, texts: _Texts) -> bool:
         lead.startswith(_TEASER_LEADS) and _linked_share(el, text, texts) >= BODY_TEASER_MIN_LINKED)
 
 
-def _linked_share(el, text: str, texts: _Texts) -> float:
+def _linked_share(el, text: str, texts: Memo) -> float:
     return sum(len(texts[a].strip()) for a in el.iter("a")) / len(text) if text else 0.0
 
 

@@ -21,7 +21,7 @@ from crawler.decoding import decode as decode_bytes
 from crawler.parsing import html_selector
 
 from .rules import HIDDEN_CLASSES
-from .text import clean, units
+from .text import Memo, clean, units
 
 
 _CSS = HTMLTranslator()
@@ -107,8 +107,11 @@ class Page:
         self.found: dict = {}   # a finder's result that page kind and extraction both ask for, worked out once
         self._unseen: dict = {}     # element -> hidden itself or by an ancestor (see unseen)
         self._absolute: dict = {}   # href -> absolute URL (see absolute)
-        self._units: dict = {}      # element -> units of its text (see units)
-        self._chars: dict = {}      # element -> length of its text (see chars)
+        # Element -> units / length of its text: finding the body weighs a paragraph, its links and the
+        # blocks around them again and again (credit, score, layout columns). Safe to remember because
+        # extraction never edits the page's own tree (cleaning edits a copy); they go with the page.
+        self.units = Memo(lambda el: units(el.text_content()))
+        self.chars = Memo(lambda el: len(el.text_content()))
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""
@@ -207,26 +210,6 @@ class Page:
             above = above or hidden(node)
             self._unseen[node] = above
         return above
-
-    def units(self, el) -> float:
-        """units(el.text_content()) of an element of this page's tree, worked out once.
-
-        Finding the body weighs a paragraph, its links and the blocks around
-        them again and again (credit, score, layout columns). Remembering is
-        safe because extraction never edits the page's own tree (cleaning
-        edits a copy), and the memo goes with the page.
-        """
-        found = self._units.get(el)
-        if found is None:
-            found = self._units[el] = units(el.text_content())
-        return found
-
-    def chars(self, el) -> int:
-        """len(el.text_content()), remembered likewise: the link density of nested blocks sums the same links' text."""
-        found = self._chars.get(el)
-        if found is None:
-            found = self._chars[el] = len(el.text_content())
-        return found
 
     def absolute(self, href: str | None) -> str | None:
         """`href` made absolute against the page (and its <base>); None for non-web links.
