@@ -413,7 +413,9 @@ def _credit(page: Page) -> dict:
         if hidden(el):
             continue  # a slide of a slideshow, a collapsed panel: not what the reader is shown
         if tag in _PARAGRAPHS and not _column(el, page):
-            u = page.units[el] - sum(page.units[a] for a in el.iter("a"))
+            u = page.units[el]
+            if u >= BODY_PARAGRAPH_MIN_UNITS:  # links only take text away: a short paragraph's are not weighed
+                u -= sum(page.units[a] for a in el.iter("a"))
             target = el.getparent()
         elif any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
             u, target = units(_own_text(el)), el
