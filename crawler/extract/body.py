@@ -56,7 +56,8 @@ _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
 _SPACES = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
-_NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()")
+# Plain strings: only their characters are counted, and a "smart" one (it knows its parent) makes the query ~40% slower.
+_NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()", smart_strings=False)
 _LINKED_HEADINGS = etree.XPath(".//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]")
 # Elements whose class or id may name a comment box (the first letter left out: "Comments" too); named() decides.
 _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
