@@ -45,7 +45,7 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
 )
-from .text import BLOCK_TAGS, units
+from .text import BLOCK_TAGS, Memo, units
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
 _SPACES = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
-_NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()")
+# Plain strings: only their characters are counted, and a "smart" one (it knows its parent) makes the query ~40% slower.
+_NOT_PROSE = etree.XPath(".//a//text() | .//script//text() | .//style//text()", smart_strings=False)
 _LINKED_HEADINGS = etree.XPath(".//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]")
 # Elements whose class or id may name a comment box (the first letter left out: "Comments" too); named() decides.
 _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
@@ -96,7 +97,7 @@ def body_candidates(page: Page):
     """The elements find_body tries, in its order, each with whether it fits; it stops at the first that does."""
     picked = page.picked("body")
     if picked is not None:
-        yield BodyCandidate(picked, "profile", "the site profile's selector", True, *score(picked))
+        yield BodyCandidate(picked, "profile", "the site profile's selector", True, *score(picked, page))
         return
     evidence = Evidence(page.root, page)
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
@@ -107,8 +108,8 @@ def body_candidates(page: Page):
                 if el not in found:
                     yield BodyCandidate(el, how, row, False, None, None, "inside a widget (comments, sidebar, share bar...)")
                     continue
-                s = score(el)
-                if not qualifies(s) and not (how == "container" and qualifies(score(el, _link_lists(el)))):
+                s = score(el, page)
+                if not qualifies(s) and not (how == "container" and qualifies(score(el, page, _link_lists(el)))):
                     yield BodyCandidate(el, how, row, False, *s, "too little text or too many links")
                     continue
                 body = _with_parts(el, found) if how == "container" else el
@@ -117,15 +118,15 @@ def body_candidates(page: Page):
                 elif how == "wrapper" and (inner := evidence.narrower(body)) is not None:
                     yield BodyCandidate(body, how, row, False, *s, "its densest block holds only part of its prose")
                     yield BodyCandidate(inner, "densest", "the densest block in a wrapper, with its like siblings",
-                                        True, *score(inner))
+                                        True, *score(inner, page))
                     return
                 elif body is el:
                     yield BodyCandidate(el, how, row, True, *s)
                 else:
-                    yield BodyCandidate(body, how, f"{row}, its parts joined", True, *score(body))
+                    yield BodyCandidate(body, how, f"{row}, its parts joined", True, *score(body, page))
     block = evidence.densest
     if block is not None:
-        yield BodyCandidate(block, "densest", "the most paragraph text, by link density", True, *score(block))
+        yield BodyCandidate(block, "densest", "the most paragraph text, by link density", True, *score(block, page))
 
 
 def _containers(matched: list) -> dict:
@@ -142,19 +143,19 @@ class Evidence:
     """What the page itself says about a candidate body, worked out once and only when asked.
 
     prose(el) is the text of `el` outside links: a menu or a teaser list
-    has little of it, an article much.
+    has little of it, an article much. It is remembered per element: the
+    densest block and its ancestors are weighed by every candidate.
     """
 
-    def __init__(self, root, page: Page | None = None):
+    def __init__(self, root, page: Page):
         self.root = root
         self.page = page
         self._comments: dict = {}  # parent -> its children that are comment items
+        self.prose = Memo(prose)   # element -> prose(element)
 
     @cached_property
     def headline(self):
         """The heading showing the page's declared title (or its first <h1>), or None: the article sits under it."""
-        if self.page is None:
-            return None
         found = choose_headline(self.page)
         return found.element if found.element is not None and found.element.tag in _HEADINGS else None
 
@@ -176,7 +177,7 @@ class Evidence:
 
     @cached_property
     def all_prose(self) -> int:
-        return prose(self.root)
+        return self.prose[self.root]
 
     @cached_property
     def page_prose(self) -> int:
@@ -184,7 +185,7 @@ class Evidence:
         boxes = [el for el in _COMMENT_LIKE(self.root) if named(el, _ALWAYS_WIDGETS)]
         inner = set(boxes)
         outer = [el for el in boxes if not any(a in inner for a in el.iterancestors())]
-        return self.all_prose - sum(prose(el) for el in outer)
+        return self.all_prose - sum(self.prose[el] for el in outer)
 
     def share_under(self, amount: int, share: float) -> bool:
         """Is `amount` of prose under `share` of the page's? (The page's total first: comment boxes are sought only when it matters.)"""
@@ -192,7 +193,7 @@ class Evidence:
 
     @cached_property
     def densest(self):
-        return densest_block(self.root, self)
+        return densest_block(self)
 
     def in_comments(self, el) -> bool:
         """Is `el`, or one of its near ancestors, an item of a comment section (known by what it shows)?
@@ -222,7 +223,7 @@ class Evidence:
         if marked(el):
             return True
         return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or (
-                       self.share_under(prose(a), BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
+                       self.share_under(self.prose[a], BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
 
     def holds_headline(self, el) -> bool:
@@ -248,12 +249,12 @@ class Evidence:
             parent = a.getparent()
             if parent is el or parent is None:
                 break
-            least = max(BODY_LIKE_SIBLING_MIN_CHARS, prose(a) * BODY_LIKE_SIBLING_MIN_SHARE)
-            if any(_shape(s) == _shape(a) and prose(s) >= least for s in parent if s is not a):
+            least = max(BODY_LIKE_SIBLING_MIN_CHARS, self.prose[a] * BODY_LIKE_SIBLING_MIN_SHARE)
+            if any(_shape(s) == _shape(a) and self.prose[s] >= least for s in parent if s is not a):
                 block = parent
         if block.getparent() is not el and any(x is not block and _shape(x) == _shape(block) for x in el.iter(block.tag)):
             block = block.getparent()  # a "content" div that the comments below repeat: its own wrapper names the article
-        if prose(block) >= prose(el) * BODY_WRAPPER_MIN_SHARE:
+        if self.prose[block] >= self.prose[el] * BODY_WRAPPER_MIN_SHARE:
             return None
         h = self.headline
         if h is not None and el in h.iterancestors() and block not in h.iterancestors() and not any(
@@ -272,7 +273,7 @@ class Evidence:
         `el`: the first post of a thread is the page's own. Teasers of
         other posts above the article sit elsewhere and lose to it.
         """
-        mine = prose(el)
+        mine = self.prose[el]
         if not self.share_under(mine, BODY_SURE_SHARE):
             return True
         other = self.densest
@@ -280,14 +281,14 @@ class Evidence:
             return True
         if self.led_by_headline(el, other):
             return True
-        rival = prose(other)
+        rival = self.prose[other]
         for c in found:
             if c is el or c in el.iterancestors() or el in c.iterancestors() or not _same_place(el, c):
                 continue
             if c is other or c in other.iterancestors():
                 return True
             if other in c.iterancestors():
-                rival -= prose(c)
+                rival -= self.prose[c]
         return rival < mine * BODY_OUTWEIGHED
 
 
@@ -357,14 +358,14 @@ def _chars(text: str) -> int:
     return len(text) - sum(map(text.count, _SPACES))
 
 
-def score(el, skip=()) -> tuple[float, float]:
-    """(text units, link density) of an element, script and style text left out, and the `skip` blocks in it."""
-    text = el.text_content()
+def score(el, page: Page, skip=()) -> tuple[float, float]:
+    """(text units, link density) of an element of the page, script and style text left out, and the `skip` blocks in it."""
+    length = page.chars[el]
     code = "".join(s.text_content() for s in (*el.iter("script", "style"), *skip))
-    if len(text) <= len(code):
+    if length <= len(code):
         return 0.0, 1.0
-    linked = sum(len(a.text_content()) for a in el.iter("a")) - sum(len(a.text_content()) for s in skip for a in s.iter("a"))
-    return units(text) - units(code), min(linked / (len(text) - len(code)), 1.0)
+    linked = sum(page.chars[a] for a in el.iter("a")) - sum(page.chars[a] for s in skip for a in s.iter("a"))
+    return page.units[el] - units(code), min(linked / (length - len(code)), 1.0)
 
 
 def _link_lists(el) -> list:
@@ -399,7 +400,7 @@ def _own_text(el) -> str:
     return "".join(parts)
 
 
-def _credit(root) -> dict:
+def _credit(page: Page) -> dict:
     """Readability's paragraph credit: each paragraph's text (links left out) to its parent, half to the grandparent.
 
     A text holder (<div>, <td>...) without block children is a paragraph;
@@ -408,12 +409,14 @@ def _credit(root) -> dict:
     table's column (see _column) is such a holder, not a paragraph of its row.
     """
     credit: dict = {}
-    for el in root.iter(*_PARAGRAPHS, *_HOLDERS):
+    for el in page.root.iter(*_PARAGRAPHS, *_HOLDERS):
         tag = el.tag
         if hidden(el):
             continue  # a slide of a slideshow, a collapsed panel: not what the reader is shown
-        if tag in _PARAGRAPHS and not _column(el):
-            u = units(el.text_content()) - sum(units(a.text_content()) for a in el.iter("a"))
+        if tag in _PARAGRAPHS and not _column(el, page):
+            u = page.units[el]
+            if u >= BODY_PARAGRAPH_MIN_UNITS:  # links only take text away: a short paragraph's are not weighed
+                u -= sum(page.units[a] for a in el.iter("a"))
             target = el.getparent()
         elif any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
             u, target = units(_own_text(el)), el
@@ -429,7 +432,7 @@ def _credit(root) -> dict:
     return credit
 
 
-def _column(el) -> bool:
+def _column(el, page: Page) -> bool:
     """Is `el` a column of a layout table: a cell holding blocks (paragraphs, a table) beside another cell with text?
 
     Such a cell is a container, not a paragraph of its row: were its text
@@ -440,18 +443,17 @@ def _column(el) -> bool:
     """
     if el.tag != "td" or not any(c.tag in _CELL_BLOCKS for c in el):
         return False
-    return any(c is not el and c.tag == "td" and units(c.text_content()) >= BODY_PARAGRAPH_MIN_UNITS for c in el.getparent())
+    return any(c is not el and c.tag == "td" and page.units[c] >= BODY_PARAGRAPH_MIN_UNITS for c in el.getparent())
 
 
-def densest_block(root, evidence: Evidence | None = None):
-    """The element with the most paragraph credit, discounted by its link density."""
-    evidence = evidence or Evidence(root)
-    ranked = sorted(_credit(root).items(), key=lambda kv: -kv[1])[:_RANKED]
+def densest_block(evidence: Evidence):
+    """The element of the page with the most paragraph credit, discounted by its link density."""
+    ranked = sorted(_credit(evidence.page).items(), key=lambda kv: -kv[1])[:_RANKED]
     best, best_value = None, 0.0
     for el, total in ranked:
         if evidence.in_widget(el) or evidence.in_comments(el):
             continue
-        s = score(el)
+        s = score(el, evidence.page)
         value = total * (1 - s[1])
         if qualifies(s) and value > best_value:
             best, best_value = el, value

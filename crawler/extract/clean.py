@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -15,7 +16,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import any_of, clean, units
+from .text import Memo, any_of, clean, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -101,8 +102,9 @@ def clean_body(page: Page, body, drop=()) -> object:
     doomed = []
     if drop:
         doomed = [c for o, c in zip(body.iter(), tree.iter()) if o in drop and o is not body]
-    doomed += _boilerplate(tree)
-    doomed += _tail_after_end_heading(tree, set(doomed))
+    texts = Memo(lambda el: el.text_content())  # dropped before the first element is: never read from an edited tree
+    doomed += _boilerplate(tree, texts)
+    doomed += _tail_after_end_heading(tree, set(doomed), texts)
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -111,7 +113,7 @@ def clean_body(page: Page, body, drop=()) -> object:
     return tree
 
 
-def _boilerplate(tree) -> list:
+def _boilerplate(tree, texts: Memo) -> list:
     """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate.
 
     The comment section is found first: a marked block may hold at most a
@@ -121,15 +123,16 @@ def _boilerplate(tree) -> list:
     comments = _comment_sections(tree)
     found = list(comments)
     code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
-    most = (len(tree.text_content()) - code - sum(len(c.text_content()) for c in comments)) * BOILERPLATE_MAX_SHARE
+    most = (len(texts[tree]) - code - sum(len(texts[c]) for c in comments)) * BOILERPLATE_MAX_SHARE
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
         tag = el.tag
-        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el) or named(el, _ALWAYS_WIDGETS)
-                or _page_numbers(el)
-                or ((((hidden(el) or named(el, _FURNITURE)) and not _swallowed(el) and not _fold(el)) or _link_block(el))
-                    and (len(el.text_content()) <= most or _slides(el)))):
+        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el, texts) or named(el, _ALWAYS_WIDGETS)
+                or _page_numbers(el, texts)
+                or ((((hidden(el) or named(el, _FURNITURE)) and not _swallowed(el, texts) and not _fold(el))
+                     or _link_block(el, texts))
+                    and (len(texts[el]) <= most or _slides(el)))):
             found.append(el)
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
@@ -194,13 +197,13 @@ def _comment_like(el) -> bool:
     return cue and (_CLOCK.search(ends) is not None or has_date(ends))
 
 
-def _swallowed(el) -> bool:
+def _swallowed(el, texts: Memo) -> bool:
     """An inline element holding lines of text: a tag the page left open, whose class names only its first words.
 
     A "byline" <span> that was never closed holds the article after it;
     it is not dropped for its class (its blocks are still checked).
     """
-    return (el.tag in _INLINE_HOLDERS and len(el.text_content()) > BOILERPLATE_TEXT_MAX_CHARS
+    return (el.tag in _INLINE_HOLDERS and len(texts[el]) > BOILERPLATE_TEXT_MAX_CHARS
             and any(d.tag in _LINE_BREAKS for d in el.iterdescendants()))
 
 
@@ -211,11 +214,11 @@ def _fold(el) -> bool:
     return sum(units(p.text_content()) >= CHOICE_LONG_LINE_UNITS for p in el.iter("p")) >= FOLD_MIN_PARAGRAPHS
 
 
-def _tail_after_end_heading(tree, doomed: set) -> list:
+def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     """A "Most read" / "You may also like" heading late in the body, and everything after it."""
-    total = len(tree.text_content())
+    total = len(texts[tree])
     for el in tree.iter(*_HEADING_LIKE):
-        text = el.text_content().strip(_TRIM).casefold()
+        text = texts[el].strip(_TRIM).casefold()
         if not text or len(text) > HEADING_MAX_CHARS or not (
                 " ".join(text.split()) in _END_EXACT or text.startswith(_END_PREFIXES)):
             continue
@@ -223,7 +226,7 @@ def _tail_after_end_heading(tree, doomed: set) -> list:
             continue
         block = el
         while block.getparent() is not None and block.getparent() is not tree \
-                and block.getparent().text_content().strip(_TRIM).casefold() == text:
+                and texts[block.getparent()].strip(_TRIM).casefold() == text:
             block = block.getparent()
         if block.tag in _INLINE:
             continue  # a bold lead-in inside a paragraph ("<b>Related:</b> an article title")
@@ -233,7 +236,7 @@ def _tail_after_end_heading(tree, doomed: set) -> list:
                 break
             after += list(anc.itersiblings())
         after = [a for a in after if isinstance(a.tag, str)]
-        if sum(len(a.text_content()) for a in after) <= total * BODY_END_MAX_SHARE:
+        if sum(len(texts[a]) for a in after) <= total * BODY_END_MAX_SHARE:
             return after
     return []
 
@@ -244,52 +247,63 @@ def marked(el) -> bool:
 
 
 def hidden(el) -> bool:
-    return el.get("hidden") is not None or _HIDDEN.search(el.get("style") or "") is not None
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")  # most elements have none: no regex
+    return bool(style) and _HIDDEN.search(style) is not None
 
 
 def named(el, words: frozenset) -> bool:
     """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list")."""
-    names = f'{el.get("class") or ""} {el.get("id") or ""}'.lower().split()
-    for name in names:
+    return not words.isdisjoint(_named_for(f'{el.get("class") or ""} {el.get("id") or ""}'))
+
+
+@lru_cache(maxsize=4096)
+def _named_for(names: str) -> frozenset:
+    """Every word a class/id value may be named for: a part of a token followed only by BOILERPLATE_SUFFIXES.
+
+    Cleaning asks each element whether it is named for a widget, furniture,
+    a slideshow...: one lookup of its class and id (which repeat from
+    element to element and page to page) answers them all.
+    """
+    found = set()
+    for name in names.lower().split():
         parts = _WORD_SPLIT.split(name)
-        for i, w in enumerate(parts):
-            if w in words and all(x in BOILERPLATE_SUFFIXES for x in parts[i + 1:]):
-                return True
-    return False
+        found.update(w for i, w in enumerate(parts) if all(x in BOILERPLATE_SUFFIXES for x in parts[i + 1:]))
+    return frozenset(found)
 
 
-def _link_block(el) -> bool:
+def _link_block(el, texts: Memo) -> bool:
     if el.tag not in _LINK_BLOCKS:
         return False
     links = list(el.iter("a"))
     if len(links) < LINK_BLOCK_MIN_LINKS:
         return False
-    text = len(clean(el.text_content()))  # collapsed: a template's indentation is no text
-    return text > 0 and sum(len(clean(a.text_content())) for a in links) / text > LINK_BLOCK_MIN_DENSITY
+    text = len(clean(texts[el]))  # collapsed: a template's indentation is no text
+    return text > 0 and sum(len(clean(texts[a])) for a in links) / text > LINK_BLOCK_MIN_DENSITY
 
 
-def _page_numbers(el) -> bool:
+def _page_numbers(el, texts: Memo) -> bool:
     """Page numbers under a split article ("上一页 1 2 3 下一页", "Pages: 1 2 Next"), whatever its class:
     every link says a page (pagenumbers.page_of), and the text beside them is numbers and labels."""
     if el.tag not in _PAGE_NUMBERS_HOLDERS:
         return False
-    rest = el.text_content()
+    rest = texts[el]
     if len(rest) > BOILERPLATE_TEXT_MAX_CHARS:
         return False
-    links = list(el.iter("a"))
-    texts = [a.text_content() for a in links]
+    links = [texts[a] for a in el.iter("a")]
     # a number among them: a lone "Next" may be a link the article makes
-    if not any(t.strip().isdigit() for t in texts) or any(page_of(t, 1) is None for t in texts):
+    if not any(t.strip().isdigit() for t in links) or any(page_of(t, 1) is None for t in links):
         return False
-    for text in texts:
+    for text in links:
         rest = rest.replace(text, " ", 1)
     return all(w in _PAGE_LABELS for w in _NOT_A_WORD.split(rest.casefold()) if w)
 
 
-def _boilerplate_text(el) -> bool:
+def _boilerplate_text(el, texts: Memo) -> bool:
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
-        return el.tag in _META_CHECKED and _meta_line(el.text_content().strip())
-    text = el.text_content().strip()
+        return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
+    text = texts[el].strip()
     if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
     if len(text) > BODY_NOTICE_MAX_CHARS:
@@ -300,11 +314,11 @@ def _boilerplate_text(el) -> bool:
         return False
     lead = text.lstrip(_LEAD).casefold()
     return lead.startswith(_PREFIXES) or any(p in text for p in BOILERPLATE_TEXT_PHRASES) or (
-        lead.startswith(_TEASER_LEADS) and _linked_share(el, text) >= BODY_TEASER_MIN_LINKED)
+        lead.startswith(_TEASER_LEADS) and _linked_share(el, text, texts) >= BODY_TEASER_MIN_LINKED)
 
 
-def _linked_share(el, text: str) -> float:
-    return sum(len(a.text_content().strip()) for a in el.iter("a")) / len(text) if text else 0.0
+def _linked_share(el, text: str, texts: Memo) -> float:
+    return sum(len(texts[a].strip()) for a in el.iter("a")) / len(text) if text else 0.0
 
 
 def _meta_line(text: str) -> bool:

@@ -66,7 +66,7 @@ def kind_of(page: Page) -> Verdict:
     body, how = find_body(page)
     if body is None:   # a declared article keeps its chance: trafilatura may still find its text
         return Verdict("article", declared) if declared else _lone_paragraph(page, "no block of text")
-    amount, link_density = score(body)
+    amount, link_density = score(body, page)
     found = _posts(page, body, amount) or (_teasers(page, body, amount) if how not in _MARKED else None)
     if found is not None:
         return found
@@ -125,7 +125,7 @@ def _posts(page: Page, body, amount: float) -> Verdict | None:
     nested = set(body.iterancestors())
     posts = [el for el in page.root.iter(body.tag)
              if el.get("class") == shape and el not in nested and body not in set(el.iterancestors())]
-    full = sorted((t for t in (amount if el is body else score(el)[0] for el in posts) if t >= ARTICLE_MIN_UNITS),
+    full = sorted((t for t in (amount if el is body else score(el, page)[0] for el in posts) if t >= ARTICLE_MIN_UNITS),
                   reverse=True)
     if len(full) >= LISTING_MIN_POSTS and full[0] < LISTING_POST_DOMINANCE * full[1]:
         return Verdict("listing", f"{len(full)} full posts of one shape")

@@ -21,7 +21,7 @@ from crawler.decoding import decode as decode_bytes
 from crawler.parsing import html_selector
 
 from .rules import HIDDEN_CLASSES
-from .text import clean
+from .text import Memo, clean, units
 
 
 _CSS = HTMLTranslator()
@@ -107,6 +107,11 @@ class Page:
         self.found: dict = {}   # a finder's result that page kind and extraction both ask for, worked out once
         self._unseen: dict = {}     # element -> hidden itself or by an ancestor (see unseen)
         self._absolute: dict = {}   # href -> absolute URL (see absolute)
+        # Element -> units / length of its text: finding the body weighs a paragraph, its links and the
+        # blocks around them again and again (credit, score, layout columns). Safe to remember because
+        # extraction never edits the page's own tree (cleaning edits a copy); they go with the page.
+        self.units = Memo(lambda el: units(el.text_content()))
+        self.chars = Memo(lambda el: len(el.text_content()))
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""

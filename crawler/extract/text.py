@@ -39,6 +39,22 @@ def any_of(words, whole_ascii_words: bool = False, then: str = "") -> re.Pattern
     return re.compile(f"(?=[{first}])(?:{alternatives}){then}", re.I)
 
 
+class Memo(dict):
+    """key -> fn(key), worked out on the first ask.
+
+    For an element's text measures while its tree is not edited: finding
+    and cleaning the body read the same blocks' text many times over.
+    """
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
+
+
 def clean(s: str | None) -> str:
     """Whitespace collapsed and stripped ('' for None)."""
     return _WS.sub(" ", s).strip() if s else ""
