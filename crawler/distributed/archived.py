@@ -28,12 +28,11 @@ import hashlib
 import sqlite3
 
 from crawler.distributed.keys import Keys
-from crawler.middlewares.incremental import parse_time
+from crawler.middlewares.incremental import VALIDATORS, parse_time
 
 KEY_BYTES = 12
 READY = b""   # the field saying the hash was built (an empty archive has no other)
 _IN_CHUNK = 500
-_VALIDATORS = "json_extract(r.headers, '$.etag'), json_extract(r.headers, '$.\"last-modified\"')"
 
 # (prefix of an alias, SQL of its rows: URL, article URL), in the order the middleware asks (_LOOKUPS): a URL
 # both an article and an alias is the article; aliases are written only where nothing is (HSETNX).
@@ -42,7 +41,7 @@ _ALIASES = (
     (b"+", "SELECT DISTINCT p.url, a.url FROM article_parts AS p JOIN articles AS a ON a.id = p.article_id"
            " WHERE p.part > 1"),
 )
-_ARTICLES = (f"SELECT a.url, a.last_seen, {_VALIDATORS} FROM articles AS a"
+_ARTICLES = (f"SELECT a.url, a.last_seen, {VALIDATORS} FROM articles AS a"
              " LEFT JOIN raw_pages AS r ON r.article_id = a.id")
 
 # Lua for the worker's sync script: known(key) -> last fetch (ms), ETag, Last-Modified of what the URL stands for,

@@ -99,7 +99,7 @@ def body_candidates(page: Page):
     if picked is not None:
         yield BodyCandidate(picked, "profile", "the site profile's selector", True, *score(picked, page))
         return
-    evidence = Evidence(page.root, page)
+    evidence = Evidence.of(page)
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
             matched = list(_containers(page.select(row)))
@@ -147,11 +147,18 @@ class Evidence:
     densest block and its ancestors are weighed by every candidate.
     """
 
-    def __init__(self, root, page: Page):
-        self.root = root
+    def __init__(self, page: Page):
+        self.root = page.root
         self.page = page
         self._comments: dict = {}  # parent -> its children that are comment items
         self.prose = Memo(prose)   # element -> prose(element)
+
+    @classmethod
+    def of(cls, page: Page) -> "Evidence":
+        """The page's one Evidence: finding the body and checking trafilatura's pick weigh the same blocks."""
+        if "evidence" not in page.found:
+            page.found["evidence"] = cls(page)
+        return page.found["evidence"]
 
     @cached_property
     def headline(self):
@@ -476,7 +483,7 @@ def from_a_widget(page: Page, text: str) -> bool:
     holder = node.getparent()
     if node.is_tail:
         holder = holder.getparent()
-    return holder is not None and Evidence(page.root, page).in_widget(holder)
+    return holder is not None and Evidence.of(page).in_widget(holder)
 
 
 def trafilatura_body(page: Page):

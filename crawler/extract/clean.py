@@ -130,7 +130,7 @@ def _boilerplate(tree, texts: Memo) -> list:
         tag = el.tag
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el, texts) or named(el, _ALWAYS_WIDGETS)
                 or _page_numbers(el, texts)
-                or ((((hidden(el) or named(el, _FURNITURE)) and not _swallowed(el, texts) and not _fold(el))
+                or (((marked(el, _FURNITURE) and not _swallowed(el, texts) and not _fold(el))
                      or _link_block(el, texts))
                     and (len(texts[el]) <= most or _slides(el)))):
             found.append(el)
@@ -241,9 +241,9 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     return []
 
 
-def marked(el) -> bool:
-    """A boilerplate class/id token, a hidden style, or the `hidden` attribute."""
-    return hidden(el) or named(el, BOILERPLATE_WORDS)
+def marked(el, words: frozenset = BOILERPLATE_WORDS) -> bool:
+    """A boilerplate class/id token (one of `words`), a hidden style, or the `hidden` attribute."""
+    return hidden(el) or named(el, words)
 
 
 def hidden(el) -> bool:

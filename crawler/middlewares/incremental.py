@@ -50,10 +50,12 @@ DUE_SLACK = 0.05
 # What the archive holds about one URL, asked in this order: an article of its own, a URL that
 # redirected to an article (a link to it stands for the article), a later part of a split article
 # (a link to it stands for the article, unconditionally).
+# An article's validators, from its raw page `r` (crawler/distributed/archived.py publishes the same).
+VALIDATORS = "json_extract(r.headers, '$.etag'), json_extract(r.headers, '$.\"last-modified\"')"
 _LOOKUPS = (
-    """SELECT a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
+    f"""SELECT a.last_seen, {VALIDATORS}
        FROM articles AS a LEFT JOIN raw_pages AS r ON r.article_id = a.id WHERE a.url = ?""",
-    """SELECT a.last_seen, json_extract(r.headers, '$.etag'), json_extract(r.headers, '$."last-modified"')
+    f"""SELECT a.last_seen, {VALIDATORS}
        FROM redirects AS d JOIN articles AS a ON a.id = d.article_id LEFT JOIN raw_pages AS r ON r.article_id = a.id
        WHERE d.url = ?""",
     """SELECT a.last_seen, NULL, NULL FROM article_parts AS p JOIN articles AS a ON a.id = p.article_id
