@@ -16,7 +16,9 @@ non-HTML and revisit records; at least 5,000 records), and times:
   warcio read and extraction, called on the local file), as the baseline,
   from the venv `make bench-peers` makes (or `--news-please PYTHON`); it
   takes ~0.1 CPU s a record, so on a loaded machine `--peer-records N` runs
-  it, and the import again, on the file's first N records only;
+  it, and the import again, on the file's first N records only; its own
+  counts (responses extracted, failed) are printed beside it, since pages it
+  fails on cost it less and flatter its rate;
 - and whether the import holds the same articles (URLs, content hashes) as
   `archive crawl` of the same site served on 127.0.0.1.
 
@@ -25,6 +27,7 @@ Also the reader choice: FastWARC and warcio iterating the file once.
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import sys
 import time
@@ -41,12 +44,11 @@ NEWS_PLEASE_PYTHON = REPO / ".venv-news-please" / "bin" / "python"
 # news-please's commoncrawl mode on one local file: its private per-file method, which reads
 # every record with warcio and extracts each HTML one before its filters (as it does per download).
 NEWS_PLEASE = """
-import sys, logging
+import json, sys, logging
 from newsplease.crawler import commoncrawl_crawler  # first: the two modules import each other
 from newsplease.crawler.commoncrawl_extractor import CommonCrawlExtractor
 x = CommonCrawlExtractor()
-n = [0]
-def on_article(article): n[0] += 1
+def on_article(article): pass
 x._CommonCrawlExtractor__filter_valid_hosts = []
 x._CommonCrawlExtractor__filter_start_date = None
 x._CommonCrawlExtractor__filter_end_date = None
@@ -56,7 +58,10 @@ x._CommonCrawlExtractor__continue_after_error = True
 x._CommonCrawlExtractor__ignore_unicode_errors = True
 x._CommonCrawlExtractor__fetch_images = False
 x._CommonCrawlExtractor__callback_on_article_extracted = on_article
-x._CommonCrawlExtractor__callback_on_warc_completed = lambda *done: None
+def on_completed(path, passed, discarded, errors, responses):
+    with open(sys.argv[2], "w") as out:
+        json.dump({"passed": passed, "discarded": discarded, "errors": errors, "responses": responses}, out)
+x._CommonCrawlExtractor__callback_on_warc_completed = on_completed
 x._CommonCrawlExtractor__warc_path = sys.argv[1]
 x._CommonCrawlExtractor__show_download_progress = False
 x._CommonCrawlExtractor__log_pathname_fully_extracted_warcs = None
@@ -64,7 +69,6 @@ x._CommonCrawlExtractor__delete_warc_after_extraction = False
 x._CommonCrawlExtractor__logger = logging.getLogger("np")
 logging.disable(logging.CRITICAL)
 x._CommonCrawlExtractor__process_warc_gz_file(sys.argv[1])
-print(n[0])
 """
 
 
@@ -146,8 +150,15 @@ def main() -> int:
 
         sample = warc if not a.peer_records else prefix(warc, a.peer_records, work / "prefix.warc.gz")
         sampled = a.peer_records or records
-        peer = timed_crawl([str(a.news_please), "-c", NEWS_PLEASE, str(sample)], work)
+        counts = work / "news-please-counts.json"
+        peer = timed_crawl([str(a.news_please), "-c", NEWS_PLEASE, str(sample), str(counts)], work)
         peer_rate = sampled / peer["cpu"]
+        done = json.loads(counts.read_text())
+        print(f"news-please extracted {done['passed']} of {done['responses']} responses "
+              f"({done['errors']} failed, {done['discarded']} discarded)")
+        if done["errors"] > done["responses"] / 10:
+            print("WARNING: news-please failed on more than a tenth of the responses; a failed page "
+                  "costs it less than an extracted one, so its rate below is flattered")
         if a.peer_records:   # the first records are all pages, the cheap ones come last: compare like with like
             ours_sample = timed_crawl([sys.executable, "-m", "crawler.cli", "import", str(sample),
                                        "--db", str(work / "sample.db")], REPO)
