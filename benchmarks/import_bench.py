@@ -17,8 +17,9 @@ non-HTML and revisit records; at least 5,000 records), and times:
   from the venv `make bench-peers` makes (or `--news-please PYTHON`); it
   takes ~0.1 CPU s a record, so on a loaded machine `--peer-records N` runs
   it, and the import again, on the file's first N records only; its own
-  counts (responses extracted, failed) are printed beside it, since pages it
-  fails on cost it less and flatter its rate;
+  counts are printed beside it (it tries every response, images and scripts
+  too, and fails on those and on pages with NUL bytes: about 1 in 9 here;
+  many more means a broken install, whose cheap failures flatter its rate);
 - and whether the import holds the same articles (URLs, content hashes) as
   `archive crawl` of the same site served on 127.0.0.1.
 
@@ -156,9 +157,9 @@ def main() -> int:
         done = json.loads(counts.read_text())
         print(f"news-please extracted {done['passed']} of {done['responses']} responses "
               f"({done['errors']} failed, {done['discarded']} discarded)")
-        if done["errors"] > done["responses"] / 10:
-            print("WARNING: news-please failed on more than a tenth of the responses; a failed page "
-                  "costs it less than an extracted one, so its rate below is flattered")
+        if done["errors"] > done["responses"] / 4:   # healthy, it fails only on images, scripts and NUL bytes
+            print("WARNING: news-please failed on more than a quarter of the responses: its install is likely "
+                  "incomplete (`make bench-peers`), and a page it fails on costs it less than one it extracts")
         if a.peer_records:   # the first records are all pages, the cheap ones come last: compare like with like
             ours_sample = timed_crawl([sys.executable, "-m", "crawler.cli", "import", str(sample),
                                        "--db", str(work / "sample.db")], REPO)
