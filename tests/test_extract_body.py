@@ -327,3 +327,18 @@ def test_a_photo_post_is_not_traded_for_the_footer_s_credit_line():
             f"{MENU}<div id='rap'><div id='content'>{post}</div>{credit}</div></body></html>")
     got = extract_article(html, URL)["body_text"]
     assert "I love fog" in got and "link back" not in got
+
+
+def test_a_story_whose_photos_carry_linked_credits_is_still_the_body():
+    """Every photo's linked credit makes the container mostly link text; its text outside links, under the
+    page's headline, is still a body's worth, so it is not traded for one quoted line."""
+    credits = "".join(f'<dl class="wp-caption"><dd><a href="/photos/{i}">Photo of the east pier courtesy of the '
+                      f'Harbour Authority archive, picture {i}</a></dd></dl>' for i in range(12))
+    quote = ('<blockquote class="quote"><p>Back on the water at last, and the coffee is as good as ever on the '
+             'morning boat.</p></blockquote>')
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'{MENU}<div id="single"><h1>Ferry back on the water</h1><div class="article-content">{STORY}{credits}'
+            f"{quote}</div></div></body></html>")
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("article-content", "container")
+    assert "propeller shafts" in extract_article(html, URL)["body_text"]

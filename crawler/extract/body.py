@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 _NEAR_ANCESTORS = 3
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
 _RANKED = 8
+_PROSE_ENOUGH = 2  # times BODY_MIN_UNITS of text outside links: a container's article, whatever its links
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
@@ -109,7 +110,9 @@ def body_candidates(page: Page):
                     yield BodyCandidate(el, how, row, False, None, None, "inside a widget (comments, sidebar, share bar...)")
                     continue
                 s = score(el, page)
-                if not qualifies(s) and not (how == "container" and qualifies(score(el, page, _link_lists(el)))):
+                if not qualifies(s) and not (how == "container" and (
+                        qualifies(score(el, page, _link_lists(el)))
+                        or (_prose_enough(s) and evidence.under_headline(el) is not None))):
                     yield BodyCandidate(el, how, row, False, *s, "too little text or too many links")
                     continue
                 body = _with_parts(el, found) if how == "container" else el
@@ -176,11 +179,20 @@ class Evidence:
         h = self.headline
         if h is None or h is other or other in h.iterancestors():
             return False
+        common = self.under_headline(el)
+        return common is not None and other is not common and common not in other.iterancestors()
+
+    def under_headline(self, el):
+        """The nearest of `el` and its BODY_HEADLINE_LEVELS ancestors holding the headline that stands
+        above `el` (or in it); None when the headline is elsewhere."""
+        h = self.headline
+        if h is None:
+            return None
         near = [el, *(a for a, _ in zip(el.iterancestors(), range(BODY_HEADLINE_LEVELS)))]
         common = next((a for a in near if a is h or a in h.iterancestors()), None)
         if common is None or (common is not el and self.page.order[h] > self.page.order[el]):
-            return False
-        return other is not common and common not in other.iterancestors()
+            return None
+        return common
 
     @cached_property
     def all_prose(self) -> int:
@@ -394,6 +406,17 @@ def _link_lists(el) -> list:
 
 def qualifies(s: tuple[float, float]) -> bool:
     return s[0] >= BODY_MIN_UNITS and s[1] <= BODY_MAX_LINK_DENSITY
+
+
+def _prose_enough(s: tuple[float, float]) -> bool:
+    """Does a content container hold a body's worth of text outside its links, however many links it has?
+
+    A story whose photos each carry a linked credit ("courtesy of ..."), or
+    that quotes tweets, is mostly link text; a menu has next to no other.
+    Taken only under the page's headline: a roundup of links elsewhere on
+    the page has text too.
+    """
+    return s[0] * (1 - s[1]) >= BODY_MIN_UNITS * _PROSE_ENOUGH
 
 
 def _own_text(el) -> str:
