@@ -342,3 +342,16 @@ def test_a_story_whose_photos_carry_linked_credits_is_still_the_body():
     found, how = find_body(Page(parse(html), URL))
     assert (found.get("class"), how) == ("article-content", "container")
     assert "propeller shafts" in extract_article(html, URL)["body_text"]
+
+
+def test_a_sidebar_box_holding_most_of_the_page_s_prose_is_still_a_widget():
+    """Beside a short post under the page's headline, a sidebar's text box can hold more than half the page's
+    prose; it is named a widget and stands in another branch than the headline, so it is not the body."""
+    short = ("<p>The ferry is back on the water this morning, three weeks after it went to the repair yard "
+             "for new propeller shafts and bearings, and the first crossing was full.</p>")
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'{MENU}<div class="left"><div class="post-wrapper"><h1>Ferry back on the water</h1>'
+            f'<div class="text">{short}</div></div></div>'
+            f'<div class="right"><div class="sidebar-box"><div class="textwidget">{PROFILE}</div></div></div></body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert "three weeks after" in found.text_content() and "retired ferry engineer" not in found.text_content()

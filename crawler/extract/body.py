@@ -233,16 +233,19 @@ class Evidence:
         """Inside (or being) a comment box, a sidebar widget, a share bar...: not the body.
 
         Only near ancestors count, and only when they hold a small share of
-        the page's prose: <body class="has-sidebar">, a theme's
-        "content-sidebar-wrap" or a post classed "tag-articles" wrap the
-        article itself and say nothing about it. A comment box is a widget
+        the page's prose or the page's headline stands elsewhere: <body
+        class="has-sidebar">, a theme's "content-sidebar-wrap" or a post
+        classed "tag-articles" wrap the article (and its headline) and say
+        nothing about it, while a sidebar's text box beside a short post can
+        hold most of the page's prose. A comment box is a widget
         whatever its share (under a short post the comments can be most of
         the page), and so is a hidden block (a print or share copy).
         """
         if marked(el):
             return True
         return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or (
-                       self.share_under(self.prose[a], BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
+                       (self.headline is not None or self.share_under(self.prose[a], BODY_WIDGET_MAX_SHARE))
+                       and not self.holds_headline(a)))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
 
     def holds_headline(self, el) -> bool:
