@@ -355,3 +355,17 @@ def test_a_sidebar_box_holding_most_of_the_page_s_prose_is_still_a_widget():
             f'<div class="right"><div class="sidebar-box"><div class="textwidget">{PROFILE}</div></div></div></body></html>')
     found, how = find_body(Page(parse(html), URL))
     assert "three weeks after" in found.text_content() and "retired ferry engineer" not in found.text_content()
+
+
+def test_a_teaser_article_in_the_footer_is_not_the_post():
+    """A site's footer promotes another story in an <article>; the post under the page's headline has no
+    content class at all. The small <article> away from the headline is a teaser, not the body."""
+    teaser = ('<div class="bottom"><div class="row"><article class="card"><h3><a href="/n/9.html">Tides this week</a>'
+              "</h3><p>The spring tides arrive on Thursday, and the harbour office asks boat owners to check their "
+              "moorings before the weekend, when the highest water is expected in the early morning.</p></article>"
+              "</div></div>")
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'{MENU}<div class="col"><div class="head"><h1>Ferry back on the water</h1></div>'
+            f'<div class="text">{STORY}</div></div>{teaser}</body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert "propeller shafts" in found.text_content() and "spring tides" not in found.text_content()

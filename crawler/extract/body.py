@@ -118,6 +118,8 @@ def body_candidates(page: Page):
                 body = _with_parts(el, found) if how == "container" else el
                 if not evidence.holds_the_article(body, found):
                     yield BodyCandidate(body, how, row, False, *s, "the page's densest block holds many times its prose")
+                elif how == "wrapper" and evidence.away_from_headline(body):
+                    yield BodyCandidate(body, how, row, False, *s, "a small block away from the page's headline")
                 elif how == "wrapper" and (inner := evidence.narrower(body)) is not None:
                     yield BodyCandidate(body, how, row, False, *s, "its densest block holds only part of its prose")
                     yield BodyCandidate(inner, "densest", "the densest block in a wrapper, with its like siblings",
@@ -181,6 +183,12 @@ class Evidence:
             return False
         common = self.under_headline(el)
         return common is not None and other is not common and common not in other.iterancestors()
+
+    def away_from_headline(self, el) -> bool:
+        """Is `el` a small block (under BODY_SURE_SHARE of the page's prose) that neither holds the
+        page's headline nor stands right under it: a teaser <article> in the footer, not the post?"""
+        return (self.headline is not None and self.under_headline(el) is None
+                and self.share_under(self.prose[el], BODY_SURE_SHARE))
 
     def under_headline(self, el):
         """The nearest of `el` and its BODY_HEADLINE_LEVELS ancestors holding the headline that stands
