@@ -327,3 +327,45 @@ def test_a_photo_post_is_not_traded_for_the_footer_s_credit_line():
             f"{MENU}<div id='rap'><div id='content'>{post}</div>{credit}</div></body></html>")
     got = extract_article(html, URL)["body_text"]
     assert "I love fog" in got and "link back" not in got
+
+
+def test_a_story_whose_photos_carry_linked_credits_is_still_the_body():
+    """Every photo's linked credit makes the container mostly link text; its text outside links, under the
+    page's headline, is still a body's worth, so it is not traded for one quoted line."""
+    credits = "".join(f'<dl class="wp-caption"><dd><a href="/photos/{i}">Photo of the east pier courtesy of the '
+                      f'Harbour Authority archive, picture {i}</a></dd></dl>' for i in range(12))
+    quote = ('<blockquote class="quote"><p>Back on the water at last, and the coffee is as good as ever on the '
+             'morning boat.</p></blockquote>')
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'{MENU}<div id="single"><h1>Ferry back on the water</h1><div class="article-content">{STORY}{credits}'
+            f"{quote}</div></div></body></html>")
+    found, how = find_body(Page(parse(html), URL))
+    assert (found.get("class"), how) == ("article-content", "container")
+    assert "propeller shafts" in extract_article(html, URL)["body_text"]
+
+
+def test_a_sidebar_box_holding_most_of_the_page_s_prose_is_still_a_widget():
+    """Beside a short post under the page's headline, a sidebar's text box can hold more than half the page's
+    prose; it is named a widget and stands in another branch than the headline, so it is not the body."""
+    short = ("<p>The ferry is back on the water this morning, three weeks after it went to the repair yard "
+             "for new propeller shafts and bearings, and the first crossing was full.</p>")
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'{MENU}<div class="left"><div class="post-wrapper"><h1>Ferry back on the water</h1>'
+            f'<div class="text">{short}</div></div></div>'
+            f'<div class="right"><div class="sidebar-box"><div class="textwidget">{PROFILE}</div></div></div></body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert "three weeks after" in found.text_content() and "retired ferry engineer" not in found.text_content()
+
+
+def test_a_teaser_article_in_the_footer_is_not_the_post():
+    """A site's footer promotes another story in an <article>; the post under the page's headline has no
+    content class at all. The small <article> away from the headline is a teaser, not the body."""
+    teaser = ('<div class="bottom"><div class="row"><article class="card"><h3><a href="/n/9.html">Tides this week</a>'
+              "</h3><p>The spring tides arrive on Thursday, and the harbour office asks boat owners to check their "
+              "moorings before the weekend, when the highest water is expected in the early morning.</p></article>"
+              "</div></div>")
+    html = ("<!DOCTYPE html><html><head><title>Ferry back on the water</title></head><body>"
+            f'{MENU}<div class="col"><div class="head"><h1>Ferry back on the water</h1></div>'
+            f'<div class="text">{STORY}</div></div>{teaser}</body></html>')
+    found, how = find_body(Page(parse(html), URL))
+    assert "propeller shafts" in found.text_content() and "spring tides" not in found.text_content()

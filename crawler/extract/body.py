@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 _NEAR_ANCESTORS = 3
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
 _RANKED = 8
+_PROSE_ENOUGH = 2  # times BODY_MIN_UNITS of text outside links: a container's article, whatever its links
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)
@@ -109,12 +110,16 @@ def body_candidates(page: Page):
                     yield BodyCandidate(el, how, row, False, None, None, "inside a widget (comments, sidebar, share bar...)")
                     continue
                 s = score(el, page)
-                if not qualifies(s) and not (how == "container" and qualifies(score(el, page, _link_lists(el)))):
+                if not qualifies(s) and not (how == "container" and (
+                        qualifies(score(el, page, _link_lists(el)))
+                        or (_prose_enough(s) and evidence.under_headline(el) is not None))):
                     yield BodyCandidate(el, how, row, False, *s, "too little text or too many links")
                     continue
                 body = _with_parts(el, found) if how == "container" else el
                 if not evidence.holds_the_article(body, found):
                     yield BodyCandidate(body, how, row, False, *s, "the page's densest block holds many times its prose")
+                elif how == "wrapper" and evidence.away_from_headline(body):
+                    yield BodyCandidate(body, how, row, False, *s, "a small block away from the page's headline")
                 elif how == "wrapper" and (inner := evidence.narrower(body)) is not None:
                     yield BodyCandidate(body, how, row, False, *s, "its densest block holds only part of its prose")
                     yield BodyCandidate(inner, "densest", "the densest block in a wrapper, with its like siblings",
@@ -176,11 +181,26 @@ class Evidence:
         h = self.headline
         if h is None or h is other or other in h.iterancestors():
             return False
+        common = self.under_headline(el)
+        return common is not None and other is not common and common not in other.iterancestors()
+
+    def away_from_headline(self, el) -> bool:
+        """Is `el` a small block (under BODY_SURE_SHARE of the page's prose) that neither holds the
+        page's headline nor stands right under it: a teaser <article> in the footer, not the post?"""
+        return (self.headline is not None and self.under_headline(el) is None
+                and self.share_under(self.prose[el], BODY_SURE_SHARE))
+
+    def under_headline(self, el):
+        """The nearest of `el` and its BODY_HEADLINE_LEVELS ancestors holding the headline that stands
+        above `el` (or in it); None when the headline is elsewhere."""
+        h = self.headline
+        if h is None:
+            return None
         near = [el, *(a for a, _ in zip(el.iterancestors(), range(BODY_HEADLINE_LEVELS)))]
         common = next((a for a in near if a is h or a in h.iterancestors()), None)
         if common is None or (common is not el and self.page.order[h] > self.page.order[el]):
-            return False
-        return other is not common and common not in other.iterancestors()
+            return None
+        return common
 
     @cached_property
     def all_prose(self) -> int:
@@ -221,16 +241,19 @@ class Evidence:
         """Inside (or being) a comment box, a sidebar widget, a share bar...: not the body.
 
         Only near ancestors count, and only when they hold a small share of
-        the page's prose: <body class="has-sidebar">, a theme's
-        "content-sidebar-wrap" or a post classed "tag-articles" wrap the
-        article itself and say nothing about it. A comment box is a widget
+        the page's prose or the page's headline stands elsewhere: <body
+        class="has-sidebar">, a theme's "content-sidebar-wrap" or a post
+        classed "tag-articles" wrap the article (and its headline) and say
+        nothing about it, while a sidebar's text box beside a short post can
+        hold most of the page's prose. A comment box is a widget
         whatever its share (under a short post the comments can be most of
         the page), and so is a hidden block (a print or share copy).
         """
         if marked(el):
             return True
         return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or (
-                       self.share_under(self.prose[a], BODY_WIDGET_MAX_SHARE) and not self.holds_headline(a)))
+                       (self.headline is not None or self.share_under(self.prose[a], BODY_WIDGET_MAX_SHARE))
+                       and not self.holds_headline(a)))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
 
     def holds_headline(self, el) -> bool:
@@ -394,6 +417,17 @@ def _link_lists(el) -> list:
 
 def qualifies(s: tuple[float, float]) -> bool:
     return s[0] >= BODY_MIN_UNITS and s[1] <= BODY_MAX_LINK_DENSITY
+
+
+def _prose_enough(s: tuple[float, float]) -> bool:
+    """Does a content container hold a body's worth of text outside its links, however many links it has?
+
+    A story whose photos each carry a linked credit ("courtesy of ..."), or
+    that quotes tweets, is mostly link text; a menu has next to no other.
+    Taken only under the page's headline: a roundup of links elsewhere on
+    the page has text too.
+    """
+    return s[0] * (1 - s[1]) >= BODY_MIN_UNITS * _PROSE_ENOUGH
 
 
 def _own_text(el) -> str:
