@@ -76,3 +76,23 @@ def test_a_related_box_laid_out_with_indentation_is_a_link_block():
     text = body_of(f"{first}</p>{box}{second}")
     assert "every twenty minutes" in text and "ticket machines" in text
     assert "Ferry story" not in text
+
+
+def _flat_replies(n: int = 4) -> str:
+    """A blog engine's comment stream: each reply's paragraphs, then its "Posted by" line, all siblings."""
+    return "".join(
+        f"<p>REPLY {i}: I rode the old ferry for years and never once found a seat for my bicycle on the "
+        f"morning crossing; the new boats sound like a real change for everyone who works across the bay.</p>"
+        f"<p class='posted'>Posted by: Reader {i} | Nov {i + 2}, 2026 9:{10 + i} AM</p>" for i in range(n))
+
+
+def test_a_flat_comment_stream_longer_than_the_post_goes_from_its_heading():
+    post = "<p class='posted'>Posted by: Mara Quist at November 2, 2026 8:00 AM</p>"
+    text = body_of(f"{STORY}{post}<h2>Comments</h2>{_flat_replies(8)}<p>The comments to this entry are closed.</p>")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "REPLY" not in text and "Comments" not in text and "closed" not in text
+
+
+def test_a_comments_link_over_the_story_does_not_end_it():
+    text = body_of(f"<div><a href='#comments'>12 Comments</a></div>{STORY}{_flat_replies()}")
+    assert "every twenty minutes" in text and "ticket machines" in text

@@ -31,6 +31,8 @@ from .rules import (
     BODY_END_HEADINGS,
     BODY_BIO_WORDS,
     BODY_END_MAX_SHARE,
+    BODY_MIN_UNITS,
+    COMMENT_HEADINGS,
     BODY_NOTICE_MAX_CHARS,
     BODY_NOTICE_PHRASES,
     BODY_SLIDES_MIN_ITEMS,
@@ -73,6 +75,10 @@ _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
 _TEASER_LEADS = tuple(t.casefold() for t in (*BODY_TEASER_LEADS, *RELATED_HEADINGS))
 _END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADINGS) if not h.endswith(" "))
 _END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
+_REPLIES_EXACT = frozenset(h.casefold() for h in COMMENT_HEADINGS if not h.endswith(" "))
+_REPLIES_PREFIXES = tuple(h.casefold() for h in COMMENT_HEADINGS if h.endswith(" "))
+_COUNT = re.compile(r"^(?:\d+|no|one)\s+|\s*[(\[]?\d+[)\]]?$")  # "12 comments", "comments (0)"
+_SIGNATURE_TAGS = ("p", "div", "li", "dd", "dt", "span", "td", "cite", "small", "h3", "h4", "h5", "h6")
 _HEADING_LIKE = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "li", "dt")
 _INLINE = frozenset(("span", "strong", "b"))
 _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "font", "label"))
@@ -215,18 +221,25 @@ def _fold(el) -> bool:
 
 
 def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
-    """A "Most read" / "You may also like" heading late in the body, and everything after it."""
+    """A "Most read" / "You may also like" / "Comments" heading late in the body, and everything after it.
+
+    After a comments heading followed by commenters' signature lines, the
+    rest goes however long it is: a flat stream of replies (a comment's
+    text and its "Posted by" line as siblings, items nothing groups).
+    """
     total = len(texts[tree])
     for el in tree.iter(*_HEADING_LIKE):
-        text = texts[el].strip(_TRIM).casefold()
-        if not text or len(text) > HEADING_MAX_CHARS or not (
-                " ".join(text.split()) in _END_EXACT or text.startswith(_END_PREFIXES)):
+        text = " ".join(texts[el].strip(_TRIM).casefold().split())
+        if not text or len(text) > HEADING_MAX_CHARS:
             continue
-        if any(a in doomed for a in el.iterancestors()) or el in doomed:
+        replies = _replies_heading(text)
+        if not (replies or text in _END_EXACT or text.startswith(_END_PREFIXES)):
             continue
+        if any(a in doomed for a in el.iterancestors()) or (el in doomed and not replies):
+            continue  # a comments heading named so (id="comments") is dropped, and still marks where they start
         block = el
         while block.getparent() is not None and block.getparent() is not tree \
-                and texts[block.getparent()].strip(_TRIM).casefold() == text:
+                and texts[block.getparent()].strip(_TRIM).casefold() == texts[el].strip(_TRIM).casefold():
             block = block.getparent()
         if block.tag in _INLINE:
             continue  # a bold lead-in inside a paragraph ("<b>Related:</b> an article title")
@@ -236,9 +249,29 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
                 break
             after += list(anc.itersiblings())
         after = [a for a in after if isinstance(a.tag, str)]
-        if sum(len(texts[a]) for a in after) <= total * BODY_END_MAX_SHARE:
+        size = sum(len(texts[a]) for a in after)
+        if size <= total * BODY_END_MAX_SHARE or (replies and _replies_follow(tree, after, texts)):
             return after
     return []
+
+
+def _replies_heading(text: str) -> bool:
+    """A heading opening the readers' part (COMMENT_HEADINGS), a count beside it left out."""
+    text = _COUNT.sub("", text)
+    return text in _REPLIES_EXACT or text.startswith(_REPLIES_PREFIXES)
+
+
+def _replies_follow(tree, after: list, texts: Memo) -> bool:
+    """Commenters' signature lines follow, and an article stands before them."""
+    before = units(texts[tree]) - sum(units(texts[a]) for a in after)
+    if before < BODY_MIN_UNITS:
+        return False  # a "comments" link over the article: what follows is the article
+    found = []
+    for a in after:
+        found += (el for el in a.iter(*_SIGNATURE_TAGS)
+                  if len(texts[el]) <= 2 * _COMMENT_HEADER_CHARS and _comment_like(el))
+    shown = set(found)
+    return sum(not any(x in shown for x in el.iterancestors()) for el in found) >= COMMENT_MIN_ITEMS
 
 
 def marked(el, words: frozenset = BOILERPLATE_WORDS) -> bool:

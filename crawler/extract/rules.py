@@ -389,6 +389,27 @@ BODY_END_HEADINGS = (
 )
 # ...when at most this share of the body's text follows the heading.
 BODY_END_MAX_SHARE = 0.35
+# Headings that open the readers' part under an article (its comments, the
+# form to add one), matched as BODY_END_HEADINGS are, a count
+# before or after them left out ("12 Comments", "Comments (0)", "One
+# response to ..."). They end the body as those do; and however much text
+# follows them when at least COMMENT_MIN_ITEMS commenters' signature lines
+# (crawler.extract.clean: a name or cue and a date, the shape of a comment
+# item's header) follow too and the article before them holds BODY_MIN_UNITS:
+# a long flat stream of replies outweighs a short post. Not "Comment" alone
+# (an article's own section, an opinion label) nor trackbacks (quotes of the
+# article from other blogs, which hand-made truths keep).
+COMMENT_HEADINGS = (
+    "Comments", "Reader comments", "Readers' comments", "User comments", "Your comments",
+    "Responses", "Replies", "Reactions",
+    "Leave a reply", "Leave a comment", "Post a comment", "Add a comment", "Add new comment",
+    "Add your comment", "Write a comment", "Join the discussion", "Have your say", "What do you think?",
+    "Tell us what you think", "Comments on ", "Comments to ", "Responses to ", "Response to ",
+    "Replies to ", "Thoughts on ",
+    "Kommentare", "Kommentar schreiben", "Leserkommentare", "Commentaires", "Laisser un commentaire",
+    "Comentarios", "Deja un comentario", "Deixe um comentário", "Comentários", "Commenti", "Lascia un commento",
+    "Комментарии", "Reacties", "Komentarze", "コメント", "댓글", "评论", "读者评论", "用户评论",
+)
 
 # A marked block named with one of these words (among BOILERPLATE_WORDS)
 # that is made of at least BODY_SLIDES_MIN_ITEMS sibling items of one shape
