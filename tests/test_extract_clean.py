@@ -119,3 +119,13 @@ def test_a_story_paragraph_beside_a_field_stays():
                "which crossings they use most through the form below, which asks for nothing but a pier and an "
                "hour of the day.</p><select name='pier'><option>North</option><option>South</option></select></div>")
     assert "winter timetable" in body_of(STORY + closing)
+
+
+def test_a_notice_laid_out_with_indentation_is_measured_as_shown():
+    pad = "\n" + "\t" * 80
+    notice = (f"<p class='postmetadata'><small>{pad}NOTICE This entry was posted{pad}on Monday, November 2nd, 2026"
+              f"{pad}and is filed under <a href='/c/ferries'>Ferries</a>.{pad}You can follow any responses to this "
+              f"entry through the RSS 2.0 feed.{pad}</small></p>")
+    text = body_of(STORY + notice)
+    assert "every twenty minutes" in text
+    assert "NOTICE" not in text

@@ -354,10 +354,12 @@ def _boilerplate_text(el, texts: Memo) -> bool:
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
+    if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
+        text = clean(text)  # measured as shown: a template's indentation is no text
+        if len(text) > BODY_NOTICE_MAX_CHARS:
+            return False
     if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
-    if len(text) > BODY_NOTICE_MAX_CHARS:
-        return False
     if _NOTICE.search(text):
         return True
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
