@@ -335,6 +335,9 @@ BOILERPLATE_TEXT_PREFIXES = (
     "Get the latest", "扫码关注", "扫描二维码", "关注我们的微信公众号", "欢迎关注",
     # captions and credits standing alone under a picture
     "Photo:", "Photograph:", "Image:", "Photo credit", "Image credit", "Credit:", "图片来源", "图片来自", "摄影：",
+    # calls to follow the site or a post's comments (not "Source:", "Via", "H/T" or "Follow @name":
+    # hand-made truths keep a post's credits and its author's handle)
+    "Like us on Facebook", "Subscribe to this comment", "Subscribe to comments",
 )
 BOILERPLATE_TEXT_MAX_CHARS = 120
 
@@ -378,6 +381,11 @@ BOILERPLATE_LINES = (
     "展开全文", "阅读全文", "发表评论", "查看评论", "我来说两句", "收藏本文", "发送给朋友", "打印本文", "返回页首",
     "Read the full story", "Read the full article", "Read the rest of this entry", "Continue reading →",
     "Keep reading", "Show more", "点击阅读全文", "继续阅读", "查看全文",
+    # the article's own tools and a picture's controls
+    "Continue reading the main story", "Back to story", "Enlarge this image", "Enlarge photo", "Click to enlarge",
+    "Hide caption", "Show caption", "Loading slideshow", "Print", "Print this", "Print this article", "Email this",
+    "Email this article", "Tweet", "Pin it", "Like this", "Follow us", "Sharing is caring",
+    "Be sociable, share!", "Sponsored links", "Similar posts", "Brought to you by", "Story highlights",
 )
 
 # Headings after which the rest of the body is page furniture (teasers,
