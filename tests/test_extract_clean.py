@@ -76,3 +76,56 @@ def test_a_related_box_laid_out_with_indentation_is_a_link_block():
     text = body_of(f"{first}</p>{box}{second}")
     assert "every twenty minutes" in text and "ticket machines" in text
     assert "Ferry story" not in text
+
+
+def _flat_replies(n: int = 4) -> str:
+    """A blog engine's comment stream: each reply's paragraphs, then its "Posted by" line, all siblings."""
+    return "".join(
+        f"<p>REPLY {i}: I rode the old ferry for years and never once found a seat for my bicycle on the "
+        f"morning crossing; the new boats sound like a real change for everyone who works across the bay.</p>"
+        f"<p class='posted'>Posted by: Reader {i} | Nov {i + 2}, 2026 9:{10 + i} AM</p>" for i in range(n))
+
+
+def test_a_flat_comment_stream_longer_than_the_post_goes_from_its_heading():
+    post = "<p class='posted'>Posted by: Mara Quist at November 2, 2026 8:00 AM</p>"
+    text = body_of(f"{STORY}{post}<h2>Comments</h2>{_flat_replies(8)}<p>The comments to this entry are closed.</p>")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "REPLY" not in text and "Comments" not in text and "closed" not in text
+
+
+def test_a_comments_link_over_the_story_does_not_end_it():
+    text = body_of(f"<div><a href='#comments'>12 Comments</a></div>{STORY}{_flat_replies()}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+
+
+@pytest.mark.parametrize("form", [
+    "<form action='/comment'><h3>FORM Leave a Reply</h3><p><label>FORM Name (required)</label><input name='n'></p>"
+    "<p><label>FORM Email Address (required)</label><input type='email' name='e'></p>"
+    "<p><label>FORM Website</label><input name='u'></p><p>FORM Comment</p><textarea name='c'></textarea>"
+    "<input type='hidden' name='post' value='7'><input type='submit' value='Submit'></form>",
+    "<div class='box'><p>FORM Enjoyed this? Get the ferry timetable by email "
+    "every week!</p><input type='text' name='email'><button>Sign me up</button></div>",
+    "<table><tr><td>FORM Name:</td><td><input name='n'></td></tr><tr><td>FORM Comment:</td>"
+    "<td><textarea name='c'></textarea></td></tr></table>",
+])
+def test_a_block_of_input_fields_goes_with_its_labels(form):
+    text = body_of(STORY + form)
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "FORM" not in text
+
+
+def test_a_story_paragraph_beside_a_field_stays():
+    closing = ("<div><p>The council will publish the winter timetable next month, and riders can already tell it "
+               "which crossings they use most through the form below, which asks for nothing but a pier and an "
+               "hour of the day.</p><select name='pier'><option>North</option><option>South</option></select></div>")
+    assert "winter timetable" in body_of(STORY + closing)
+
+
+def test_a_notice_laid_out_with_indentation_is_measured_as_shown():
+    pad = "\n" + "\t" * 80
+    notice = (f"<p class='postmetadata'><small>{pad}NOTICE This entry was posted{pad}on Monday, November 2nd, 2026"
+              f"{pad}and is filed under <a href='/c/ferries'>Ferries</a>.{pad}You can follow any responses to this "
+              f"entry through the RSS 2.0 feed.{pad}</small></p>")
+    text = body_of(STORY + notice)
+    assert "every twenty minutes" in text
+    assert "NOTICE" not in text

@@ -31,6 +31,8 @@ from .rules import (
     BODY_END_HEADINGS,
     BODY_BIO_WORDS,
     BODY_END_MAX_SHARE,
+    BODY_MIN_UNITS,
+    COMMENT_HEADINGS,
     BODY_NOTICE_MAX_CHARS,
     BODY_NOTICE_PHRASES,
     BODY_SLIDES_MIN_ITEMS,
@@ -46,6 +48,8 @@ from .rules import (
     COMMENT_MIN_SHARE,
     COMMENT_SAYS,
     FOLD_MIN_PARAGRAPHS,
+    FORM_MAX_UNITS_PER_FIELD,
+    FORM_NOT_FIELD_TYPES,
     DROP_TAGS,
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
@@ -56,6 +60,7 @@ from .rules import (
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
+_NOT_FIELDS = frozenset(FORM_NOT_FIELD_TYPES)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
 _SLIDES = frozenset(BODY_SLIDES_WORDS)
 _FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drops by name
@@ -73,6 +78,10 @@ _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
 _TEASER_LEADS = tuple(t.casefold() for t in (*BODY_TEASER_LEADS, *RELATED_HEADINGS))
 _END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADINGS) if not h.endswith(" "))
 _END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
+_REPLIES_EXACT = frozenset(h.casefold() for h in COMMENT_HEADINGS if not h.endswith(" "))
+_REPLIES_PREFIXES = tuple(h.casefold() for h in COMMENT_HEADINGS if h.endswith(" "))
+_COUNT = re.compile(r"^(?:\d+|no|one)\s+|\s*[(\[]?\d+[)\]]?$")  # "12 comments", "comments (0)"
+_SIGNATURE_TAGS = ("p", "div", "li", "dd", "dt", "span", "td", "cite", "small", "h3", "h4", "h5", "h6")
 _HEADING_LIKE = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "li", "dt")
 _INLINE = frozenset(("span", "strong", "b"))
 _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "font", "label"))
@@ -124,12 +133,13 @@ def _boilerplate(tree, texts: Memo) -> list:
     found = list(comments)
     code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
     most = (len(texts[tree]) - code - sum(len(texts[c]) for c in comments)) * BOILERPLATE_MAX_SHARE
+    forms = _fields_under(tree)
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
         tag = el.tag
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el, texts) or named(el, _ALWAYS_WIDGETS)
-                or _page_numbers(el, texts)
+                or _page_numbers(el, texts) or (el in forms and units(texts[el]) < FORM_MAX_UNITS_PER_FIELD * forms[el])
                 or (((marked(el, _FURNITURE) and not _swallowed(el, texts) and not _fold(el))
                      or _link_block(el, texts))
                     and (len(texts[el]) <= most or _slides(el)))):
@@ -137,6 +147,19 @@ def _boilerplate(tree, texts: Memo) -> list:
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
     return found
+
+
+def _fields_under(tree) -> dict:
+    """Elements of `tree` holding input fields to fill in -> how many: where a form's labels are."""
+    counts: dict = {}
+    for field in tree.iter("input", "textarea", "select"):
+        if field.tag == "input" and (field.get("type") or "").lower() in _NOT_FIELDS:
+            continue
+        for anc in field.iterancestors():
+            if anc is tree:
+                break
+            counts[anc] = counts.get(anc, 0) + 1
+    return counts
 
 
 def _comment_sections(tree) -> set:
@@ -215,18 +238,25 @@ def _fold(el) -> bool:
 
 
 def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
-    """A "Most read" / "You may also like" heading late in the body, and everything after it."""
+    """A "Most read" / "You may also like" / "Comments" heading late in the body, and everything after it.
+
+    After a comments heading followed by commenters' signature lines, the
+    rest goes however long it is: a flat stream of replies (a comment's
+    text and its "Posted by" line as siblings, items nothing groups).
+    """
     total = len(texts[tree])
     for el in tree.iter(*_HEADING_LIKE):
-        text = texts[el].strip(_TRIM).casefold()
-        if not text or len(text) > HEADING_MAX_CHARS or not (
-                " ".join(text.split()) in _END_EXACT or text.startswith(_END_PREFIXES)):
+        text = " ".join(texts[el].strip(_TRIM).casefold().split())
+        if not text or len(text) > HEADING_MAX_CHARS:
             continue
-        if any(a in doomed for a in el.iterancestors()) or el in doomed:
+        replies = _replies_heading(text)
+        if not (replies or text in _END_EXACT or text.startswith(_END_PREFIXES)):
             continue
+        if any(a in doomed for a in el.iterancestors()) or (el in doomed and not replies):
+            continue  # a comments heading named so (id="comments") is dropped, and still marks where they start
         block = el
         while block.getparent() is not None and block.getparent() is not tree \
-                and texts[block.getparent()].strip(_TRIM).casefold() == text:
+                and texts[block.getparent()].strip(_TRIM).casefold() == texts[el].strip(_TRIM).casefold():
             block = block.getparent()
         if block.tag in _INLINE:
             continue  # a bold lead-in inside a paragraph ("<b>Related:</b> an article title")
@@ -236,9 +266,29 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
                 break
             after += list(anc.itersiblings())
         after = [a for a in after if isinstance(a.tag, str)]
-        if sum(len(texts[a]) for a in after) <= total * BODY_END_MAX_SHARE:
+        size = sum(len(texts[a]) for a in after)
+        if size <= total * BODY_END_MAX_SHARE or (replies and _replies_follow(tree, after, texts)):
             return after
     return []
+
+
+def _replies_heading(text: str) -> bool:
+    """A heading opening the readers' part (COMMENT_HEADINGS), a count beside it left out."""
+    text = _COUNT.sub("", text)
+    return text in _REPLIES_EXACT or text.startswith(_REPLIES_PREFIXES)
+
+
+def _replies_follow(tree, after: list, texts: Memo) -> bool:
+    """Commenters' signature lines follow, and an article stands before them."""
+    before = units(texts[tree]) - sum(units(texts[a]) for a in after)
+    if before < BODY_MIN_UNITS:
+        return False  # a "comments" link over the article: what follows is the article
+    found = []
+    for a in after:
+        found += (el for el in a.iter(*_SIGNATURE_TAGS)
+                  if len(texts[el]) <= 2 * _COMMENT_HEADER_CHARS and _comment_like(el))
+    shown = set(found)
+    return sum(not any(x in shown for x in el.iterancestors()) for el in found) >= COMMENT_MIN_ITEMS
 
 
 def marked(el, words: frozenset = BOILERPLATE_WORDS) -> bool:
@@ -304,10 +354,12 @@ def _boilerplate_text(el, texts: Memo) -> bool:
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
+    if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
+        text = clean(text)  # measured as shown: a template's indentation is no text
+        if len(text) > BODY_NOTICE_MAX_CHARS:
+            return False
     if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
         return True
-    if len(text) > BODY_NOTICE_MAX_CHARS:
-        return False
     if _NOTICE.search(text):
         return True
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:

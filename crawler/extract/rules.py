@@ -260,8 +260,13 @@ LISTING_MIN_TEASERS = 6
 LISTING_TEASER_RATIO = 2.0
 # A body with at least this many input fields and less text than this per
 # field is a form (login, search, error page): neither article nor listing.
+# Inside an article, any block with less text than this per field it holds
+# is one (a reply form, a sign-up box, a poll): cleaning drops it with its
+# labels, which would stay when the fields alone go.
 FORM_MIN_FIELDS = 3
 FORM_MAX_UNITS_PER_FIELD = 40
+# Input types that are no field to fill in (FORM_MAX_UNITS_PER_FIELD).
+FORM_NOT_FIELD_TYPES = ("hidden", "submit", "button", "image", "reset")
 
 # Elements dropped with their content wherever they appear in the body.
 DROP_TAGS = (
@@ -330,6 +335,9 @@ BOILERPLATE_TEXT_PREFIXES = (
     "Get the latest", "扫码关注", "扫描二维码", "关注我们的微信公众号", "欢迎关注",
     # captions and credits standing alone under a picture
     "Photo:", "Photograph:", "Image:", "Photo credit", "Image credit", "Credit:", "图片来源", "图片来自", "摄影：",
+    # calls to follow the site or a post's comments (not "Source:", "Via", "H/T" or "Follow @name":
+    # hand-made truths keep a post's credits and its author's handle)
+    "Like us on Facebook", "Subscribe to this comment", "Subscribe to comments",
 )
 BOILERPLATE_TEXT_MAX_CHARS = 120
 
@@ -373,6 +381,11 @@ BOILERPLATE_LINES = (
     "展开全文", "阅读全文", "发表评论", "查看评论", "我来说两句", "收藏本文", "发送给朋友", "打印本文", "返回页首",
     "Read the full story", "Read the full article", "Read the rest of this entry", "Continue reading →",
     "Keep reading", "Show more", "点击阅读全文", "继续阅读", "查看全文",
+    # the article's own tools and a picture's controls
+    "Continue reading the main story", "Back to story", "Enlarge this image", "Enlarge photo", "Click to enlarge",
+    "Hide caption", "Show caption", "Loading slideshow", "Print", "Print this", "Print this article", "Email this",
+    "Email this article", "Tweet", "Pin it", "Like this", "Follow us", "Sharing is caring",
+    "Be sociable, share!", "Sponsored links", "Similar posts", "Brought to you by", "Story highlights",
 )
 
 # Headings after which the rest of the body is page furniture (teasers,
@@ -389,6 +402,27 @@ BODY_END_HEADINGS = (
 )
 # ...when at most this share of the body's text follows the heading.
 BODY_END_MAX_SHARE = 0.35
+# Headings that open the readers' part under an article (its comments, the
+# form to add one), matched as BODY_END_HEADINGS are, a count
+# before or after them left out ("12 Comments", "Comments (0)", "One
+# response to ..."). They end the body as those do; and however much text
+# follows them when at least COMMENT_MIN_ITEMS commenters' signature lines
+# (crawler.extract.clean: a name or cue and a date, the shape of a comment
+# item's header) follow too and the article before them holds BODY_MIN_UNITS:
+# a long flat stream of replies outweighs a short post. Not "Comment" alone
+# (an article's own section, an opinion label) nor trackbacks (quotes of the
+# article from other blogs, which hand-made truths keep).
+COMMENT_HEADINGS = (
+    "Comments", "Reader comments", "Readers' comments", "User comments", "Your comments",
+    "Responses", "Replies", "Reactions",
+    "Leave a reply", "Leave a comment", "Post a comment", "Add a comment", "Add new comment",
+    "Add your comment", "Write a comment", "Join the discussion", "Have your say", "What do you think?",
+    "Tell us what you think", "Comments on ", "Comments to ", "Responses to ", "Response to ",
+    "Replies to ", "Thoughts on ",
+    "Kommentare", "Kommentar schreiben", "Leserkommentare", "Commentaires", "Laisser un commentaire",
+    "Comentarios", "Deja un comentario", "Deixe um comentário", "Comentários", "Commenti", "Lascia un commento",
+    "Комментарии", "Reacties", "Komentarze", "コメント", "댓글", "评论", "读者评论", "用户评论",
+)
 
 # A marked block named with one of these words (among BOILERPLATE_WORDS)
 # that is made of at least BODY_SLIDES_MIN_ITEMS sibling items of one shape
