@@ -37,13 +37,10 @@ from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
 _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
-# Short text nodes only (with room for the indentation around them), and of
-# those the ones not blank (most are indentation): a heading is short, and this
-# XPath is far cheaper than matching every keyword in XPath (translate() per node
-# was ~9 ms/page) or normalize-space() on every node, however long.
-_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4} and normalize-space(.)]"
+# Short text nodes only (with room for the indentation around them), and of those
+# the ones not blank (most are indentation): a heading is short.
+_SHORT_TEXT = HEADING_MAX_CHARS * 4
 _HEADING_MAX_TEXT = HEADING_MAX_CHARS * 2
-_ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _MARKS = frozenset(RELATED_CLASS_WORDS)
@@ -170,16 +167,16 @@ def _inside(el, box) -> bool:
 
 
 def _is_heading_text(text: str) -> bool:
-    """Whether `text` is a related-block heading (whole, or by a prefix row)."""
-    text = text.strip()  # a plain str even from an lxml text result, so the cache below holds no tree
-    if not text or len(text) > _HEADING_MAX_TEXT:
-        return False  # most text nodes: indentation, or sentences
-    return _heading_words(text)
+    """Whether `text` (a plain str, not an lxml text result, which would keep its tree in the
+    cache) is a related-block heading (whole, or by a prefix row)."""
+    if len(text) > _HEADING_MAX_TEXT and len(text.strip()) > _HEADING_MAX_TEXT:
+        return False  # sentences
+    return _short_heading_text(text)
 
 
-@lru_cache(maxsize=4096)
-def _heading_words(text: str) -> bool:
-    """_is_heading_text of a short stripped text; remembered, as a site's menus and labels repeat on every page."""
+@lru_cache(maxsize=8192)
+def _short_heading_text(text: str) -> bool:
+    """_is_heading_text of a short text; remembered, as a site's menus and labels repeat on every page."""
     norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
     if not norm:
         return False
@@ -191,8 +188,9 @@ def _heading_words(text: str) -> bool:
 
 def _headings(page: Page):
     """Elements whose text (or image alt) is a related heading, in document order."""
-    found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if _is_heading_text(t)]
-    images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if _is_heading_text(img.get("alt"))]
+    found = [_heading_element(el) for el in _heading_text_holders(page)]
+    images = [_heading_element(img) for body in page.root.iter("body") for img in body.iter("img")
+              if len(img.get("alt") or "") <= HEADING_MAX_CHARS and _is_heading_text(img.get("alt") or "")]
     if images:
         found = sorted(found + images, key=lambda e: page.order.get(e, 0))
     # a link reading "Read more" is a button, not a heading (a tab without a target is one);
@@ -202,14 +200,32 @@ def _headings(page: Page):
     return list({id(e): e for e in found}.values())
 
 
-def _heading_element(node):
+def _heading_text_holders(page: Page) -> list:
+    """The element holding each short text node of <body> that is a related heading, in document order.
+
+    A walk reading each node's text and tail, where an XPath for the short
+    non-blank text nodes cost three times as much; the few found are put in
+    document order after (a tail comes after its element's descendants).
+    """
+    body = next(page.root.iter("body"), None)
+    if body is None:
+        return []
+    found = []
+    for node in body.iter():
+        text, tail = node.text, node.tail
+        if text and len(text) <= _SHORT_TEXT and not text.isspace() and isinstance(node.tag, str) \
+                and _is_heading_text(text):  # (a comment's own text is no text node)
+            found.append(((page.order[node], 0, 0), node))
+        if tail and len(tail) <= _SHORT_TEXT and not tail.isspace() and node is not body and _is_heading_text(tail):
+            last = node
+            while len(last):
+                last = last[-1]
+            found.append(((page.order[last], 1, -sum(1 for _ in node.iterancestors())), node.getparent()))
+    return [el for _, el in sorted(found, key=lambda f: f[0])]
+
+
+def _heading_element(el):
     """The outermost element whose whole text is the heading (<h3><span>相关文章</span></h3> -> h3)."""
-    if isinstance(node, str):
-        el = node.getparent()
-        if node.is_tail:
-            el = el.getparent()
-    else:
-        el = node
     while (parent := el.getparent()) is not None and parent.tag != "body" \
             and clean(parent.text_content()) == clean(el.text_content()) \
             and _count_links(parent) == _count_links(el):  # image-only cards have no text, yet are no heading
