@@ -260,20 +260,22 @@ def _inline_links(heading) -> list:
 def _lead_text(el) -> str:
     """The text before the element's first link: "Related:" in "Related: <a>...</a>"."""
     parts: list[str] = []
-
-    def walk(node) -> bool:
-        if node.tag == "a":
-            return True
-        if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS:  # not a comment's or a script's text
-            parts.append(node.text or "")
-        for child in node:
-            if walk(child):
-                return True
-            parts.append(child.tail or "")
-        return False
-
-    walk(el)
+    _text_before_link(el, parts)
     return clean("".join(parts))
+
+
+def _text_before_link(node, parts: list[str]) -> bool:
+    """Adds to `parts` the text of `node` up to its first link; whether it met one.
+    (A module function: a nested one calling itself is a reference cycle, left for the garbage collector.)"""
+    if node.tag == "a":
+        return True
+    if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS:  # not a comment's or a script's text
+        parts.append(node.text or "")
+    for child in node:
+        if _text_before_link(child, parts):
+            return True
+        parts.append(child.tail or "")
+    return False
 
 
 def _block_of(page: Page, heading, headings: list) -> tuple[object, list, list[dict]] | None:
