@@ -42,7 +42,8 @@ _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
 _SHORT_TEXT = HEADING_MAX_CHARS * 4
 _HEADING_MAX_TEXT = HEADING_MAX_CHARS * 2
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
-_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+_SOURCE_TAGS = ("script", "style", "noscript", "template")
+_VISIBLE_TEXT = ".//text()[not(%s)]" % " or ".join(f"ancestor::{t}" for t in _SOURCE_TAGS)
 _MARKS = frozenset(RELATED_CLASS_WORDS)
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _NAV_WORDS = frozenset(RELATED_NAV_WORDS)
@@ -313,6 +314,8 @@ def _beside(box, heading) -> float:
 
 def _visible_text(el) -> str:
     """Text a reader sees: no script or style source."""
+    if next(el.iter(*_SOURCE_TAGS), None) is None and next(el.iterancestors(*_SOURCE_TAGS), None) is None:
+        return clean(" ".join(el.itertext()))  # nothing to leave out (most blocks): no XPath test per text node
     return clean(" ".join(xpath(_VISIBLE_TEXT)(el)))
 
 
@@ -359,11 +362,12 @@ def _prose(el, linked: bool) -> bool:
         return False
     if not linked:
         return True
-    return el.tag == "p" and _prose_paragraph(el)
+    return el.tag == "p" and _prose_paragraph(el, text)
 
 
-def _prose_paragraph(p) -> bool:
-    text = _visible_text(p)
+def _prose_paragraph(p, text: str | None = None) -> bool:
+    """A long paragraph, mostly not link text (`text`: its visible text, when known)."""
+    text = _visible_text(p) if text is None else text
     link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
     return _units(text) >= _PROSE_UNITS and link_text < len(text) / 2
 
@@ -388,7 +392,6 @@ def _parse_entries(page: Page, elements: list, trusted: bool = False) -> list[di
     """The entries of a block; unless `trusted` (a profile's pick), only links that read like articles."""
     entries, seen = [], set()
     for el in elements:
-        card = clean(el.text_content())
         if not trusted and _SPONSORS.search(" ".join(el.itertext())[:300]):
             continue
         found = []
@@ -396,18 +399,21 @@ def _parse_entries(page: Page, elements: list, trusted: bool = False) -> list[di
             if not trusted and (page.unseen(link) or _cited(link)):
                 continue
             url = page.absolute(link.get("href"))
-            title = _title(link)
-            if url is None or not title or not (trusted or _article_like(page, url, title)):
+            title = _title(link) if url is not None else ""
+            if not title or not (trusted or _article_like(page, url, title)):
                 continue
             k = key(url)
             if k in seen:
                 continue
             seen.add(k)
             found.append((title, url))
-        for title, url in found:
-            rest = clean(card.replace(title, "", 1)).lstrip(_SNIPPET_LEAD) if len(found) == 1 else ""
+        if len(found) == 1:  # a card: the text beside its one link is the snippet
+            title, url = found[0]
+            rest = clean(clean(el.text_content()).replace(title, "", 1)).lstrip(_SNIPPET_LEAD)
             rest = "" if _is_heading_text(rest) else rest  # the card's label ("Also on site.com"), no snippet
             entries.append({"title": title, "url": url, "snippet": rest or None})
+        else:
+            entries += ({"title": title, "url": url, "snippet": None} for title, url in found)
     return entries
 
 
