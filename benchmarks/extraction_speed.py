@@ -2,7 +2,7 @@
 """Extraction speed against an earlier revision, measured in the same run.
 
     .venv/bin/python benchmarks/extraction_speed.py [--rev 5a752b6] [--datasets aeb,cwced,site]
-        [--rounds 3] [--every N] [--site-pages 300] [--bench ../shared/bench]
+        [--rounds 3] [--every N] [--site-pages 300] [--bench ../shared/bench] [--stages]
 
 The issues ask for "extraction speed at least 0.9x today's, measured in
 the same run": a figure from another day on a shared machine says little.
@@ -26,10 +26,21 @@ make_site.py, built as benchmarks/crawl_bench.py builds it), generated once
 per run into a temporary folder: the pages issue 15's crawl CPU figures are
 measured on, read as bytes from disk, so decoding counts as in `archive
 extract`.
+
+With --stages, every round also times each stage of extraction, in
+separate children (the timers add a little to each call, so the pages/s
+above stay clean): each function crawler.extract calls from its modules
+(parse, find_breadcrumbs, find_related, clean_body, to_markdown...) is
+wrapped with a CPU clock, and the table gives CPU ms per page of each in
+both trees, summed over all rounds. A stage's time is inclusive (what it
+calls counts); a fact of the page worked out once and shared (the
+document order, the class index, JSON-LD) counts in the first stage that
+asks for it; "rest" is the item's time outside every stage.
 """
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -61,11 +72,12 @@ def export(rev: str, into: Path) -> Path:
     return into
 
 
-def time_tree(tree: Path, bench: Path, dataset: str, every: int, site: Path | None) -> dict:
-    """Seconds extract_article of the code in `tree` spends on the dataset's pages, in a fresh process."""
+def time_tree(tree: Path, bench: Path, dataset: str, every: int, site: Path | None, stages: bool = False) -> dict:
+    """Seconds extract_article of the code in `tree` spends on the dataset's pages, in a fresh process
+    (with `stages`: and the seconds of each stage, with their timers on)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     cmd = [sys.executable, __file__, "--time", dataset, "--every", str(every), "--bench", str(bench)]
-    out = subprocess.run(cmd + (["--site", str(site)] if site else []),
+    out = subprocess.run(cmd + (["--site", str(site)] if site else []) + (["--stages"] if stages else []),
                          env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[-1])
 
@@ -76,8 +88,35 @@ def site_pages(site: Path) -> list[tuple[bytes, str]]:
             for path in sorted(site.rglob("*.html"))]
 
 
-def timed_pass(bench: Path, dataset: str, every: int, site: Path | None) -> dict:
+def stage_clocks() -> dict[str, float]:
+    """In the child: each function crawler.extract calls from its modules wrapped with a CPU clock;
+    stage name -> seconds spent in it so far (a call inside another stage's call counts once, in the outer)."""
+    import crawler.extract as extraction
+
+    spent: dict[str, float] = {}
+    depth = [0]
+
+    def clocked(name, fn):
+        def run(*args, **kwargs):
+            depth[0] += 1
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if not depth[0]:
+                    spent[name] = spent.get(name, 0.0) + time.process_time() - start
+        return run
+
+    for name, fn in list(vars(extraction).items()):
+        if inspect.isfunction(fn) and fn.__module__.startswith("crawler.extract."):
+            setattr(extraction, name, clocked(name, fn))
+    return spent
+
+
+def timed_pass(bench: Path, dataset: str, every: int, site: Path | None, stages: bool = False) -> dict:
     """In the child: load the pages, one untimed warm-up call, then every page once; a digest of each item."""
+    spent = stage_clocks() if stages else {}
     from crawler.extract import extract_article
 
     if dataset == "site":
@@ -90,12 +129,30 @@ def timed_pass(bench: Path, dataset: str, every: int, site: Path | None) -> dict
         pages = ev.LOADERS[ev.detect_format(root)](root)[::every]
         inputs = [(page.html, page.url or "http://localhost/") for page in pages]
     extract_article(*inputs[0])
+    spent.clear()
     start = time.process_time()
     items = [extract_article(html, url, now=FETCHED) for html, url in inputs]
     seconds = time.process_time() - start
     import crawler
     digests = [sha1(json.dumps(item, sort_keys=True, default=str).encode()).hexdigest()[:16] for item in items]
-    return {"pages": len(inputs), "seconds": seconds, "code": str(Path(crawler.__file__).parent), "items": digests}
+    return {"pages": len(inputs), "seconds": seconds, "code": str(Path(crawler.__file__).parent), "items": digests,
+            "stages": spent}
+
+
+def print_stages(dataset: str, spent: dict[str, dict[str, float]], pages: int) -> None:
+    """CPU ms per page of each stage in each tree, the costliest first (in this checkout)."""
+    labels = list(spent)
+    totals = {label: sum(spent[label].values()) for label in labels}
+    names = sorted({n for s in spent.values() for n in s if n != "total"}, key=lambda n: -spent[labels[-1]].get(n, 0))
+    print(f"\n{DATASETS[dataset]}: CPU ms per page by stage, {pages} pages per tree")
+    print(f"{'stage':24}" + "".join(f"{label:>24}" for label in labels))
+    for name in names + ["rest", "total"]:
+        row = []
+        for label in labels:
+            stage = spent[label]
+            value = stage["total"] - (totals[label] - stage["total"]) if name == "rest" else stage.get(name)
+            row.append(f"{1000 * value / pages:24.2f}" if value is not None else f"{'-':>24}")
+        print(f"{name:24}" + "".join(row))
 
 
 def main() -> None:
@@ -105,12 +162,13 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--every", type=int, default=1, help="time every N-th page only (quick runs)")
     ap.add_argument("--site-pages", type=int, default=300, help="articles of the synthetic site (default: 300)")
+    ap.add_argument("--stages", action="store_true", help="also time each stage of extraction (in separate runs)")
     ap.add_argument("--bench", type=Path, default=SHARED_BENCH, help="the shared benchmark folder")
     ap.add_argument("--time", choices=sorted(DATASETS), help=argparse.SUPPRESS)  # the child's job
     ap.add_argument("--site", type=Path, help=argparse.SUPPRESS)                # the child's pages
     args = ap.parse_args()
     if args.time:
-        print(json.dumps(timed_pass(args.bench, args.time, args.every, args.site)))
+        print(json.dumps(timed_pass(args.bench, args.time, args.every, args.site, args.stages)))
         return
     names = [n.strip() for n in args.datasets.split(",") if n.strip()]
     unknown = [n for n in names if n not in DATASETS]
@@ -123,6 +181,7 @@ def main() -> None:
             site = Path(tmp) / "site"
             build_site(args.bench / "make_site.py", args.site_pages, site, SITE_BASE)
         print(f"{'dataset':32} {'code':24} {'pages/s':>8}")
+        stages = {}
         for name in names:
             seconds = dict.fromkeys(trees, 0.0)
             pages = dict.fromkeys(trees, 0)
@@ -146,6 +205,23 @@ def main() -> None:
             print(f"{DATASETS[name]:32} {'ratio (this / baseline)':24} {ours / base:8.2f}"
                   f"   rounds: {' '.join(f'{x:.2f}' for x in ratios)}")
             print(f"{DATASETS[name]:32} {'items differ on':24} {differ:8d}   of {len(our_items)} pages")
+            if args.stages:
+                stages[name] = staged(trees, args, name, site)
+        for name, (spent, pages) in stages.items():
+            print_stages(name, spent, pages)
+
+
+def staged(trees: dict[str, Path], args, name: str, site: Path | None) -> tuple[dict, int]:
+    """(tree label -> stage -> seconds, summed over the rounds; pages per tree), timers on, order swapped every round."""
+    spent = {label: {} for label in trees}
+    pages = 0
+    for r in range(args.rounds):
+        for label in (list(trees) if r % 2 == 0 else list(trees)[::-1]):
+            run = time_tree(trees[label], args.bench, name, args.every, site, stages=True)
+            for stage, seconds in {**run["stages"], "total": run["seconds"]}.items():
+                spent[label][stage] = spent[label].get(stage, 0.0) + seconds
+        pages += run["pages"]
+    return spent, pages
 
 
 if __name__ == "__main__":

@@ -58,7 +58,11 @@ def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str 
 
 def extract_from_selector(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> dict:
     """The item fields extraction fills, from an already parsed page."""
-    return _item(Page(sel, url, profile, now))
+    page = Page(sel, url, profile, now)
+    try:
+        return _item(page)
+    finally:
+        page.forget()
 
 
 def page_kind(sel: Selector, url: str, profile=None) -> str:
@@ -68,15 +72,22 @@ def page_kind(sel: Selector, url: str, profile=None) -> str:
 
 def page_verdict(sel: Selector, url: str, profile=None) -> Verdict:
     """The page's kind and the cues that decided it; a page that breaks the rules is followed, not archived."""
-    return _verdict(Page(sel, url, profile))
+    page = Page(sel, url, profile)
+    try:
+        return _verdict(page)
+    finally:
+        page.forget()
 
 
 def analyse_page(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> tuple[Verdict, dict | None]:
     """(the page's verdict, its item when it is an article): the crawl's question, on one Page,
     so what both ask for (the body choice, the class index, JSON-LD) is worked out once."""
     page = Page(sel, url, profile, now)
-    verdict = _verdict(page)
-    return verdict, _item(page) if verdict.kind == "article" else None
+    try:
+        verdict = _verdict(page)
+        return verdict, _item(page) if verdict.kind == "article" else None
+    finally:
+        page.forget()
 
 
 def _verdict(page: Page) -> Verdict:

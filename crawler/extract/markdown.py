@@ -21,8 +21,8 @@ _WS = re.compile(r"\s+")
 _ESCAPE = re.compile(r"([\\`*_\[\]])")
 _LINE_START = re.compile(r"^(#{1,6} |[-+>] |\d+[.)] )")
 _BLOCKS = BLOCK_TAGS - {"br"}
-_HOLDS_BLOCKS = etree.XPath("boolean(.//*[%s])" % " or ".join(
-    f"self::{t}" for t in ("pre", "p", "div", "table", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4")))
+_LAYOUT_BLOCKS = ("pre", "p", "div", "table", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4")
+_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 
 
 def to_markdown(tree) -> str:
@@ -46,8 +46,13 @@ def _blocks(el) -> list[str]:
 
 
 def _paragraph(buf: list[str], out: list[str]) -> None:
-    text = _WS.sub(" ", "".join(buf)).replace(f" {_BR}", _BR).replace(f"{_BR} ", _BR).strip()
-    text = text.strip(_BR).replace(_BR, "  \n")
+    if not buf:  # between two blocks, most often
+        return
+    text = _WS.sub(" ", "".join(buf))
+    if _BR in text:
+        text = text.replace(f" {_BR}", _BR).replace(f"{_BR} ", _BR).strip().strip(_BR).replace(_BR, "  \n")
+    else:
+        text = text.strip()
     if text:
         out.append(_protect_start(text))
     buf.clear()
@@ -108,7 +113,7 @@ def _list(el) -> str:
 def _table(el) -> list[str]:
     """A GFM table; a layout table (a forum post, a page column) as the blocks of its cells."""
     cells_by_row = [[c for c in tr if c.tag in ("td", "th")]
-                    for tr in el.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")]
+                    for tr in _ROWS(el)]
     if _layout(cells_by_row):
         return [block for cells in cells_by_row for cell in cells for block in _blocks(cell)]
     rows = []
@@ -127,8 +132,8 @@ def _table(el) -> list[str]:
 
 def _layout(cells_by_row: list[list]) -> bool:
     """Cells holding blocks (code, paragraphs, nested tables), or one filled cell per row: layout, not data."""
-    if any(_HOLDS_BLOCKS(c) for cells in cells_by_row for c in cells):
-        return True
+    if any(next(c.iter(*_LAYOUT_BLOCKS), None) is not None for cells in cells_by_row for c in cells):
+        return True  # (a cell is a td or th: iter() meets only what is inside it)
     filled = [sum(1 for c in cells if c.text_content().strip()) for cells in cells_by_row]
     return max(filled, default=0) <= 1
 
@@ -173,4 +178,4 @@ def _allowed(url: str) -> bool:
 
 
 def _escape(text: str) -> str:
-    return _ESCAPE.sub(r"\\\1", text)
+    return _ESCAPE.sub(r"\\\1", text) if _ESCAPE.search(text) else text  # most text has none: no substitution

@@ -10,7 +10,7 @@ import json
 import re
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import cssselect
 from lxml import etree
@@ -29,6 +29,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_CLASSES = frozenset(c.lower() for c in HIDDEN_CLASSES)
 # Attributes indexed: class (by token), id, and what marks a trail or structured data.
 _INDEXED = ("class", "id", "aria-label", "itemtype", "typeof")
+# An address whose join depends on the base's scheme and host only: a path from the root, or a host
+# (not "//" alone, which keeps the base's path; no tab or newline, which urlsplit deletes).
+_FROM_ROOT = re.compile(r"(?:/(?!/)|(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#])[^\t\r\n]*\Z")
 
 
 @lru_cache(maxsize=None)
@@ -112,6 +115,15 @@ class Page:
         # extraction never edits the page's own tree (cleaning edits a copy); they go with the page.
         self.units = Memo(lambda el: units(el.text_content()))
         self.chars = Memo(lambda el: len(el.text_content()))
+
+    def forget(self) -> None:
+        """Drop what the finders left on the page once its verdict and item are made.
+
+        The body's Evidence refers back to the page: kept, that cycle would
+        hold the page and its whole tree until the garbage collector found it,
+        and its passes over the pages left so cost a sixth of extraction's CPU
+        on the crawl benchmark's site (~1.7 of 9.7 ms a page)."""
+        self.found.clear()
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""
@@ -228,9 +240,19 @@ class Page:
 
     @staticmethod
     def join(base: str, href: str) -> str | None:
-        """urljoin, but None for what it cannot join (e.g. a broken IPv6 host)."""
+        """urljoin, but None for what it cannot join (e.g. a broken IPv6 host).
+
+        A link from the root ("/news/1.html") or with a host of its own joins
+        the same against any page of a site: joined against the site's origin
+        and remembered, a site's menus and lists are joined once, not on every page.
+        """
+        href = href.strip()
         try:
-            return urljoin(base, href.strip())
+            if _FROM_ROOT.match(href):
+                parts = urlsplit(base)
+                if parts.scheme in ("http", "https"):
+                    base = f"{parts.scheme}://{parts.netloc}"
+            return _join(base, href)
         except ValueError:
             return None
 
@@ -266,6 +288,11 @@ class Page:
 
     def jsonld_of_type(self, types: frozenset[str] | set[str]) -> list[dict]:
         return [o for o in self.jsonld if ld_types(o) & types]
+
+
+@lru_cache(maxsize=8192)
+def _join(base: str, href: str) -> str:
+    return urljoin(base, href)
 
 
 def ld_types(obj: dict) -> set[str]:

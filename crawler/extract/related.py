@@ -37,15 +37,13 @@ from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
 _PREFIXES = tuple(h.casefold() for h in RELATED_HEADINGS if h.endswith(" "))
-# Short text nodes only (with room for the indentation around them), and of
-# those the ones not blank (most are indentation): a heading is short, and this
-# XPath is far cheaper than matching every keyword in XPath (translate() per node
-# was ~9 ms/page) or normalize-space() on every node, however long.
-_SHORT_TEXTS = f"//body//text()[string-length(.) <= {HEADING_MAX_CHARS * 4} and normalize-space(.)]"
+# Short text nodes only (with room for the indentation around them), and of those
+# the ones not blank (most are indentation): a heading is short.
+_SHORT_TEXT = HEADING_MAX_CHARS * 4
 _HEADING_MAX_TEXT = HEADING_MAX_CHARS * 2
-_ALT_HEADINGS = f"//body//img[@alt][string-length(@alt) <= {HEADING_MAX_CHARS}]"
 _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
-_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+_SOURCE_TAGS = ("script", "style", "noscript", "template")
+_VISIBLE_TEXT = ".//text()[not(%s)]" % " or ".join(f"ancestor::{t}" for t in _SOURCE_TAGS)
 _MARKS = frozenset(RELATED_CLASS_WORDS)
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _NAV_WORDS = frozenset(RELATED_NAV_WORDS)
@@ -170,16 +168,16 @@ def _inside(el, box) -> bool:
 
 
 def _is_heading_text(text: str) -> bool:
-    """Whether `text` is a related-block heading (whole, or by a prefix row)."""
-    text = text.strip()  # a plain str even from an lxml text result, so the cache below holds no tree
-    if not text or len(text) > _HEADING_MAX_TEXT:
-        return False  # most text nodes: indentation, or sentences
-    return _heading_words(text)
+    """Whether `text` (a plain str, not an lxml text result, which would keep its tree in the
+    cache) is a related-block heading (whole, or by a prefix row)."""
+    if len(text) > _HEADING_MAX_TEXT and len(text.strip()) > _HEADING_MAX_TEXT:
+        return False  # sentences
+    return _short_heading_text(text)
 
 
-@lru_cache(maxsize=4096)
-def _heading_words(text: str) -> bool:
-    """_is_heading_text of a short stripped text; remembered, as a site's menus and labels repeat on every page."""
+@lru_cache(maxsize=8192)
+def _short_heading_text(text: str) -> bool:
+    """_is_heading_text of a short text; remembered, as a site's menus and labels repeat on every page."""
     norm = " ".join(text.replace("\u2019", "'").split()).strip(_TRIM).casefold()
     if not norm:
         return False
@@ -191,8 +189,9 @@ def _heading_words(text: str) -> bool:
 
 def _headings(page: Page):
     """Elements whose text (or image alt) is a related heading, in document order."""
-    found = [_heading_element(t) for t in xpath(_SHORT_TEXTS)(page.root) if _is_heading_text(t)]
-    images = [_heading_element(img) for img in xpath(_ALT_HEADINGS)(page.root) if _is_heading_text(img.get("alt"))]
+    found = [_heading_element(el) for el in _heading_text_holders(page)]
+    images = [_heading_element(img) for body in page.root.iter("body") for img in body.iter("img")
+              if len(img.get("alt") or "") <= HEADING_MAX_CHARS and _is_heading_text(img.get("alt") or "")]
     if images:
         found = sorted(found + images, key=lambda e: page.order.get(e, 0))
     # a link reading "Read more" is a button, not a heading (a tab without a target is one);
@@ -202,14 +201,32 @@ def _headings(page: Page):
     return list({id(e): e for e in found}.values())
 
 
-def _heading_element(node):
+def _heading_text_holders(page: Page) -> list:
+    """The element holding each short text node of <body> that is a related heading, in document order.
+
+    A walk reading each node's text and tail, where an XPath for the short
+    non-blank text nodes cost three times as much; the few found are put in
+    document order after (a tail comes after its element's descendants).
+    """
+    body = next(page.root.iter("body"), None)
+    if body is None:
+        return []
+    found = []
+    for node in body.iter():
+        text, tail = node.text, node.tail
+        if text and len(text) <= _SHORT_TEXT and not text.isspace() and isinstance(node.tag, str) \
+                and _is_heading_text(text):  # (a comment's own text is no text node)
+            found.append(((page.order[node], 0, 0), node))
+        if tail and len(tail) <= _SHORT_TEXT and not tail.isspace() and node is not body and _is_heading_text(tail):
+            last = node
+            while len(last):
+                last = last[-1]
+            found.append(((page.order[last], 1, -sum(1 for _ in node.iterancestors())), node.getparent()))
+    return [el for _, el in sorted(found, key=lambda f: f[0])]
+
+
+def _heading_element(el):
     """The outermost element whose whole text is the heading (<h3><span>相关文章</span></h3> -> h3)."""
-    if isinstance(node, str):
-        el = node.getparent()
-        if node.is_tail:
-            el = el.getparent()
-    else:
-        el = node
     while (parent := el.getparent()) is not None and parent.tag != "body" \
             and clean(parent.text_content()) == clean(el.text_content()) \
             and _count_links(parent) == _count_links(el):  # image-only cards have no text, yet are no heading
@@ -244,20 +261,22 @@ def _inline_links(heading) -> list:
 def _lead_text(el) -> str:
     """The text before the element's first link: "Related:" in "Related: <a>...</a>"."""
     parts: list[str] = []
-
-    def walk(node) -> bool:
-        if node.tag == "a":
-            return True
-        if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS:  # not a comment's or a script's text
-            parts.append(node.text or "")
-        for child in node:
-            if walk(child):
-                return True
-            parts.append(child.tail or "")
-        return False
-
-    walk(el)
+    _text_before_link(el, parts)
     return clean("".join(parts))
+
+
+def _text_before_link(node, parts: list[str]) -> bool:
+    """Adds to `parts` the text of `node` up to its first link; whether it met one.
+    (A module function: a nested one calling itself is a reference cycle, left for the garbage collector.)"""
+    if node.tag == "a":
+        return True
+    if isinstance(node.tag, str) and node.tag not in _SKIP_TAGS:  # not a comment's or a script's text
+        parts.append(node.text or "")
+    for child in node:
+        if _text_before_link(child, parts):
+            return True
+        parts.append(child.tail or "")
+    return False
 
 
 def _block_of(page: Page, heading, headings: list) -> tuple[object, list, list[dict]] | None:
@@ -295,6 +314,8 @@ def _beside(box, heading) -> float:
 
 def _visible_text(el) -> str:
     """Text a reader sees: no script or style source."""
+    if next(el.iter(*_SOURCE_TAGS), None) is None and next(el.iterancestors(*_SOURCE_TAGS), None) is None:
+        return clean(" ".join(el.itertext()))  # nothing to leave out (most blocks): no XPath test per text node
     return clean(" ".join(xpath(_VISIBLE_TEXT)(el)))
 
 
@@ -341,11 +362,12 @@ def _prose(el, linked: bool) -> bool:
         return False
     if not linked:
         return True
-    return el.tag == "p" and _prose_paragraph(el)
+    return el.tag == "p" and _prose_paragraph(el, text)
 
 
-def _prose_paragraph(p) -> bool:
-    text = _visible_text(p)
+def _prose_paragraph(p, text: str | None = None) -> bool:
+    """A long paragraph, mostly not link text (`text`: its visible text, when known)."""
+    text = _visible_text(p) if text is None else text
     link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
     return _units(text) >= _PROSE_UNITS and link_text < len(text) / 2
 
@@ -370,7 +392,6 @@ def _parse_entries(page: Page, elements: list, trusted: bool = False) -> list[di
     """The entries of a block; unless `trusted` (a profile's pick), only links that read like articles."""
     entries, seen = [], set()
     for el in elements:
-        card = clean(el.text_content())
         if not trusted and _SPONSORS.search(" ".join(el.itertext())[:300]):
             continue
         found = []
@@ -378,18 +399,21 @@ def _parse_entries(page: Page, elements: list, trusted: bool = False) -> list[di
             if not trusted and (page.unseen(link) or _cited(link)):
                 continue
             url = page.absolute(link.get("href"))
-            title = _title(link)
-            if url is None or not title or not (trusted or _article_like(page, url, title)):
+            title = _title(link) if url is not None else ""
+            if not title or not (trusted or _article_like(page, url, title)):
                 continue
             k = key(url)
             if k in seen:
                 continue
             seen.add(k)
             found.append((title, url))
-        for title, url in found:
-            rest = clean(card.replace(title, "", 1)).lstrip(_SNIPPET_LEAD) if len(found) == 1 else ""
+        if len(found) == 1:  # a card: the text beside its one link is the snippet
+            title, url = found[0]
+            rest = clean(clean(el.text_content()).replace(title, "", 1)).lstrip(_SNIPPET_LEAD)
             rest = "" if _is_heading_text(rest) else rest  # the card's label ("Also on site.com"), no snippet
             entries.append({"title": title, "url": url, "snippet": rest or None})
+        else:
+            entries += ({"title": title, "url": url, "snippet": None} for title, url in found)
     return entries
 
 

@@ -79,35 +79,41 @@ def plain_text(root, code: bool = True) -> str:
     """Text of a tree: one line per block element, table cells tab-separated, <pre> verbatim (or left out)."""
     lines: list[str] = []
     buf: list[str] = []
-
-    def flush() -> None:
-        line = _WS.sub(" ", "".join(buf)).replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL)
-        line = line.strip(f" {_CELL}").replace(_CELL, "\t")
-        if line:
-            lines.append(line)
-        buf.clear()
-
-    def walk(node) -> None:
-        tag = node.tag
-        if tag == "pre":
-            flush()
-            if code:
-                lines.append(node.text_content())
-        elif isinstance(tag, str):
-            block = tag in BLOCK_TAGS
-            if block:
-                flush()
-            if node.text:
-                buf.append(node.text)
-            for child in node:
-                walk(child)
-            if tag in ("td", "th"):
-                buf.append(_CELL)
-            if block:
-                flush()
-        if node.tail:
-            buf.append(node.tail)
-
-    walk(root)
-    flush()
+    _walk(root, lines, buf, code)
+    _flush(lines, buf)
     return "\n".join(lines)
+
+
+def _walk(node, lines: list[str], buf: list[str], code: bool) -> None:
+    """Adds `node`'s text to the line being built in `buf`, ending a line (into `lines`) at each block.
+    (Module functions: nested ones calling each other are reference cycles, left for the garbage collector.)"""
+    tag = node.tag
+    if tag == "pre":
+        _flush(lines, buf)
+        if code:
+            lines.append(node.text_content())
+    elif isinstance(tag, str):
+        block = tag in BLOCK_TAGS
+        if block and buf:
+            _flush(lines, buf)
+        text = node.text
+        if text:
+            buf.append(text)
+        for child in node:
+            _walk(child, lines, buf, code)
+        if tag == "td" or tag == "th":
+            buf.append(_CELL)
+        if block and buf:
+            _flush(lines, buf)
+    tail = node.tail
+    if tail:
+        buf.append(tail)
+
+
+def _flush(lines: list[str], buf: list[str]) -> None:
+    """The text gathered in `buf` as one line of `lines` (none if blank)."""
+    line = _WS.sub(" ", "".join(buf)).replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL)
+    line = line.strip(f" {_CELL}").replace(_CELL, "\t")
+    if line:
+        lines.append(line)
+    buf.clear()

@@ -30,22 +30,34 @@ _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 def article_address(url: str, page_url: str) -> bool:
     """Whether `url`, linked from the article at `page_url`, is shaped like another article's address."""
+    facts = _address(url)
+    if facts is None:
+        return False
+    parts, url_key, ids, url_site, shaped = facts
+    own, own_key, own_ids, own_site = _own(page_url)
+    if url_key == own_key:
+        return False
+    if own_ids and ids == own_ids:
+        return False  # this article's comments or print view
+    return url_site != own_site or shaped or _same_shape(parts, own)
+
+
+@lru_cache(maxsize=4096)
+def _address(url: str) -> tuple | None:
+    """(parts, key, ids, site, shaped like an article) of a linked address, None for one that is no
+    article's whatever the page: not the web, an ad network, a site's root, a tag or search page.
+    Remembered: a site links the same addresses from page after page."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        return False
+        return None
     host = parts.netloc.lower()
     if any(host == h or host.endswith("." + h) for h in RELATED_SPONSOR_HOSTS):
-        return False
+        return None
     if parts.path.strip("/") == "" and not parts.query:
-        return False
-    own, own_key, own_ids, own_site = _own(page_url)
-    if key(url) == own_key:
-        return False
-    if own_ids and _ids(parts) == own_ids:
-        return False  # this article's comments or print view
+        return None
     if _NOT_PATHS.search(parts.path + ("?" + parts.query if parts.query else "")):
-        return False
-    return site(parts.hostname) != own_site or _shaped_like_article(parts) or _same_shape(parts, own)
+        return None
+    return parts, key(url), frozenset(_ids(parts)), site(parts.hostname), _shaped_like_article(parts)
 
 
 @lru_cache(maxsize=64)
@@ -55,8 +67,10 @@ def _own(page_url: str) -> tuple:
     return own, key(page_url), _ids(own), site(own.hostname)
 
 
+@lru_cache(maxsize=4096)
 def key(url: str) -> str:
-    """One address however written: no www., no trailing slash, no fragment."""
+    """One address however written: no www., no trailing slash, no fragment (remembered: related
+    entries and trails ask for the same addresses several times a page, and a site's on every page)."""
     parts = urlsplit(url)
     return f"{parts.netloc.lower().removeprefix('www.')}{parts.path.rstrip('/')}?{parts.query}"
 
