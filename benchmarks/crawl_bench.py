@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Crawl throughput of the full pipeline, as a ratio against a lean Scrapy spider run beside it.
 
-    .venv/bin/python benchmarks/crawl_bench.py [--pages 2000] [--site-generator PATH] [--runs 1]
+    .venv/bin/python benchmarks/crawl_bench.py [--pages 2000] [--site-generator PATH] [--runs 1] [--baseline REV]
 
 Generates a site (the shared benchmark generator when it is there, else the
 project's demo site), serves it on 127.0.0.1 with nginx when installed (else
@@ -11,8 +11,11 @@ shared benchmark, runs it on the same site. Prints pages/s (articles stored
 per second of process wall time, start-up included), CPU seconds and peak
 memory (PSS of the whole process tree, worker processes included) of each,
 and the ratio ours/lean, and a digest of the archive's (URL, content hash)
-pairs: a change that must leave the archive as it was keeps it. Nothing
-leaves 127.0.0.1.
+pairs: a change that must leave the archive as it was keeps it. With
+`--baseline REV` (a commit, branch or tag, or a folder holding a tree) each run also crawls with the
+code of that revision (exported from git into a temporary folder, run with
+this checkout's environment) and prints ours/baseline: a change measured
+against what it changes, under the same load. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
@@ -97,6 +100,33 @@ def timed_crawl(cmd: list[str], cwd: Path) -> dict:
     return {"wall": cost.wall, "cpu": cost.cpu, "rss_mb": cost.memory_mb}
 
 
+@contextlib.contextmanager
+def exported(rev: str | None):
+    """The tree of git revision `rev` in a temporary folder (None: no folder; a folder: itself)."""
+    if not rev or Path(rev).is_dir():
+        yield rev and Path(rev)
+        return
+    with tempfile.TemporaryDirectory(prefix="crawl-bench-baseline-") as tmp:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        yield Path(tmp)
+
+
+def crawl_archive(tree: Path, base: str, db: Path, *settings: str) -> dict:
+    """`archive crawl` of the code in `tree` (its own modules first on the path), with its figures."""
+    cmd = [sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(db)]
+    cost = timed_crawl(cmd + [arg for setting in settings for arg in ("-s", setting)], tree)
+    cost["pages"] = count(db, "select count(*) from articles")
+    cost["digest"] = archive_digest(db, base)
+    return cost
+
+
+def figures(cost: dict) -> str:
+    return (f"{cost['pages'] / cost['wall']:.1f} pages/s ({cost['pages']} articles in {cost['wall']:.1f} s, "
+            f"CPU {cost['cpu']:.1f} s = {1000 * cost['cpu'] / max(cost['pages'], 1):.1f} ms/page, "
+            f"peak memory {cost['rss_mb']:.0f} MB, archive {cost['digest']})")
+
+
 def count(db: Path, sql: str) -> int:
     with contextlib.closing(sqlite3.connect(db)) as conn:
         return conn.execute(sql).fetchone()[0]
@@ -118,33 +148,34 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=1, help="repeat both crawls and report each")
     ap.add_argument("--warc", action="store_true",
                     help="also crawl with ARCHIVE_WARC=false and print what writing WARC captures costs")
+    ap.add_argument("--baseline", metavar="REV", help="also crawl with the code of this git revision")
     a = ap.parse_args()
 
-    with generated_site("crawl-bench-", a.site_generator, a.pages) as (work, site, port):
+    with generated_site("crawl-bench-", a.site_generator, a.pages) as (work, site, port), \
+            exported(a.baseline) as baseline_tree:
         with static_server(site, port, work) as (base, server):
             print(f"site: {a.pages} articles, served by {server} at {base}")
             for run in range(1, a.runs + 1):
-                db = work / f"ours-{run}.db"
-                ours = timed_crawl([sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(db)], REPO)
-                ours["pages"] = count(db, "select count(*) from articles")
-                line = (f"run {run}: ours {ours['pages'] / ours['wall']:.1f} pages/s "
-                        f"({ours['pages']} articles in {ours['wall']:.1f} s, CPU {ours['cpu']:.1f} s, "
-                        f"peak memory {ours['rss_mb']:.0f} MB, archive {archive_digest(db, base)})")
+                ours = crawl_archive(REPO, base, work / f"ours-{run}.db")
+                print(f"run {run}: ours {figures(ours)}", flush=True)
+                if baseline_tree:
+                    old = crawl_archive(baseline_tree, base, work / f"baseline-{run}.db")
+                    print(f"run {run}: baseline {a.baseline} {figures(old)}; ours/baseline: pages/s "
+                          f"{(ours['pages'] / ours['wall']) / (old['pages'] / old['wall']):.2f}, "
+                          f"CPU per page {(ours['cpu'] / ours['pages']) / (old['cpu'] / old['pages']):.2f}, "
+                          f"peak memory {ours['rss_mb'] / old['rss_mb']:.2f}, archive "
+                          f"{'identical' if ours['digest'] == old['digest'] else 'DIFFERENT'}", flush=True)
                 if a.lean.exists():
                     lean_db = work / f"lean-{run}.db"
                     lean = timed_crawl([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),
-                                  "--extract", "parsel", "--log-level", "WARNING"], work)
+                                        "--extract", "parsel", "--log-level", "WARNING"], work)
                     lean["pages"] = count(lean_db, "select count(*) from pages")
                     ratio = (ours["pages"] / ours["wall"]) / (lean["pages"] / lean["wall"])
-                    line += (f"; lean {lean['pages'] / lean['wall']:.1f} pages/s ({lean['pages']} in "
-                             f"{lean['wall']:.1f} s, CPU {lean['cpu']:.1f} s, peak memory {lean['rss_mb']:.0f} MB)"
-                             f"; ratio ours/lean {ratio:.2f}")
-                print(line, flush=True)
+                    print(f"run {run}: lean {lean['pages'] / lean['wall']:.1f} pages/s ({lean['pages']} in "
+                          f"{lean['wall']:.1f} s, CPU {lean['cpu']:.1f} s, peak memory {lean['rss_mb']:.0f} MB)"
+                          f"; ratio ours/lean {ratio:.2f}", flush=True)
                 if a.warc:
-                    bare_db = work / f"nowarc-{run}.db"
-                    bare = timed_crawl([sys.executable, "-m", "crawler.cli", "crawl", base + "/", "--db", str(bare_db),
-                                        "-s", "ARCHIVE_WARC=false"], REPO)
-                    bare["pages"] = count(bare_db, "select count(*) from articles")
+                    bare = crawl_archive(REPO, base, work / f"nowarc-{run}.db", "ARCHIVE_WARC=false")
                     with_warc, without = ours["pages"] / ours["wall"], bare["pages"] / bare["wall"]
                     warc_mb = sum(p.stat().st_size for p in (work / f"ours-{run}-warc").glob("*.warc.gz")) / 1e6
                     print(f"run {run}: without WARC captures {without:.1f} pages/s (CPU {bare['cpu']:.1f} s); "

@@ -12,7 +12,6 @@ import json
 import re
 import sys
 
-from crawler import api
 from crawler.articles_export import FORMATS
 from crawler.extract.rulecheck import RuleError
 from crawler.profile import ProfileError
@@ -116,6 +115,10 @@ def finished(run: dict) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Here, not at the top: a crawl's analysis workers start by importing this module
+    # (it is the program's __main__) and need extraction, not Scrapy (crawler/workers.py).
+    from crawler import api
+
     args = build_parser().parse_args(argv)
     try:
         if args.command in ("crawl", "schedule") and not args.urls and not args.site:

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
-from scrapy import signals
-
 from crawler.extract import analyse_page, extract_from_selector
 from crawler.parsing import html_selector
 from pipelines import search
@@ -142,6 +140,7 @@ class PageAnalyser:
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):
+        from scrapy import signals  # here: the worker processes import this module and run no Scrapy
         analyser = cls(extract_processes(crawler.settings), profile,
                        FingerprintScheme.from_settings(crawler.settings))
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)

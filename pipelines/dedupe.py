@@ -23,10 +23,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
-
-from crawler.items import URL_OUTCOME_ITEMS
 
 # --- data tables -----------------------------------------------------------
 
@@ -281,6 +277,13 @@ class DedupePipeline:
     """
 
     def __init__(self, stats=None, scheme: FingerprintScheme | None = None):
+        # Scrapy's types, imported by the pipeline alone: the analysis worker imports this
+        # module for FingerprintScheme and runs no Scrapy (crawler/workers.py).
+        from itemadapter import ItemAdapter
+        from scrapy.exceptions import DropItem
+
+        from crawler.items import URL_OUTCOME_ITEMS
+        self._adapter, self._drop, self._outcomes = ItemAdapter, DropItem, URL_OUTCOME_ITEMS
         self.stats = stats
         self.scheme = scheme or FingerprintScheme()
         self.seen_urls: set[str] = set()
@@ -290,15 +293,15 @@ class DedupePipeline:
         return cls(crawler.stats, FingerprintScheme.from_settings(crawler.settings))
 
     def process_item(self, item):
-        if isinstance(item, URL_OUTCOME_ITEMS):
+        if isinstance(item, self._outcomes):
             return item
-        adapter = ItemAdapter(item)
+        adapter = self._adapter(item)
         url = adapter["url"]
         if url in self.seen_urls:
             if self.stats is not None:
                 self.stats.inc_value("dedupe/same_url_dropped")
             # Expected on every crawl (redirect targets, link spellings): not a warning.
-            raise DropItem(f"already archived in this run: {url}", log_level="INFO")
+            raise self._drop(f"already archived in this run: {url}", log_level="INFO")
         self.seen_urls.add(url)
         if adapter.get("content_hash") is None:   # else fingerprinted by the analysis worker
             adapter.update(self.scheme.fingerprints(adapter))

@@ -15,10 +15,7 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-from itemadapter import ItemAdapter
 from w3lib.url import safe_url_string
-
-from crawler.items import URL_OUTCOME_ITEMS
 
 # --- data tables -----------------------------------------------------------
 
@@ -273,9 +270,17 @@ class NormalizePipeline:
     article that carries its content_hash is left as it is.
     """
 
+    def __init__(self):
+        # Scrapy's types, imported by the pipeline alone: the analysis worker imports this
+        # module for normalize_article and runs no Scrapy (crawler/workers.py).
+        from itemadapter import ItemAdapter
+
+        from crawler.items import URL_OUTCOME_ITEMS
+        self._adapter, self._outcomes = ItemAdapter, URL_OUTCOME_ITEMS
+
     def process_item(self, item):
-        adapter = ItemAdapter(item)
-        if isinstance(item, URL_OUTCOME_ITEMS):
+        adapter = self._adapter(item)
+        if isinstance(item, self._outcomes):
             adapter.update(_normalized(adapter, FAILURE_FIELDS))
         elif adapter.get("content_hash") is None:
             adapter.update(normalize_article(adapter))

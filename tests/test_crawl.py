@@ -152,3 +152,14 @@ def test_a_killed_crawl_leaves_no_worker_processes(tmp_path):
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(alive(pid) for pid in workers)
+
+
+def test_a_crawl_loads_neither_of_scrapys_consoles():
+    """Scrapy imports every extension its settings name, even one switched off; the remote
+    control would bring aiohttp (0.5 s of CPU at every start) into a crawl that never uses it."""
+    code = ("import sys; from crawler.api import crawl_settings; "
+            "names = crawl_settings().get_component_priority_dict_with_base('EXTENSIONS'); "
+            "print(sorted(n for n in map(str, names) if 'telnet' in n or 'remote_control' in n), "
+            "'aiohttp' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] False"

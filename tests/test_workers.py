@@ -1,5 +1,7 @@
 """The analysis worker prepares an article exactly as the normalize and dedupe pipelines would."""
 import asyncio
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 from crawler.items import ArticleItem
@@ -63,3 +65,13 @@ def test_extract_processes_auto_follows_the_cores_the_crawl_may_use():
     assert extract_processes(Settings({"EXTRACT_PROCESSES": "auto"})) == max(1, cores - 1)
     assert extract_processes(Settings({"EXTRACT_PROCESSES": "0"})) == 0
     assert extract_processes(Settings({"EXTRACT_PROCESSES": 3})) == 3
+
+
+def test_a_worker_process_imports_no_scrapy():
+    """A spawned worker imports the program's main module (the `archive` command) and crawler.workers,
+    then unpickles the profile and fingerprint scheme: none of it may pull Scrapy and Twisted in (~30 MB
+    and a second of start-up in every worker)."""
+    code = ("import sys, crawler.cli, crawler.workers; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'scrapy', 'twisted', 'itemadapter'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
