@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A distributed crawl (workers + one writer through Redis) beside a single-process crawl of the same site.
 
-    .venv/bin/python benchmarks/distributed_bench.py [--pages 10000] [--site-generator PATH]
+    .venv/bin/python benchmarks/distributed_bench.py [--pages 10000] [--site-generator PATH] [--trace]
 
 Generates a site (the shared benchmark generator when it is there, else the
 demo site), serves it on 127.0.0.1 (nginx when installed), starts a private
@@ -18,7 +18,10 @@ like with like. Prints, each beside the baseline of the same run:
 - Redis commands and network bytes per fetched page (INFO stats);
 - Redis memory per seen URL (MEMORY USAGE of the seen set / the URLs in it),
   and per archived article of what the writer publishes for incremental runs;
-- wall-clock pages/s of 1 and 2 workers (start-up included).
+- wall-clock pages/s of 1 and 2 workers (start-up included);
+- with --trace, where the Redis bytes go: each command and key pattern's
+  commands and bytes per page (the clients talk through a counting proxy,
+  redis_trace.py).
 
 CPU is measured with wait4 (a process and the children it waited for);
 start-up (imports) is included everywhere. On a machine of 2 cores, two
@@ -42,6 +45,7 @@ import redis
 
 from crawler.distributed.seen import seen_count
 from crawl_bench import SHARED_BENCH, free_port, generated_site, static_server
+from redis_trace import TraceProxy
 
 REPO = Path(__file__).resolve().parents[1]
 ARCHIVE = [sys.executable, "-m", "crawler.cli"]
@@ -88,21 +92,28 @@ def count(db: Path, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
-def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path) -> dict:
-    """A fresh run: the writer and `workers` workers started together, each one's cost."""
+def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path, trace: TraceProxy | None) -> dict:
+    """A fresh run: the writer and `workers` workers started together, each one's cost; through `trace`'s
+    proxy when given."""
     client.flushall()
     client.config_resetstat()
+    if trace:
+        trace.reset()
+        url = trace.url
     writer = [*ARCHIVE, "write", "--redis", url, "--db", str(db), "--until-done"]
     worker = [*ARCHIVE, "crawl", base + "/", "--redis", url, "--db", str(db), *NO_WARC]
     wall, results = run_all([writer] + [worker] * workers)
     (writer_cpu, writer_out), *worker_results = results
     stats = client.info("stats")
     seen = seen_count(client, "archive:seen")
+    pages = sum(json.loads(out)["pages"] for _, out in worker_results)
+    if trace:
+        print(f"{workers} worker(s), Redis per fetched page:\n{trace.report(pages)}", flush=True)
     return {
         "wall": wall, "writer_cpu": writer_cpu, "items": count(db, "select count(*) from articles")
         + count(db, "select count(*) from listings") + count(db, "select count(*) from failures"),
         "worker_cpu": sum(cpu for cpu, _ in worker_results),
-        "pages": sum(json.loads(out)["pages"] for _, out in worker_results),
+        "pages": pages,
         "articles": count(db, "select count(*) from articles"),
         "commands": stats["total_commands_processed"],
         "bytes": stats["total_net_input_bytes"] + stats["total_net_output_bytes"],
@@ -116,12 +127,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
+    ap.add_argument("--trace", action="store_true", help="print where the Redis commands and bytes go")
     a = ap.parse_args()
     if not shutil.which("redis-server"):
         raise SystemExit("needs redis-server (apt-get install redis-server)")
 
     with generated_site("distributed-bench-", a.site_generator, a.pages) as (work, site, port):
-        with static_server(site, port, work) as (base, server), redis_server(work) as (url, client):
+        with static_server(site, port, work) as (base, server), redis_server(work) as (url, client), \
+                TraceProxy(client.connection_pool.connection_kwargs["port"]) if a.trace else contextlib.nullcontext() as trace:
             print(f"site: {a.pages} articles, served by {server} at {base}", flush=True)
             single_db = work / "single.db"
             wall, [(cpu, out)] = run_all([[*ARCHIVE, "crawl", base + "/", "--db", str(single_db), *NO_WARC]])
@@ -129,7 +142,7 @@ def main() -> int:
             single = {"wall": wall, "cpu": cpu, "pages": pages, "articles": count(single_db, "select count(*) from articles")}
             print(f"single process: {single['articles']} articles, {pages} pages in {wall:.1f} s "
                   f"({pages / wall:.1f} pages/s), CPU {1000 * cpu / pages:.1f} ms/page", flush=True)
-            runs = {n: distributed(base, url, client, n, work / f"workers-{n}.db") for n in (1, 2)}
+            runs = {n: distributed(base, url, client, n, work / f"workers-{n}.db", trace) for n in (1, 2)}
 
     one, two = runs[1], runs[2]
     worker_ms = 1000 * one["worker_cpu"] / one["pages"]

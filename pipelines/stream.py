@@ -5,7 +5,8 @@ SQLite wants one writer (two processes writing one archive lose batches to
 last stage of their pipeline, `StreamPipeline`, XADDs each item, and the
 writer (crawler/distributed/writer.py) hands it to ArchiveWriter with
 `store`. An entry is one MessagePack map (the item's fields plus `type`; raw
-HTML and MinHash stay bytes, nothing is pickled), compressed by `Codec`.
+HTML stays bytes, nothing is pickled), without what the writer can derive
+(crawler/distributed/entries.py), compressed by `Codec`.
 
 An entry passes Redis twice (in from a worker, out to the writer), and the
 text of a page is most of it: zlib left about 9 KB of an article on the
@@ -24,6 +25,7 @@ import zstandard
 from itemadapter import ItemAdapter
 from scrapy import signals
 
+from crawler.distributed import entries
 from crawler.distributed.connection import run_client
 from crawler.distributed.keys import Keys
 from crawler.items import ArticleItem, FailureItem, ListingItem, NotModifiedItem
@@ -48,7 +50,7 @@ class Codec:
         self.decompressors = {0: zstandard.ZstdDecompressor()}   # by dictionary id; 0: none
 
     def encode(self, kind: str, fields: dict) -> bytes:
-        data = msgpack.packb({**fields, "type": kind}, use_bin_type=True)
+        data = msgpack.packb({**entries.slim(fields), "type": kind}, use_bin_type=True)
         if self.samples is not None:
             self.samples.append(data)
             if len(self.samples) >= SAMPLES:
@@ -85,7 +87,7 @@ class Codec:
             if shared is None:
                 raise ValueError(f"stream entry compressed with dictionary {dict_id}, which {self.keys.dicts} lacks")
             self.decompressors[dict_id] = zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(shared))
-        return msgpack.unpackb(self.decompressors[dict_id].decompress(data), raw=False)
+        return entries.restore(msgpack.unpackb(self.decompressors[dict_id].decompress(data), raw=False))
 
 
 # Entry type -> how ArchiveWriter takes it (as StorePipeline hands it the item).

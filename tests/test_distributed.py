@@ -16,11 +16,13 @@ import sys
 import time
 
 import pytest
+import redis
 import scrapy
 from scrapy.utils.test import get_crawler
 
 from conftest import run_archive
 from crawler.distributed import seen, serializer
+from crawler.distributed.connection import compiled
 from crawler.distributed.keys import Keys
 from crawler.distributed.politeness import SharedDelay
 from crawler.distributed.seen import seen_count
@@ -132,6 +134,12 @@ return added""")
     assert not ask(keys=["s"], args=[b"\xff" * seen.FINGERPRINT_BYTES])
     assert seen_count(client, "s") == 5000
     assert client.memory_usage("s", samples=0) / 5000 <= 20
+
+
+def test_a_script_redis_rejects_fails_at_once(redis_server):
+    """Compiled when registered: a worker with a broken script stops as it starts, not hangs at its first sync."""
+    with pytest.raises(redis.ResponseError, match="compiling"):
+        compiled(redis_server.client(), "return {1")
 
 
 def test_download_delay_holds_across_workers(redis_server):
@@ -253,6 +261,7 @@ def test_workers_without_the_archive_refetch_only_what_is_due_as_one_process_doe
     assert {c: again[c] for c in counts} == {c: alone[c] for c in counts}
     assert alone["not_modified"] == PAGES // 2 and alone["skipped"] >= PAGES // 2   # a later part's URL too
     assert alone["fetched"] <= sum(run["pages"] for run in done) <= alone["fetched"] + 1   # each worker's robots.txt
+    assert again["fetched"] == sum(run["pages"] for run in done)   # all counted before the writer was done
     assert snapshot(runs["workers"]) == snapshot(runs["single"])
     assert not (tmp_path / "no-archive-here.db").exists()
 

@@ -39,6 +39,14 @@ def redis_params() -> dict:
             "socket_timeout": 30, "socket_connect_timeout": 10}
 
 
+def compiled(server, lua: str):
+    """`server.register_script(lua)`, compiled by Redis now: a script it rejects fails the worker as it
+    starts, loudly, rather than on first use, where Scrapy's engine logs the error and waits for ever."""
+    script = server.register_script(lua)
+    server.script_load(lua)
+    return script
+
+
 def client(settings):
     """The Redis client of a crawl (REDIS_URL, REDIS_PARAMS), as scrapy-redis makes its own."""
     return get_redis_from_settings(settings)

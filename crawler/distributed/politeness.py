@@ -13,7 +13,7 @@ from __future__ import annotations
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import sleep
 
-from crawler.distributed.connection import run_client
+from crawler.distributed.connection import compiled, run_client
 from crawler.distributed.keys import Keys
 
 # KEYS[1]: the site's token. ARGV[1]: the delay (ms). Takes the next free time; returns how long to wait (ms).
@@ -36,7 +36,7 @@ class SharedDelay:
         self.delay_ms = int(crawler.settings.getfloat("DOWNLOAD_DELAY") * 1000)
         if self.delay_ms <= 0:
             raise NotConfigured("no DOWNLOAD_DELAY to share")
-        self._take = server.register_script(_TAKE)
+        self._take = compiled(server, _TAKE)
 
     @classmethod
     def from_crawler(cls, crawler):

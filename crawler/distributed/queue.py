@@ -43,6 +43,7 @@ from scrapy_redis.queue import Base
 from twisted.internet.task import LoopingCall
 
 from crawler.distributed import archived, seen
+from crawler.distributed.connection import compiled
 from crawler.distributed.keys import Keys
 from crawler.middlewares.incremental import due_before, make_conditional, parse_time, recrawl_after
 from pipelines.normalize import normalize_url
@@ -66,7 +67,8 @@ _DEFAULTS = Request("http:").to_dict()
 # request), the last lease id (counter), seen set, seeding marker, item stream, the archive's published state
 # (archived.py), the run's record. ARGV: lease ms, requests wanted, 1 to renew (and take back the leases run out
 # anywhere), "renew" the seeding marker or mark it "done" (or ""), the stream's backlog over which none are taken
-# (0: no cap), the fetch time (ms) before which an archived article is due (0: incremental runs off), the leases
+# (0: no cap), the fetch time (ms) before which an archived article is due (0: incremental runs off), the pages
+# fetched since the last sync (added to the run's record before the leases they were fetched for end), the leases
 # done (a count, then each id), the leases to renew (a count, then each id), then each link found: request,
 # fingerprint, 1 if dont_filter, score, and "" or (to be checked against the archive) the URL's key and the
 # sitemap's lastmod (ms, or nothing). Returns {leases taken back, {lease id, request} for each leased, 1 if none
@@ -75,8 +77,8 @@ _SYNC = "local SEEN_KEY, ARCHIVED = KEYS[5], KEYS[8]\n" + seen.LUA + archived.LU
 local FRONTIER, LEASED, REQUESTS, IDS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local SEEDED, ITEMS, RUN = KEYS[6], KEYS[7], KEYS[9]
 local lease_ms, want, renewing, seed = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1', ARGV[4]
-local cap, due_before = tonumber(ARGV[5]), tonumber(ARGV[6])
-local i = 7
+local cap, due_before, fetched = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local i = 8
 local done = {unpack(ARGV, i + 1, i + tonumber(ARGV[i]))}
 i = i + #done + 1
 local renew = {unpack(ARGV, i + 1, i + tonumber(ARGV[i]))}
@@ -114,6 +116,7 @@ for p = i, #ARGV, 5 do
   end
 end
 if skipped ~= 0 then redis.call('HINCRBY', RUN, 'skipped', skipped) end
+if fetched > 0 then redis.call('HINCRBY', RUN, 'fetched', fetched) end
 if #queued > 0 then redis.call('ZADD', FRONTIER, unpack(queued)) end
 settle()
 if seed == 'done' then redis.call('SET', SEEDED, 'done') end
@@ -183,6 +186,7 @@ class LeaseQueue(Base):
         self.done: list[int] = []             # lease ids to end at the next sync
         self.found: list = []                 # links to mark and queue at the next sync, LINK_ARGS each
         self.stats = spider.crawler.stats
+        self.reported = 0   # pages fetched (response_received_count) already added to the run's record
         # incremental runs: the archive's state comes from Redis (archived.py), not from an archive of one's own
         incremental = settings.getbool("ARCHIVE_INCREMENTAL")
         self.due_before_ms = int(due_before(recrawl_after(settings)).timestamp() * 1000) if incremental else 0
@@ -193,7 +197,7 @@ class LeaseQueue(Base):
         self.paused = False   # taking no requests: the writer's backlog is over the cap
         self.seed = ""   # "renew" (the seeding marker) while this worker seeds, "done" once it has
         self.synced = self.renewed = self.ran_dry = 0.0   # monotonic times
-        self._sync = server.register_script(_SYNC)
+        self._sync = compiled(server, _SYNC)
         self.keeper = LoopingCall(self.tick)
         spider.crawler.signals.connect(lambda: setattr(self, "seed", "renew"), signal=seeding, weak=False)
         spider.crawler.signals.connect(lambda: setattr(self, "seed", "done"), signal=seeded, weak=False)
@@ -253,15 +257,17 @@ class LeaseQueue(Base):
             self.done.append(lease)
             del self.held[lease]
         renewing = time.monotonic() - self.renewed >= self.lease_ms / 4000
-        if not (want or renewing or self.found or self.done or self.seed == "done"):
+        fetched = self.stats.get_value("response_received_count", 0) - self.reported
+        if not (want or renewing or self.found or self.done or self.seed == "done" or fetched):
             return
         while len(self.found) > LINK_ARGS * PUSHES_PER_SYNC:   # a sitemap's links: the leases end only after the last
-            self._script(0, False, "", [], [], self.found[:LINK_ARGS * PUSHES_PER_SYNC])
+            self._script(0, False, "", 0, [], [], self.found[:LINK_ARGS * PUSHES_PER_SYNC])
             del self.found[:LINK_ARGS * PUSHES_PER_SYNC]
         leases = [*self.held, *(lease for lease, *_ in self.ready)] if renewing else []
         seed = self.seed if renewing or self.seed == "done" else ""
-        returned, taken, paused, _ = self._script(want, renewing, seed, self.done, leases, self.found)
+        returned, taken, paused, _ = self._script(want, renewing, seed, fetched, self.done, leases, self.found)
         self.found, self.done = [], []
+        self.reported += fetched
         if seed == "done":
             self.seed = ""
         self.synced = time.monotonic()
@@ -278,11 +284,12 @@ class LeaseQueue(Base):
         if len(taken) < want:
             self.ran_dry = self.synced
 
-    def _script(self, want: int, renewing: bool, seed: str, done: list, leases: list, found: list) -> list:
+    def _script(self, want: int, renewing: bool, seed: str, fetched: int, done: list, leases: list,
+                found: list) -> list:
         reply = self._sync(keys=[self.key, self.keys.leased, self.keys.lease_requests, self.keys.lease_ids,
                                  self.keys.seen, self.keys.seeded, self.keys.items, self.keys.archived, self.keys.run],
                            args=[self.lease_ms, want, int(renewing), seed, self.backlog_cap, self.due_before_ms,
-                                 len(done), *done, len(leases), *leases, *found])
+                                 fetched, len(done), *done, len(leases), *leases, *found])
         if reply[3]:
             self.stats.inc_value("incremental/conditional", reply[3])
         return reply

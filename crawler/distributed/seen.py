@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 
+from crawler.distributed.connection import compiled
+
 FINGERPRINT_BYTES = 12
 LOAD = 48   # fingerprints per bucket on average: per-bucket overhead (about 100 bytes) spread thin
 
@@ -109,7 +111,7 @@ class SeenOnPush(RFPDupeFilter):
 
     def __init__(self, server, key, debug=False):
         super().__init__(server, key, debug)
-        self._seen = server.register_script(SEEN)
+        self._seen = compiled(server, SEEN)
 
     def fingerprint(self, request) -> bytes:
         return bytes.fromhex(self.request_fingerprint(request))[:FINGERPRINT_BYTES]

@@ -14,7 +14,6 @@ import json
 import logging
 
 from scrapy import signals
-from twisted.internet.task import LoopingCall
 
 from crawler.distributed import queue
 from crawler.distributed.connection import redis_params, run_client
@@ -80,23 +79,19 @@ class SeedOnce:
 
 class RunReport:
     """Extension: what the writer's crawl_runs row takes from the workers, in the run's record (KEY:run): the
-    site, start URLs and run settings, from the first worker to start, and the pages each fetched, added
-    every REPORT_SECONDS and at the end (a worker killed loses its last few seconds' count; the pages it did
-    not finish are fetched, and counted, again by the others). The articles skipped as not due are counted
-    there by the sync script that skips them (queue.py)."""
-
-    REPORT_SECONDS = 5
+    site, start URLs and run settings, from the first worker to start. The pages fetched and the articles
+    skipped as not due are added there by the sync script (queue.py), the pages before the leases they were
+    fetched for end: once nothing is queued or leased, the count is whole, and a writer told to stop then
+    (`--until-done`) reads it all. A worker killed loses the count of its last second; the pages it did
+    not finish are fetched, and counted, again by the others."""
 
     def __init__(self, crawler, server, keys: Keys):
         self.crawler, self.server, self.keys = crawler, server, keys
-        self.reported = 0
-        self.loop = LoopingCall(self.report)
 
     @classmethod
     def from_crawler(cls, crawler):
         extension = cls(crawler, *run_client(crawler.settings))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def spider_opened(self, spider):
@@ -107,15 +102,3 @@ class RunReport:
                                                         ensure_ascii=False, default=str))):
                 pipe.hsetnx(self.keys.run, name, value)
             pipe.execute()
-        self.loop.start(self.REPORT_SECONDS, now=False)
-
-    def report(self) -> None:
-        fetched = self.crawler.stats.get_value("response_received_count", 0)
-        if fetched != self.reported:
-            self.server.hincrby(self.keys.run, "fetched", fetched - self.reported)
-            self.reported = fetched
-
-    def spider_closed(self, spider, reason):
-        if self.loop.running:
-            self.loop.stop()
-        self.report()
