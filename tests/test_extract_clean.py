@@ -98,29 +98,6 @@ def test_a_comments_link_over_the_story_does_not_end_it():
     assert "every twenty minutes" in text and "ticket machines" in text
 
 
-@pytest.mark.parametrize("form", [
-    "<form action='/comment'><h3>FORM Leave a Reply</h3><p><label>FORM Name (required)</label><input name='n'></p>"
-    "<p><label>FORM Email Address (required)</label><input type='email' name='e'></p>"
-    "<p><label>FORM Website</label><input name='u'></p><p>FORM Comment</p><textarea name='c'></textarea>"
-    "<input type='hidden' name='post' value='7'><input type='submit' value='Submit'></form>",
-    "<div class='box'><p>FORM Enjoyed this? Get the ferry timetable by email "
-    "every week!</p><input type='text' name='email'><button>Sign me up</button></div>",
-    "<table><tr><td>FORM Name:</td><td><input name='n'></td></tr><tr><td>FORM Comment:</td>"
-    "<td><textarea name='c'></textarea></td></tr></table>",
-])
-def test_a_block_of_input_fields_goes_with_its_labels(form):
-    text = body_of(STORY + form)
-    assert "every twenty minutes" in text and "ticket machines" in text
-    assert "FORM" not in text
-
-
-def test_a_story_paragraph_beside_a_field_stays():
-    closing = ("<div><p>The council will publish the winter timetable next month, and riders can already tell it "
-               "which crossings they use most through the form below, which asks for nothing but a pier and an "
-               "hour of the day.</p><select name='pier'><option>North</option><option>South</option></select></div>")
-    assert "winter timetable" in body_of(STORY + closing)
-
-
 def test_a_notice_laid_out_with_indentation_is_measured_as_shown():
     pad = "\n" + "\t" * 80
     notice = (f"<p class='postmetadata'><small>{pad}NOTICE This entry was posted{pad}on Monday, November 2nd, 2026"

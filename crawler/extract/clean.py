@@ -48,8 +48,6 @@ from .rules import (
     COMMENT_MIN_SHARE,
     COMMENT_SAYS,
     FOLD_MIN_PARAGRAPHS,
-    FORM_MAX_UNITS_PER_FIELD,
-    FORM_NOT_FIELD_TYPES,
     DROP_TAGS,
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
@@ -60,7 +58,6 @@ from .rules import (
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
-_NOT_FIELDS = frozenset(FORM_NOT_FIELD_TYPES)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
 _SLIDES = frozenset(BODY_SLIDES_WORDS)
 _FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drops by name
@@ -133,13 +130,12 @@ def _boilerplate(tree, texts: Memo) -> list:
     found = list(comments)
     code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
     most = (len(texts[tree]) - code - sum(len(texts[c]) for c in comments)) * BOILERPLATE_MAX_SHARE
-    forms = _fields_under(tree)
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
         tag = el.tag
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el, texts) or named(el, _ALWAYS_WIDGETS)
-                or _page_numbers(el, texts) or (el in forms and units(texts[el]) < FORM_MAX_UNITS_PER_FIELD * forms[el])
+                or _page_numbers(el, texts)
                 or (((marked(el, _FURNITURE) and not _swallowed(el, texts) and not _fold(el))
                      or _link_block(el, texts))
                     and (len(texts[el]) <= most or _slides(el)))):
@@ -147,19 +143,6 @@ def _boilerplate(tree, texts: Memo) -> list:
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
     return found
-
-
-def _fields_under(tree) -> dict:
-    """Elements of `tree` holding input fields to fill in -> how many: where a form's labels are."""
-    counts: dict = {}
-    for field in tree.iter("input", "textarea", "select"):
-        if field.tag == "input" and (field.get("type") or "").lower() in _NOT_FIELDS:
-            continue
-        for anc in field.iterancestors():
-            if anc is tree:
-                break
-            counts[anc] = counts.get(anc, 0) + 1
-    return counts
 
 
 def _comment_sections(tree) -> set:

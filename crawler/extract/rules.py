@@ -260,13 +260,8 @@ LISTING_MIN_TEASERS = 6
 LISTING_TEASER_RATIO = 2.0
 # A body with at least this many input fields and less text than this per
 # field is a form (login, search, error page): neither article nor listing.
-# Inside an article, any block with less text than this per field it holds
-# is one (a reply form, a sign-up box, a poll): cleaning drops it with its
-# labels, which would stay when the fields alone go.
 FORM_MIN_FIELDS = 3
 FORM_MAX_UNITS_PER_FIELD = 40
-# Input types that are no field to fill in (FORM_MAX_UNITS_PER_FIELD).
-FORM_NOT_FIELD_TYPES = ("hidden", "submit", "button", "image", "reset")
 
 # Elements dropped with their content wherever they appear in the body.
 DROP_TAGS = (
