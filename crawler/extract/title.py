@@ -104,9 +104,9 @@ def choose_headline(page: Page, body=None) -> Headline:
 
 def _declared(page: Page) -> list[str]:
     """JSON-LD headline, og:title, <title>: entities left in them decoded."""
-    titles = page.root.xpath("//title")
+    title = next(page.root.iter("title"), None)  # (no XPath: `//title` scans the whole page)
     found = [_ld_headline(page), page.meta("og:title", "twitter:title"),
-             clean(titles[0].text_content()) if titles else None]
+             clean(title.text_content()) if title is not None else None]
     return [clean(html.unescape(t)) for t in found if t and clean(t)]
 
 
