@@ -123,12 +123,13 @@ def _fill(item: dict, page: Page) -> None:
     drop = (trail, title_el, *related_els)
     tree = clean_body(page, body, drop) if body is not None else None
     text = plain_text(tree) if tree is not None else ""
-    if how not in TRUSTED and not settled(_prose(tree, text)):
+    prose = _prose(tree, text) if how not in TRUSTED else ""
+    if how not in TRUSTED and not settled(prose):
         other = trafilatura_body(page)
         if other is not None:
             other_tree = clean_body(page, other, title_headings(other, title))
             other_text = plain_text(other_tree)
-            if prefer_other(_prose(tree, text), _prose(other_tree, other_text)) and not (
+            if prefer_other(prose, _prose(other_tree, other_text)) and not (
                     text and from_a_widget(page, other_text)):
                 tree, text = other_tree, other_text
     if text:

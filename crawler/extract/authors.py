@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .page import Page, xpath
+from .page import Page
 from .rules import (
     ARTICLE_TYPES,
     AUTHOR_HAN_NAME_CHARS,
@@ -48,7 +48,6 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HAN_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+(?:[·・•][\u3400-\u4dbf\u4e00-\u9fff]+)*$")
 _WORD = re.compile(r"^[^\W\d_]+(?:['’.-][^\W\d_]*)*\.?$")
 _NOT_NAME = re.compile(r"@|://|www\.|\.(?:com|net|org|cn|de|fr|uk|ru|io|info|co)\b|\d", re.I)
-_REL_AUTHOR = xpath('//a[contains(concat(" ", @rel, " "), " author ")] | //*[@itemprop="author"]')
 _BYLINE_TAIL = 200  # characters of the body's first and last line searched for "（记者 X）"
 
 
@@ -94,7 +93,7 @@ def _starts_byline(text: str, at: int) -> bool:
 def _markup(page: Page) -> list[str]:
     """Bylines in markup: the first rel/itemprop=author element, the first byline or author class."""
     found = []
-    marked = [_REL_AUTHOR(page.root), page.marked(_byline_class, ("class",))]
+    marked = [_rel_author(page), page.marked(_byline_class, ("class",))]
     for elements in marked:
         for el in elements:
             names = el.xpath('.//*[@itemprop="name"]')
@@ -103,6 +102,15 @@ def _markup(page: Page) -> list[str]:
                 found.append(_after_label(value) or value)
                 break
     return found
+
+
+def _rel_author(page: Page) -> list:
+    """<a rel="author"> and itemprop=author elements, in document order."""
+    links = [a for a in page.having("rel", "author") if a.tag == "a" and " author " in f" {a.get('rel')} "]
+    marked = page.having("itemprop", "author")
+    if not links:
+        return marked
+    return sorted({*links, *marked}, key=page.order.__getitem__)
 
 
 def _byline_class(token: str) -> bool:

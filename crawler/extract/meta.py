@@ -11,8 +11,6 @@ import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-from lxml import etree
-
 from .page import Page
 from .relative_dates import relative_date
 from .rules import (
@@ -23,6 +21,7 @@ from .rules import (
 )
 from .text import any_of, clean, han_share
 
+_UPPER = str.maketrans("CANONICAL", "canonical")  # what XPath translate() did for rel="Canonical"
 _NUMERIC = re.compile(
     r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
     r"(?:[T\s]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
@@ -126,7 +125,7 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
     found = iso_date(page.meta(*DATE_META_KEYS))
     if found:
         return found, "meta"
-    for el in _dated_elements(page.root):
+    for el in _dated_elements(page):
         found = iso_date(el.get("datetime") or el.get("content") or el.text_content())
         if found:
             return found, "time"
@@ -139,11 +138,11 @@ def find_published(page: Page, line: str) -> tuple[str | None, str | None]:
     return (found, "htmldate") if found else (None, None)
 
 
-def _dated_elements(root):
-    """Elements marked itemprop=datePublished, then <time datetime|pubdate>, in document order: a walk
-    of the tree, several times cheaper than libxml2's XPath for `//*[@itemprop=...]` and `//time[...]`."""
-    yield from (el for el in root.iter(etree.Element) if el.get("itemprop") == "datePublished")
-    yield from (el for el in root.iter("time") if el.get("datetime") is not None or el.get("pubdate") is not None)
+def _dated_elements(page: Page):
+    """Elements marked itemprop=datePublished (from the page's index), then <time datetime|pubdate>,
+    in document order: no XPath scan of the whole page for `//*[@itemprop=...]` and `//time[...]`."""
+    yield from page.having("itemprop", "datePublished")
+    yield from (el for el in page.root.iter("time") if el.get("datetime") is not None or el.get("pubdate") is not None)
 
 
 def _labeled_date(text: str, read) -> str | None:
@@ -168,7 +167,9 @@ def _htmldate(page: Page) -> str | None:
 
 def find_canonical(page: Page) -> str | None:
     """<link rel=canonical> else og:url, absolute."""
-    for el in page.root.xpath('//link[@href][contains(concat(" ", translate(@rel, "CANONICAL", "canonical"), " "), " canonical ")]'):
+    for el in page.root.iter("link"):
+        if el.get("href") is None or " canonical " not in f" {(el.get('rel') or '').translate(_UPPER)} ":
+            continue
         url = page.absolute(el.get("href"))
         if url:
             return url

@@ -27,8 +27,11 @@ from .text import Memo, clean, units
 _CSS = HTMLTranslator()
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_CLASSES = frozenset(c.lower() for c in HIDDEN_CLASSES)
-# Attributes indexed: class (by token), id, and what marks a trail or structured data.
-_INDEXED = ("class", "id", "aria-label", "itemtype", "typeof")
+# Attributes indexed: class and rel (by token), id, and what marks a trail or structured data;
+# Page.marked looks at the first five unless told.
+_MARKS = ("class", "id", "aria-label", "itemtype", "typeof")
+_INDEXED = (*_MARKS, "itemprop", "rel")
+_TOKENS = frozenset(("class", "rel"))
 # An address whose join depends on the base's scheme and host only: a path from the root, or a host
 # (not "//" alone, which keeps the base's path; no tab or newline, which urlsplit deletes).
 _FROM_ROOT = re.compile(r"(?:/(?!/)|(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#])[^\t\r\n]*\Z")
@@ -69,6 +72,9 @@ def _index_plan(query: str) -> tuple | None:
             return None
         plan.append((anchor, etree.XPath(_CSS.selector_to_xpath(selector, prefix="self::"))))
     return tuple(plan)
+
+
+_TEXTS = etree.XPath("text()", smart_strings=False)
 
 
 def decode(body: bytes, encoding: str | None = None) -> str:
@@ -158,11 +164,16 @@ class Page:
                     found[pos] = el
         return [found[pos] for pos in sorted(found)]
 
-    def marked(self, test, attrs: tuple[str, ...] = _INDEXED) -> list:
+    def marked(self, test, attrs: tuple[str, ...] = _MARKS) -> list:
         """Elements whose `attrs` (class tokens, id, aria-label, itemtype, typeof) hold a value passing
         `test(value)`, in document order; each distinct value is tested once."""
         found = {pos: el for attr in attrs for value, els in self._index[attr].items() if test(value) for pos, el in els}
         return [found[pos] for pos in sorted(found)]
+
+    def having(self, attr: str, value: str) -> list:
+        """Elements whose `attr` (of _INDEXED) is `value` (class, rel: has the token), in document order:
+        from the index, where an XPath `//*[@itemprop="author"]` scans the whole page."""
+        return [el for _, el in self._index[attr].get(value, ())]
 
     @cached_property
     def order(self) -> dict:
@@ -182,7 +193,7 @@ class Page:
         for el, pos in self.order.items():
             for attr, value in el.items():
                 if value and attr in index:
-                    for token in value.split() if attr == "class" else (value,):
+                    for token in value.split() if attr in _TOKENS else (value,):
                         index[attr].setdefault(token, []).append((pos, el))
         return index
 
@@ -200,8 +211,8 @@ class Page:
 
     @cached_property
     def base_url(self) -> str:
-        base = self.root.xpath("//base/@href")
-        return self.join(self.url, base[0]) or self.url if base else self.url
+        base = next((href for el in self.root.iter("base") if (href := el.get("href")) is not None), None)
+        return self.join(self.url, base) or self.url if base is not None else self.url
 
     def unseen(self, el) -> bool:
         """Hidden itself or by an ancestor: an A/B variant the reader never sees.
@@ -278,7 +289,8 @@ class Page:
     def jsonld(self) -> list[dict]:
         """Every JSON-LD object on the page, @graph members and nested lists flattened."""
         objects: list[dict] = []
-        for raw in self.sel.xpath('//script[contains(@type, "ld+json")]/text()').getall():
+        scripts = (el for el in self.root.iter("script") if "ld+json" in (el.get("type") or ""))
+        for raw in (text for el in scripts for text in _TEXTS(el)):
             try:
                 data = json.loads(raw, strict=False)
             except ValueError:

@@ -104,9 +104,9 @@ def choose_headline(page: Page, body=None) -> Headline:
 
 def _declared(page: Page) -> list[str]:
     """JSON-LD headline, og:title, <title>: entities left in them decoded."""
-    titles = page.root.xpath("//title")
+    title = next(page.root.iter("title"), None)  # (no XPath: `//title` scans the whole page)
     found = [_ld_headline(page), page.meta("og:title", "twitter:title"),
-             clean(titles[0].text_content()) if titles else None]
+             clean(title.text_content()) if title is not None else None]
     return [clean(html.unescape(t)) for t in found if t and clean(t)]
 
 
@@ -128,9 +128,15 @@ def site_names(page: Page) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def _fold(s: str) -> str:
+def _fold_text(s: str) -> str:
     """Text as compared: NFKC, case-folded, quotes and ellipses unified, spaces collapsed."""
     return clean(unicodedata.normalize("NFKC", s).translate(_FOLD)).casefold()
+
+
+# Headings and declared titles folded once: each heading of a page is compared with the same
+# declared titles, and a site's menus and sidebars repeat on every page (a page's running text,
+# seen once, goes through _fold_text).
+_fold = lru_cache(maxsize=4096)(_fold_text)
 
 
 def _fold_start(s: str) -> str:
@@ -139,8 +145,8 @@ def _fold_start(s: str) -> str:
     _FOLD_START: NFKC never joins one with what comes before it, and the rest of folding
     works character by character, so the folded start is the start of the folded whole."""
     cut = _ASCII.search(s, _FOLD_START) if len(s) > 2 * _FOLD_START else None
-    start = _fold(s[:cut.start()]) if cut else ""
-    return start[:TITLE_MIN_CHARS] if len(start) >= TITLE_MIN_CHARS else _fold(s)[:TITLE_MIN_CHARS]
+    start = _fold_text(s[:cut.start()]) if cut else ""
+    return start[:TITLE_MIN_CHARS] if len(start) >= TITLE_MIN_CHARS else _fold_text(s)[:TITLE_MIN_CHARS]
 
 
 _SEPARATORS = re.compile("(?:%s)|(?<![A-Za-z0-9])(?:%s)|(?:%s)(?![A-Za-z0-9])" % (
@@ -181,7 +187,13 @@ def agrees(shown: str, declared: str, strict: bool = True) -> bool:
             return True
         at = d.find(s, at + 1)
     return any(len(p) >= TITLE_MIN_CHARS and 2 * len(p) >= len(s) and s.endswith(" " + p)
-               for p in map(_fold, segments(declared)))
+               for p in _folded_segments(declared))
+
+
+@lru_cache(maxsize=1024)
+def _folded_segments(title: str) -> tuple[str, ...]:
+    """The folded segments of a declared title, asked for again with every heading of its page."""
+    return tuple(map(_fold, segments(title)))
 
 
 def _cut(rest: str, end: bool) -> bool:
