@@ -2,19 +2,18 @@
 
 Every byte of an entry passes Redis twice (in from a worker, out to the
 writer), and after zstd a quarter of an article's entry was its search
-index (pipelines/search.py prepared_values) and a tenth its MinHash, both
-made from the title and body text the entry carries anyway. So a worker
-sends:
+index (pipelines/search.py prepared_values), made from the title and body
+text the entry carries anyway. So a worker sends, of the search index, its
+content_hash and the jieba words as spans of the title and body text (gap
+and length, small numbers); the segmented title and body, a regex pass
+each, and the words are remade by the writer. The words are kept because
+cutting them needs jieba and its dictionary. The MinHash stays in the
+entry: remade by the writer it saved a tenth of the entry but cost the one
+writer ~1.5 ms an article, and the writer is what bounds how many workers
+a crawl can use.
 
-- of the search index, its content_hash and the jieba words as spans of the
-  title and body text (gap and length, small numbers); the segmented title
-  and body, a regex pass each, and the words are remade by the writer. The
-  words are kept because cutting them needs jieba and its dictionary;
-- no fingerprint: ArchiveWriter makes a missing one with the archive's own
-  scheme (pipelines/store.py), which is also the scheme it was stored under.
-
-Measured on the benchmark site: about 6.5 KB an article entry before, 3.8 KB
-after, for about 1.5 ms more of the writer's CPU an article.
+Measured on the benchmark site: about 6.5 KB an article entry before, 4.8 KB
+after.
 """
 from __future__ import annotations
 
@@ -50,7 +49,7 @@ def _words(text: str, spans: list[int]) -> str:
 
 def slim(fields: dict) -> dict:
     """The entry's fields as sent: without what `restore` remakes."""
-    fields = {name: value for name, value in fields.items() if name != "fingerprint"}
+    fields = dict(fields)
     index = fields.get("search_index")
     if index and len(index) == 4:
         spans = _spans(_text(fields), index[3] or "")
@@ -60,7 +59,7 @@ def slim(fields: dict) -> dict:
 
 
 def restore(entry: dict) -> dict:
-    """A received entry's fields as the worker had them (the fingerprint is ArchiveWriter's to make)."""
+    """A received entry's fields as the worker had them."""
     index = entry.get("search_index")
     if index and len(index) == 2:
         entry["search_index"] = [index[0], segment(entry.get("title")), segment(entry.get("body_text")),
