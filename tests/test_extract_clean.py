@@ -106,3 +106,18 @@ def test_a_notice_laid_out_with_indentation_is_measured_as_shown():
     text = body_of(STORY + notice)
     assert "every twenty minutes" in text
     assert "NOTICE" not in text
+
+
+def test_a_paragraph_citing_its_sources_in_links_stays():
+    cites = ("<p>As the council's own <a href='/r/1.html'>report on the harbour ferry timetable for next year</a> "
+             "and the <a href='/r/2.html'>survey of commuters taken on both piers last spring</a> showed, with "
+             "<a href='/r/3.html'>the yard's delivery schedule for the two new boats</a>, demand grew.</p>")
+    text = body_of(STORY + cites)
+    assert "every twenty minutes" in text and "survey of commuters" in text
+
+
+def test_a_row_of_links_with_bars_between_goes():
+    row = ("<p>" + " | ".join(f"<a href='/s/{n}.html'>Ferry story number {n}</a>" for n in range(1, 6))
+           + " | <a href='/s/'>More</a></p>")
+    text = body_of(STORY + row)
+    assert "every twenty minutes" in text and "Ferry story" not in text

@@ -52,6 +52,7 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
     LINK_BLOCK_TAGS,
+    LINK_PROSE_MIN_UNITS,
     META_LINE_LABELS,
     META_LINE_MAX_CHARS,
     PAGE_NUMBER_LABELS,
@@ -313,7 +314,18 @@ def _link_block(el, texts: Memo) -> bool:
     if len(links) < LINK_BLOCK_MIN_LINKS:
         return False
     text = len(clean(texts[el]))  # collapsed: a template's indentation is no text
-    return text > 0 and sum(len(clean(texts[a])) for a in links) / text > LINK_BLOCK_MIN_DENSITY
+    if not (text > 0 and sum(len(clean(texts[a])) for a in links) / text > LINK_BLOCK_MIN_DENSITY):
+        return False
+    return el.tag != "p" or not _cites_links(el, texts)
+
+
+def _cites_links(el, texts: Memo) -> bool:
+    """A paragraph with words of its own around its links ("As noted in our story on <a>…</a>, the…"):
+    prose citing its sources, not a row of links separated by bars and dots."""
+    rest = texts[el]
+    for a in el.iter("a"):
+        rest = rest.replace(texts[a], " ", 1)
+    return units(rest) >= LINK_PROSE_MIN_UNITS
 
 
 def _page_numbers(el, texts: Memo) -> bool:

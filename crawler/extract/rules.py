@@ -313,6 +313,9 @@ FOLD_MIN_PARAGRAPHS = 2
 LINK_BLOCK_TAGS = ("div", "section", "ul", "ol", "table", "p")
 LINK_BLOCK_MIN_LINKS = 3
 LINK_BLOCK_MIN_DENSITY = 0.6
+# ...unless it is a <p> with at least this many units of its own words around
+# the links: prose citing its sources, not a row of links.
+LINK_PROSE_MIN_UNITS = 15
 
 # Short blocks starting like this are boilerplate (prev/next, tags, copyright).
 BOILERPLATE_TEXT_PREFIXES = (
