@@ -321,8 +321,10 @@ def _link_block(el, texts: Memo) -> bool:
 
 def _cites_links(el, texts: Memo) -> bool:
     """A paragraph with words of its own around its links ("As noted in our story on <a>…</a>, the…"):
-    prose citing its sources, not a row of links separated by bars and dots."""
+    prose citing its sources, not a row of links separated by bars and dots, nor a "Tags: …" line."""
     rest = texts[el]
+    if rest.lstrip(_LEAD).casefold().startswith(_PREFIXES):
+        return False
     for a in el.iter("a"):
         rest = rest.replace(texts[a], " ", 1)
     return units(rest) >= LINK_PROSE_MIN_UNITS
