@@ -124,7 +124,7 @@ def test_a_row_of_links_with_bars_between_goes():
 
 
 def test_a_tags_line_of_links_goes_however_many_words_beside_them():
-    tags = ("<p>Tags: <a href='/t/ferry'>ferry timetable changes</a>, <a href='/t/bay'>the bay and its piers</a>, "
-            "<a href='/t/bikes'>bicycles on boats</a> Posted by Mara Quist on November 2, 2026 in Transport, Harbour</p>")
+    links = ", ".join(f"<a href='/t/{n}'>ferry timetable changes {n}</a>" for n in range(1, 6))
+    tags = f"<p>Tags: {links} Posted by Mara Quist in Transport, Harbour</p>"
     text = body_of(STORY + tags)
-    assert "every twenty minutes" in text and "bicycles on boats" not in text
+    assert "every twenty minutes" in text and "timetable changes" not in text
