@@ -128,3 +128,20 @@ def test_a_tags_line_of_links_goes_however_many_words_beside_them():
     tags = f"<p>Tags: {links} Posted by Mara Quist in Transport, Harbour</p>"
     text = body_of(STORY + tags)
     assert "every twenty minutes" in text and "timetable changes" not in text
+
+
+def test_a_furniture_line_standing_alone_as_a_link_or_heading_goes():
+    first, second = STORY.split("</p>", 1)
+    skip = ("<div class='story-feature'>\n<a class='hidden' href='#story_continues_1'>Continue reading the main story</a>"
+            "\n<h2>Tips for riders</h2><p>Buy a card at the pier before boarding, as the crews no longer sell tickets "
+            "on the boats themselves during the morning rush.</p></div>")
+    footnote = "<h6>A version of this article appeared in print on November 3, 2026, on page B2.</h6>"
+    text = body_of(f"{first}</p>{skip}{second}{footnote}")
+    assert "every twenty minutes" in text and "ticket machines" in text and "Buy a card" in text
+    assert "Continue reading" not in text and "appeared in print" not in text
+
+
+def test_a_furniture_word_linked_inside_a_sentence_stays():
+    line = "<p>Readers can <a href='/print/'>Print</a> the timetable or <a href='/share/'>Share</a> it.</p>"
+    text = body_of(STORY + line)
+    assert "can Print the timetable or Share it" in text
