@@ -145,3 +145,11 @@ def test_a_furniture_word_linked_inside_a_sentence_stays():
     line = "<p>Readers can <a href='/print/'>Print</a> the timetable or <a href='/share/'>Share</a> it.</p>"
     text = body_of(STORY + line)
     assert "can Print the timetable or Share it" in text
+
+
+def test_previous_and_next_post_links_between_guillemets_go():
+    nav = ("<div>&laquo; <a href='/2026/10/pier.html'>Previous Post</a> | "
+           "<a href='/2026/12/boats.html'>Next post</a> &raquo;</div>")
+    text = body_of(STORY + nav + "<div class='top'><a href='#top'><span>Back to top</span></a></div>")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Previous Post" not in text and "Back to top" not in text

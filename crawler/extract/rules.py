@@ -383,7 +383,7 @@ BOILERPLATE_LINES = (
     "Continue reading the main story", "Back to story", "Enlarge this image", "Enlarge photo", "Click to enlarge",
     "Hide caption", "Show caption", "Loading slideshow", "Print", "Print this", "Print this article", "Email this",
     "Email this article", "Tweet", "Pin it", "Like this", "Follow us", "Sharing is caring",
-    "Be sociable, share!", "Sponsored links", "Similar posts", "Brought to you by", "Story highlights",
+    "Be sociable, share!", "Sponsored links", "Similar posts", "Brought to you by", "Story highlights", "Back to top",
 )
 
 # Headings after which the rest of the body is page furniture (teasers,
