@@ -106,3 +106,50 @@ def test_a_notice_laid_out_with_indentation_is_measured_as_shown():
     text = body_of(STORY + notice)
     assert "every twenty minutes" in text
     assert "NOTICE" not in text
+
+
+def test_a_paragraph_citing_its_sources_in_links_stays():
+    cites = ("<p>As the council's own <a href='/r/1.html'>report on the harbour ferry timetable for next year</a> "
+             "and the <a href='/r/2.html'>survey of commuters taken on both piers last spring</a> showed, with "
+             "<a href='/r/3.html'>the yard's delivery schedule for the two new boats</a>, demand grew.</p>")
+    text = body_of(STORY + cites)
+    assert "every twenty minutes" in text and "survey of commuters" in text
+
+
+def test_a_row_of_links_with_bars_between_goes():
+    row = ("<p>" + " | ".join(f"<a href='/s/{n}.html'>Ferry story number {n}</a>" for n in range(1, 6))
+           + " | <a href='/s/'>More</a></p>")
+    text = body_of(STORY + row)
+    assert "every twenty minutes" in text and "Ferry story" not in text
+
+
+def test_a_tags_line_of_links_goes_however_many_words_beside_them():
+    links = ", ".join(f"<a href='/t/{n}'>ferry timetable changes {n}</a>" for n in range(1, 6))
+    tags = f"<p>Tags: {links} Posted by Mara Quist in Transport, Harbour</p>"
+    text = body_of(STORY + tags)
+    assert "every twenty minutes" in text and "timetable changes" not in text
+
+
+def test_a_furniture_line_standing_alone_as_a_link_or_heading_goes():
+    first, second = STORY.split("</p>", 1)
+    skip = ("<div class='story-feature'>\n<a class='hidden' href='#story_continues_1'>Continue reading the main story</a>"
+            "\n<h2>Tips for riders</h2><p>Buy a card at the pier before boarding, as the crews no longer sell tickets "
+            "on the boats themselves during the morning rush.</p></div>")
+    footnote = "<h6>A version of this article appeared in print on November 3, 2026, on page B2.</h6>"
+    text = body_of(f"{first}</p>{skip}{second}{footnote}")
+    assert "every twenty minutes" in text and "ticket machines" in text and "Buy a card" in text
+    assert "Continue reading" not in text and "appeared in print" not in text
+
+
+def test_a_furniture_word_linked_inside_a_sentence_stays():
+    line = "<p>Readers can <a href='/print/'>Print</a> the timetable or <a href='/share/'>Share</a> it.</p>"
+    text = body_of(STORY + line)
+    assert "can Print the timetable or Share it" in text
+
+
+def test_previous_and_next_post_links_between_guillemets_go():
+    nav = ("<div>&laquo; <a href='/2026/10/pier.html'>Previous Post</a> | "
+           "<a href='/2026/12/boats.html'>Next post</a> &raquo;</div>")
+    text = body_of(STORY + nav + "<div class='top'><a href='#top'><span>Back to top</span></a></div>")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Previous Post" not in text and "Back to top" not in text

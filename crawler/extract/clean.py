@@ -52,6 +52,7 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
     LINK_BLOCK_TAGS,
+    LINK_PROSE_MIN_UNITS,
     META_LINE_LABELS,
     META_LINE_MAX_CHARS,
     PAGE_NUMBER_LABELS,
@@ -64,11 +65,12 @@ _FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drop
 _NOTICE = any_of(BODY_NOTICE_PHRASES)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
+_LINE_CHECKED = frozenset(("a", "h2", "h3", "h4", "h5", "h6", "strong", "b"))  # only a whole line: "<a>Continue reading…</a>"
 _META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD_SPLIT = re.compile(r"[-_]")
 _PREFIXES = tuple(p.casefold() for p in (*BOILERPLATE_TEXT_PREFIXES, *BREADCRUMB_LABELS))  # a trail too short to parse
-_LEAD = " \t\r\n\u00a0\u3000(（[【"  # "（ 责任编辑：… ）", "【编辑:…】"
+_LEAD = " \t\r\n\u00a0\u3000(（[【«‹"  # "（ 责任编辑：… ）", "【编辑:…】", "« Previous post"
 _META_LABEL = any_of(META_LINE_LABELS)
 _SENTENCE_END = re.compile(r"[。！？]|[a-z][.!?]\s+[A-Z]")
 _LINES = frozenset(t.casefold() for t in BOILERPLATE_LINES)
@@ -313,7 +315,20 @@ def _link_block(el, texts: Memo) -> bool:
     if len(links) < LINK_BLOCK_MIN_LINKS:
         return False
     text = len(clean(texts[el]))  # collapsed: a template's indentation is no text
-    return text > 0 and sum(len(clean(texts[a])) for a in links) / text > LINK_BLOCK_MIN_DENSITY
+    if not (text > 0 and sum(len(clean(texts[a])) for a in links) / text > LINK_BLOCK_MIN_DENSITY):
+        return False
+    return el.tag != "p" or not _cites_links(el, texts)
+
+
+def _cites_links(el, texts: Memo) -> bool:
+    """A paragraph with words of its own around its links ("As noted in our story on <a>…</a>, the…"):
+    prose citing its sources, not a row of links separated by bars and dots, nor a "Tags: …" line."""
+    rest = texts[el]
+    if rest.lstrip(_LEAD).casefold().startswith(_PREFIXES):
+        return False
+    for a in el.iter("a"):
+        rest = rest.replace(texts[a], " ", 1)
+    return units(rest) >= LINK_PROSE_MIN_UNITS
 
 
 def _page_numbers(el, texts: Memo) -> bool:
@@ -334,6 +349,8 @@ def _page_numbers(el, texts: Memo) -> bool:
 
 
 def _boilerplate_text(el, texts: Memo) -> bool:
+    if el.tag in _LINE_CHECKED:
+        return _own_line(el) and _notice_line(clean(texts[el]))
     if el.tag not in _TEXT_CHECKED or len(el) > 3:
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
@@ -350,6 +367,18 @@ def _boilerplate_text(el, texts: Memo) -> bool:
     lead = text.lstrip(_LEAD).casefold()
     return lead.startswith(_PREFIXES) or any(p in text for p in BOILERPLATE_TEXT_PHRASES) or (
         lead.startswith(_TEASER_LEADS) and _linked_share(el, text, texts) >= BODY_TEASER_MIN_LINKED)
+
+
+def _own_line(el) -> bool:
+    """Nothing but whitespace beside `el` in its parent's text: a link or heading standing alone, not words in a sentence."""
+    before = el.getprevious()
+    beside = before.tail if before is not None else (el.getparent().text if el.getparent() is not None else "")
+    return not (beside or "").strip() and not (el.tail or "").strip()
+
+
+def _notice_line(text: str) -> bool:
+    """A whole line of page furniture (BOILERPLATE_LINES) or a short notice (BODY_NOTICE_PHRASES)."""
+    return text.strip(_TRIM).casefold() in _LINES or (len(text) <= BODY_NOTICE_MAX_CHARS and _NOTICE.search(text) is not None)
 
 
 def _linked_share(el, text: str, texts: Memo) -> float:

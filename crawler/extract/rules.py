@@ -313,6 +313,9 @@ FOLD_MIN_PARAGRAPHS = 2
 LINK_BLOCK_TAGS = ("div", "section", "ul", "ol", "table", "p")
 LINK_BLOCK_MIN_LINKS = 3
 LINK_BLOCK_MIN_DENSITY = 0.6
+# ...unless it is a <p> with at least this many units of its own words around
+# the links: prose citing its sources, not a row of links.
+LINK_PROSE_MIN_UNITS = 15
 
 # Short blocks starting like this are boilerplate (prev/next, tags, copyright).
 BOILERPLATE_TEXT_PREFIXES = (
@@ -380,7 +383,7 @@ BOILERPLATE_LINES = (
     "Continue reading the main story", "Back to story", "Enlarge this image", "Enlarge photo", "Click to enlarge",
     "Hide caption", "Show caption", "Loading slideshow", "Print", "Print this", "Print this article", "Email this",
     "Email this article", "Tweet", "Pin it", "Like this", "Follow us", "Sharing is caring",
-    "Be sociable, share!", "Sponsored links", "Similar posts", "Brought to you by", "Story highlights",
+    "Be sociable, share!", "Sponsored links", "Similar posts", "Brought to you by", "Story highlights", "Back to top",
 )
 
 # Headings after which the rest of the body is page furniture (teasers,
