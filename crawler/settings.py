@@ -3,6 +3,8 @@
 Every knob a user may turn is here, read by the component that uses it
 through `crawler.settings`; the `archive` command line only overrides them.
 """
+from scrapy.settings import default_settings
+
 BOT_NAME = "article-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -22,17 +24,9 @@ EXTENSIONS = {  # the same, but a 304 may lower the delay as a 200 does (crawler
 # named here, even one set to None in EXTENSIONS, and the remote control imports
 # aiohttp (0.5 s of CPU and ~10 MB at every start). A user who wants a console
 # names it in EXTENSIONS.
-EXTENSIONS_BASE = {
-    "scrapy.extensions.corestats.CoreStats": 0,
-    "scrapy.extensions.logcount.LogCount": 0,
-    "scrapy.extensions.memusage.MemoryUsage": 0,
-    "scrapy.extensions.memdebug.MemoryDebugger": 0,
-    "scrapy.extensions.closespider.CloseSpider": 0,
-    "scrapy.extensions.feedexport.FeedExporter": 0,
-    "scrapy.extensions.logstats.LogStats": 0,
-    "scrapy.extensions.spiderstate.SpiderState": 0,
-    "scrapy.extensions.throttle.AutoThrottle": 0,
-}
+EXTENSIONS_BASE = {name: order for name, order in default_settings.EXTENSIONS_BASE.items()
+                   if name not in ("scrapy.extensions.telnet.TelnetConsole",
+                                   "scrapy.extensions.remote_control.RemoteControl")}
 AUTOTHROTTLE_START_DELAY = 0.1   # the first requests 0.1 s apart, then per latency: a cron re-run is ~50 requests
 AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
 CONCURRENT_REQUESTS = 32

@@ -42,13 +42,16 @@ def test_a_story_in_a_block_named_for_slides_but_without_slides_stays():
     assert "every twenty minutes" in text and "ticket machines" in text
 
 
-@pytest.mark.parametrize("phrase", rules.BODY_NOTICE_PHRASES)
-def test_a_notice_the_site_prints_under_every_article_goes(phrase):
-    notice = (f"<p>NOTICE: this line stands under every post of the Harbour Gazette, longer than a caption or a "
-              f"copyright line: {phrase}, written by the site, not by the reporter.</p>")
+def assert_notice_goes(notice: str) -> None:
     text = body_of(STORY + notice)
     assert "every twenty minutes" in text
     assert "NOTICE" not in text
+
+
+@pytest.mark.parametrize("phrase", rules.BODY_NOTICE_PHRASES)
+def test_a_notice_the_site_prints_under_every_article_goes(phrase):
+    assert_notice_goes(f"<p>NOTICE: this line stands under every post of the Harbour Gazette, longer than a caption "
+                       f"or a copyright line: {phrase}, written by the site, not by the reporter.</p>")
 
 
 def test_a_paragraph_of_the_story_using_a_notice_phrase_stays():
@@ -103,9 +106,7 @@ def test_a_notice_laid_out_with_indentation_is_measured_as_shown():
     notice = (f"<p class='postmetadata'><small>{pad}NOTICE This entry was posted{pad}on Monday, November 2nd, 2026"
               f"{pad}and is filed under <a href='/c/ferries'>Ferries</a>.{pad}You can follow any responses to this "
               f"entry through the RSS 2.0 feed.{pad}</small></p>")
-    text = body_of(STORY + notice)
-    assert "every twenty minutes" in text
-    assert "NOTICE" not in text
+    assert_notice_goes(notice)
 
 
 def test_a_paragraph_citing_its_sources_in_links_stays():

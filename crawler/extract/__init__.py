@@ -58,11 +58,7 @@ def extract_article(html: str | bytes, url: str, profile=None, *, encoding: str 
 
 def extract_from_selector(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> dict:
     """The item fields extraction fills, from an already parsed page."""
-    page = Page(sel, url, profile, now)
-    try:
-        return _item(page)
-    finally:
-        page.forget()
+    return _item(Page(sel, url, profile, now))
 
 
 def page_kind(sel: Selector, url: str, profile=None) -> str:
@@ -72,22 +68,15 @@ def page_kind(sel: Selector, url: str, profile=None) -> str:
 
 def page_verdict(sel: Selector, url: str, profile=None) -> Verdict:
     """The page's kind and the cues that decided it; a page that breaks the rules is followed, not archived."""
-    page = Page(sel, url, profile)
-    try:
-        return _verdict(page)
-    finally:
-        page.forget()
+    return _verdict(Page(sel, url, profile))
 
 
 def analyse_page(sel: Selector, url: str, profile=None, *, now: datetime | None = None) -> tuple[Verdict, dict | None]:
     """(the page's verdict, its item when it is an article): the crawl's question, on one Page,
     so what both ask for (the body choice, the class index, JSON-LD) is worked out once."""
     page = Page(sel, url, profile, now)
-    try:
-        verdict = _verdict(page)
-        return verdict, _item(page) if verdict.kind == "article" else None
-    finally:
-        page.forget()
+    verdict = _verdict(page)
+    return verdict, _item(page) if verdict.kind == "article" else None
 
 
 def _verdict(page: Page) -> Verdict:
@@ -123,8 +112,7 @@ def _fill(item: dict, page: Page) -> None:
     drop = (trail, title_el, *related_els)
     tree = clean_body(page, body, drop) if body is not None else None
     text = plain_text(tree) if tree is not None else ""
-    prose = _prose(tree, text) if how not in TRUSTED else ""
-    if how not in TRUSTED and not settled(prose):
+    if how not in TRUSTED and not settled(prose := _prose(tree, text)):
         other = trafilatura_body(page)
         if other is not None:
             other_tree = clean_body(page, other, title_headings(other, title))

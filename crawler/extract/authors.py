@@ -106,11 +106,8 @@ def _markup(page: Page) -> list[str]:
 
 def _rel_author(page: Page) -> list:
     """<a rel="author"> and itemprop=author elements, in document order."""
-    links = [a for a in page.having("rel", "author") if a.tag == "a" and " author " in f" {a.get('rel')} "]
-    marked = page.having("itemprop", "author")
-    if not links:
-        return marked
-    return sorted({*links, *marked}, key=page.order.__getitem__)
+    links = (a for a in page.having("rel", "author") if a.tag == "a")
+    return sorted({*links, *page.having("itemprop", "author")}, key=page.order.__getitem__)
 
 
 def _byline_class(token: str) -> bool:

@@ -358,9 +358,7 @@ def _boilerplate_text(el, texts: Memo) -> bool:
         text = clean(text)  # measured as shown: a template's indentation is no text
         if len(text) > BODY_NOTICE_MAX_CHARS:
             return False
-    if text.strip(_TRIM).casefold() in _LINES or _meta_line(text):
-        return True
-    if _NOTICE.search(text):
+    if _notice_line(text) or _meta_line(text):
         return True
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
         return False

@@ -21,7 +21,6 @@ from .rules import (
 )
 from .text import any_of, clean, han_share
 
-_UPPER = str.maketrans("CANONICAL", "canonical")  # what XPath translate() did for rel="Canonical"
 _NUMERIC = re.compile(
     r"(?<!\d)((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
     r"(?:[T\s]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
@@ -168,7 +167,7 @@ def _htmldate(page: Page) -> str | None:
 def find_canonical(page: Page) -> str | None:
     """<link rel=canonical> else og:url, absolute."""
     for el in page.root.iter("link"):
-        if el.get("href") is None or " canonical " not in f" {(el.get('rel') or '').translate(_UPPER)} ":
+        if el.get("href") is None or " canonical " not in f" {(el.get('rel') or '').lower()} ":
             continue
         url = page.absolute(el.get("href"))
         if url:

@@ -122,15 +122,6 @@ class Page:
         self.units = Memo(lambda el: units(el.text_content()))
         self.chars = Memo(lambda el: len(el.text_content()))
 
-    def forget(self) -> None:
-        """Drop what the finders left on the page once its verdict and item are made.
-
-        The body's Evidence refers back to the page: kept, that cycle would
-        hold the page and its whole tree until the garbage collector found it,
-        and its passes over the pages left so cost a sixth of extraction's CPU
-        on the crawl benchmark's site (~1.7 of 9.7 ms a page)."""
-        self.found.clear()
-
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""
         found = self.profile.select(self.sel, name) if self.profile is not None else []

@@ -127,7 +127,6 @@ def site_names(page: Page) -> set[str]:
     return names
 
 
-@lru_cache(maxsize=4096)
 def _fold_text(s: str) -> str:
     """Text as compared: NFKC, case-folded, quotes and ellipses unified, spaces collapsed."""
     return clean(unicodedata.normalize("NFKC", s).translate(_FOLD)).casefold()
