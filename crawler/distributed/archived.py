@@ -25,10 +25,9 @@ round trip per URL.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 
 from crawler.distributed.keys import Keys
-from crawler.middlewares.incremental import VALIDATORS, parse_time
+from crawler.middlewares.incremental import VALIDATORS, parse_time, rows
 
 KEY_BYTES = 12
 READY = b""   # the field saying the hash was built (an empty archive has no other)
@@ -80,31 +79,27 @@ def _article_value(last_seen: str | None, etag: str | None, last_modified: str |
     return f"{int(seen.timestamp() * 1000) if seen else 0}\n{etag or ''}\n{last_modified or ''}".encode()
 
 
-def _rows(conn, sql: str, urls: list[str] | None, column: str) -> list[tuple]:
-    """Every row of `sql`, or those whose `column` is one of `urls`; none when the archive lacks the table."""
+def _rows_for(conn, sql: str, urls: list[str] | None, column: str) -> list[tuple]:
+    """Every row of `sql`, or those whose `column` is one of `urls` (none when the archive lacks the table)."""
     where = " AND " if " WHERE " in sql else " WHERE "
     chunks = [None] if urls is None else [urls[n:n + _IN_CHUNK] for n in range(0, len(urls), _IN_CHUNK)]
-    rows = []
+    found = []
     for chunk in chunks:
         query = sql if chunk is None else f"{sql}{where}{column} IN ({', '.join('?' * len(chunk))})"
-        try:
-            rows += conn.execute(query, chunk or ()).fetchall()
-        except sqlite3.OperationalError as exc:   # a new archive has no tables yet, an older one not article_parts
-            if "no such table" not in str(exc):
-                raise
-    return rows
+        found += rows(conn, query, chunk or ())
+    return found
 
 
 def stage(pipe, key: str, conn, urls: list[str] | None = None) -> int:
     """Queue on the Redis pipeline `pipe` the HSETs that publish into hash `key` what the archive `conn` holds
     about the articles at `urls` (their redirects and parts too), or about every article; returns how many."""
-    articles = {url_key(url): _article_value(*rest) for url, *rest in _rows(conn, _ARTICLES, urls, "a.url")}
+    articles = {url_key(url): _article_value(*rest) for url, *rest in _rows_for(conn, _ARTICLES, urls, "a.url")}
     for start in range(0, len(items := list(articles.items())), 1000):
         pipe.hset(key, mapping=dict(items[start:start + 1000]))
         if len(pipe) >= 100:   # a large archive: sent as it goes, not held whole
             pipe.execute()
     for prefix, sql in _ALIASES:
-        for url, target in _rows(conn, sql, urls, "a.url"):
+        for url, target in _rows_for(conn, sql, urls, "a.url"):
             pipe.hsetnx(key, url_key(url), prefix + url_key(target))
     return len(articles)
 

@@ -116,14 +116,14 @@ class ArchivedUrls:
     def get(self, url: str) -> Known | None:
         conn = self._connect()
         for sql in _LOOKUPS if conn else ():
-            row = _row(conn, sql, url)
-            if row is not None:
-                return Known(*row)
+            found = rows(conn, sql, [url])
+            if found:
+                return Known(*found[0])
         return None
 
     def count(self) -> int:
         conn = self._connect()
-        return (_row(conn, "SELECT count(*) FROM articles") or (0,))[0] if conn else 0
+        return (rows(conn, "SELECT count(*) FROM articles") or [(0,)])[0][0] if conn else 0
 
     def close(self) -> None:
         if self.conn is not None:
@@ -137,12 +137,14 @@ class ArchivedUrls:
         return self.conn
 
 
-def _row(conn, sql: str, *params) -> tuple | None:
+def rows(conn, sql: str, params=()) -> list[tuple]:
+    """The rows of `sql`; none when the archive lacks a table it reads (a new archive has no tables yet,
+    an older one not every table)."""
     try:
-        return conn.execute(sql, params).fetchone()
-    except sqlite3.OperationalError as exc:  # a new archive has no tables yet, an older one not this table
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
-            return None
+            return []
         raise
 
 
