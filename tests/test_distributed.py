@@ -6,28 +6,31 @@ trails, related-link targets and search rows.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
+import threading
 import time
+from functools import partial
+from http.server import ThreadingHTTPServer
 
 import pytest
 import redis
 import scrapy
-from scrapy.utils.test import get_crawler
 
 from conftest import run_archive
 from crawler.distributed import seen, serializer
 from crawler.distributed.connection import compiled
 from crawler.distributed.keys import Keys
-from crawler.distributed.politeness import SharedDelay
 from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
-from crawler.demosite.server import serve_directory
+from crawler.demosite.server import _Handler, serve_directory
 from pipelines import stream
 from redisserver import RedisServer
 
@@ -142,16 +145,52 @@ def test_a_script_redis_rejects_fails_at_once(redis_server):
         compiled(redis_server.client(), "return {1")
 
 
-def test_download_delay_holds_across_workers(redis_server):
-    """Two workers taking turns at one site: each request is given a time DOWNLOAD_DELAY after the one
-    before, whichever worker sent it; another site is free at once."""
-    settings = {"REDIS_URL": redis_server.url, "ARCHIVE_REDIS_KEY": "archive", "DOWNLOAD_DELAY": 0.2}
-    one, other = (SharedDelay.from_crawler(get_crawler(settings_dict=settings)) for _ in range(2))
-    start = time.monotonic()
-    waits = [worker.wait_ms("blog.example") for worker in (one, other, one, other, one)]
-    elapsed_ms = (time.monotonic() - start) * 1000
-    assert all(n * 200 - elapsed_ms - 5 <= wait <= n * 200 + 5 for n, wait in enumerate(waits)), waits
-    assert other.wait_ms("news.example") == 0
+class _Recorder(_Handler):
+    """The demo site's pages, each held `hold` seconds, every request's time in and out recorded."""
+
+    visits: list = []   # (monotonic time in, time out)
+    hold = 0.0
+
+    def do_GET(self):
+        start = time.monotonic()
+        time.sleep(self.hold)
+        super().do_GET()
+        self.visits.append((start, time.monotonic()))
+
+
+@pytest.mark.parametrize("limit", ["concurrency", "delay"])
+def test_per_site_concurrency_and_delay_hold_across_workers(limit, redis_server, tmp_path, monkeypatch):
+    """Two workers on one site. Concurrency: each may keep 2 requests in flight, responses take 0.3 s, so
+    apart they would keep 4 going; together the site never has more than 2. Delay: each waits 0.2 s between
+    requests, so apart the two would ask twice as often; together the site's turns are 0.2 s apart, seen at
+    the server give or take how late a busy worker sends after taking its turn (up to 0.13 s on a loaded
+    machine): no 10 requests within 9 turns less 0.2 s, and half the gaps at least 0.19 s."""
+    visits = []
+    monkeypatch.setattr(_Recorder, "visits", visits)
+    monkeypatch.setattr(_Recorder, "hold", 0.3 if limit == "concurrency" else 0.0)
+    settings = {"concurrency": ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"),
+                "delay": ("-s", "DOWNLOAD_DELAY=0.2", "-s", "DOWNLOAD_DELAY_JITTER=0")}[limit]
+    root = tmp_path / "site"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Recorder, directory=str(root), overrides={}))
+    server.daemon_threads = True
+    base = "http://127.0.0.1:%d" % server.server_address[1]
+    build_site(root, pages=PAGES, base_url=base)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = writer(redis_server, tmp_path / "archive.db", "--until-done")
+        crawls = [worker(base + "/", redis_server, tmp_path / "archive.db", *settings) for _ in range(2)]
+        assert sum(finish(crawl, timeout=300)["pages"] for crawl in crawls) == len(visits)
+        assert finish(store)["new"] == PAGES
+    finally:
+        server.shutdown()
+        server.server_close()
+    if limit == "concurrency":
+        events = sorted([(start, 1) for start, _ in visits] + [(end, -1) for _, end in visits])
+        assert max(itertools.accumulate(change for _, change in events)) == 2
+    else:
+        starts = sorted(start for start, _ in visits)
+        assert statistics.median(b - a for a, b in zip(starts, starts[1:])) >= 0.19
+        assert min(b - a for a, b in zip(starts, starts[9:])) >= 9 * 0.2 - 0.2
 
 
 def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_server):

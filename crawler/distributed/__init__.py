@@ -19,6 +19,7 @@ What stock scrapy-redis gets wrong for us, and where it is mended:
 - every process reading the archive for an incremental run's decisions: the
   writer publishes just those answers to Redis, and workers check their links
   against them in the sync script (crawler/distributed/archived.py);
-- DOWNLOAD_DELAY per process: per site across workers (politeness.py);
+- per-site concurrency and delay (DOWNLOAD_DELAY, AutoThrottle) per process: per site across
+  workers (politeness.py);
 - requests pickled into Redis: msgpack instead (crawler/distributed/serializer.py).
 """

@@ -59,7 +59,8 @@ class Keys:
         return f"{self.prefix}:run"
 
     def site(self, slot: str) -> str:
-        """When the site (a download slot) is next free for a request, across workers (politeness.py)."""
+        """The site's (a download slot's) requests in flight across workers and when its next turn is free
+        (politeness.py)."""
         return f"{self.prefix}:site:{slot}"
 
     @property

@@ -31,8 +31,6 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
     spider_middlewares = {**settings.getdict("SPIDER_MIDDLEWARES"), "crawler.distributed.worker.SeedOnce": 10,
                           "crawler.middlewares.incremental.IncrementalMiddleware": None}
     extensions = {**settings.getdict("EXTENSIONS"), "crawler.distributed.worker.RunReport": 0}
-    # nearest the downloader: a retry's pause or a redirect comes first, then the wait for the site's turn
-    downloader = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.distributed.politeness.SharedDelay": 940}
     settings.setdict({
         "REDIS_URL": redis_url,
         "REDIS_PARAMS": redis_params(),
@@ -48,7 +46,7 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": spider_middlewares,
         "EXTENSIONS": extensions,
-        "DOWNLOADER_MIDDLEWARES": downloader,
+        "DOWNLOADER": "crawler.distributed.politeness.SharedSitesDownloader",
     }, priority="cmdline")
 
 
