@@ -194,9 +194,9 @@ def test_per_site_concurrency_and_delay_hold_across_workers(limit, redis_server,
 
 
 def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_server):
-    """A worker trains a zstd dictionary on its first entries and shares it through Redis; a writer that
-    never saw them decodes every entry, those compressed with it are much smaller, and a later worker
-    uses it from its first entry."""
+    """A worker trains a zstd dictionary on its first article entries (listings before them, tiny and unlike
+    an article, do not count) and shares it through Redis; a writer that never saw them decodes every entry,
+    those compressed with it are much smaller, and a later worker uses it from its first entry."""
     client = redis_server.client()
     words = "爬虫 归档 队列 租约 写入 字典 压缩 页面 链接 面包屑 相关 文章 the lease queue keeps every page".split()
     sidebar = "".join(f'<li><a href="/notes/{n}.html">近期笔记之{n}：队列与租约</a></li>' for n in range(40))
@@ -207,6 +207,9 @@ def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_s
                            + "</article><footer>本站文章均为作者原创，转载请注明出处</footer></body></html>").encode()}
              for n in range(2 * stream.SAMPLES)]
     worker = stream.Codec(client, Keys())
+    for n in range(2 * stream.SAMPLES):
+        worker.encode("listing", {"url": f"https://blog.example/notes/page{n}.html", "kind": "listing"})
+    assert not client.exists("archive:dicts")
     entries = [worker.encode("article", page) for page in pages]
     assert client.hlen("archive:dicts") == 1
     assert [stream.Codec(client, Keys()).decode(entry) for entry in entries] == [
