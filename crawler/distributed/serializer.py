@@ -12,13 +12,15 @@ each time. zstd with a small fixed dictionary of what a request's dict says
 repeats in the Referer, and the rest is mostly names. The dictionary is
 fixed, not learned, so every worker of every version that shares it reads
 every other's requests; a change to it must come with a new run (Keys.clear).
-Plain MessagePack is still read.
+Plain MessagePack is still read. Level 5: on 2,921 requests of a generated
+site's frontier, 91.0 bytes a request at level 5 and 9 alike (97.0 at 1,
+89.9 at 19), 8.5 µs a request at 5, 11.7 at 9, 40.7 at 19.
 """
 import msgpack
 import zstandard
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_LEVEL = 9
+_LEVEL = 5
 _DICTIONARY = zstandard.ZstdCompressionDict(msgpack.packb(
     {"url": "https://", "callback": "parse", "errback": "failed", "headers": {b"Referer": [b"https://"]},
      "meta": {"lastmod": "", "listing_hops": 0, "path_hops": 0, "depth": 0}}, use_bin_type=True),
