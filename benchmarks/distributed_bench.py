@@ -15,13 +15,15 @@ like with like. Prints, each beside the baseline of the same run:
 - worker CPU per fetched page (the baseline's: its whole process tree);
 - writer items per CPU-second, against a worker's pages per CPU-second, and
   so how many workers one writer keeps up with;
-- Redis commands and network bytes per fetched page (INFO stats);
+- Redis commands and network bytes per fetched page (INFO stats), and
+  leases per fetched page (a request leased again after its lease ran out
+  costs a second pass through Redis);
 - Redis memory per seen URL (MEMORY USAGE of the seen set / the URLs in it),
   and per archived article of what the writer publishes for incremental runs;
 - wall-clock pages/s of 1 and 2 workers (start-up included);
 - with --trace, where the Redis bytes go: each command and key pattern's
   commands and bytes per page (the clients talk through a counting proxy,
-  redis_trace.py).
+  redis_trace.py), and the commands that scripts run, as INFO counts them.
 
 CPU is measured with wait4 (a process and the children it waited for);
 start-up (imports) is included everywhere. On a machine of 2 cores, two
@@ -109,6 +111,9 @@ def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path
     pages = sum(json.loads(out)["pages"] for _, out in worker_results)
     if trace:
         print(f"{workers} worker(s), Redis per fetched page:\n{trace.report(pages)}", flush=True)
+        calls = {name.removeprefix("cmdstat_"): stat["calls"] for name, stat in client.info("commandstats").items()}
+        print("commands per fetched page, a script's own counted (INFO commandstats): " + ", ".join(
+            f"{name} {n / pages:.2f}" for name, n in sorted(calls.items(), key=lambda kv: -kv[1])), flush=True)
     return {
         "wall": wall, "writer_cpu": writer_cpu, "items": count(db, "select count(*) from articles")
         + count(db, "select count(*) from listings") + count(db, "select count(*) from failures"),
@@ -116,6 +121,7 @@ def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path
         "pages": pages,
         "articles": count(db, "select count(*) from articles"),
         "commands": stats["total_commands_processed"],
+        "leases": int(client.get("archive:lease_ids") or 0),
         "bytes": stats["total_net_input_bytes"] + stats["total_net_output_bytes"],
         "seen_bytes_per_url": client.memory_usage("archive:seen", samples=0) / max(seen, 1),
         "archived_bytes_per_article": client.memory_usage("archive:archived", samples=0)
@@ -154,7 +160,8 @@ def main() -> int:
               f"({run['pages'] / run['wall']:.1f} pages/s); workers CPU {1000 * run['worker_cpu'] / run['pages']:.1f}"
               f" ms/page, writer CPU {run['writer_cpu']:.1f} s for {run['items']} items; "
               f"Redis {run['commands'] / run['pages']:.1f} commands and {run['bytes'] / run['pages'] / 1024:.1f} KB "
-              f"per page, {run['seen_bytes_per_url']:.1f} bytes per seen URL, "
+              f"per page, {run['leases'] / run['pages']:.2f} leases per page, "
+              f"{run['seen_bytes_per_url']:.1f} bytes per seen URL, "
               f"{run['archived_bytes_per_article']:.0f} bytes per archived article published for the workers",
               flush=True)
     print(f"worker CPU per page / single process's: {worker_ms:.1f} / {single_ms:.1f} ms = {worker_ms / single_ms:.2f}")
