@@ -270,18 +270,12 @@ class NormalizePipeline:
     article that carries its content_hash is left as it is.
     """
 
-    def __init__(self):
-        # Scrapy's types, imported by the pipeline alone: the analysis worker imports this
-        # module for normalize_article and runs no Scrapy (crawler/workers.py).
-        from itemadapter import ItemAdapter
-
-        from crawler.items import URL_OUTCOME_ITEMS
-        self._adapter, self._outcomes = ItemAdapter, URL_OUTCOME_ITEMS
-
     def process_item(self, item):
-        adapter = self._adapter(item)
-        if isinstance(item, self._outcomes):
-            adapter.update(_normalized(adapter, FAILURE_FIELDS))
-        elif adapter.get("content_hash") is None:
-            adapter.update(normalize_article(adapter))
+        # imported here, not with the module: the analysis worker imports this module for
+        # normalize_article and runs no Scrapy (crawler/workers.py)
+        from crawler.items import URL_OUTCOME_ITEMS
+        if isinstance(item, URL_OUTCOME_ITEMS):
+            item.update(_normalized(item, FAILURE_FIELDS))
+        elif item.get("content_hash") is None:
+            item.update(normalize_article(item))
         return item
