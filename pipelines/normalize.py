@@ -48,6 +48,11 @@ _NEWLINES = re.compile(r"\n+")
 _ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]")
 # clean_text's steps, compiled once (it runs on every title, crumb and snippet)
 _TRAILING_SPACE = re.compile(r"[ \t]+(?=\n|$)")
+# Any character one of those steps changes (a line break, a tab, two spaces, the
+# invisible and the odd): a one-line text without any, most titles and snippets,
+# needs only NFC and its ends trimmed. (NFC makes no such character but U+2000 and
+# U+2001, themselves odd spaces.)
+_UNCLEAN = re.compile(f"[\r\n\t{ZERO_WIDTH}\x00-\x08\x0e-\x1f\x7f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]|  ")
 _SPACE_RUN = re.compile(r"[ \t]+")
 _LINE_EDGE = re.compile(r" ?\n ?")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -141,6 +146,8 @@ def clean_text(s: str, *, preformatted: bool = False) -> str:
     code stays readable and searchable; only the ends of lines and blank-line
     runs change. body_html and body_markdown are never passed through here.
     """
+    if not preformatted and not _UNCLEAN.search(s):
+        return unicodedata.normalize("NFC", s).strip()
     s = unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
     s = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", s))
     if preformatted:
@@ -155,7 +162,8 @@ def clean_line(s: str) -> str:
     """clean_text for one-line fields (title, author, crumb names, snippets):
     a line break there is layout (<br> in an <h1>), so it reads as a space.
     A one-line title also keeps title + "\n" + body unambiguous for hashing."""
-    return _NEWLINES.sub(" ", clean_text(s))
+    s = clean_text(s)
+    return _NEWLINES.sub(" ", s) if "\n" in s else s
 
 
 def clean_body_text(s: str) -> str:
