@@ -97,14 +97,14 @@ def main() -> int:
     seconds = stage_seconds(stats)
     rest = profiled - sum(s for stage, s in seconds.items() if not stage.startswith(" "))
     print(f"site: {a.pages} articles served by {server}; {pages} archived; CPU ms per article page")
-    print(f"{'stage':<76} {'ms/page':>8} {'share':>6}")
+    print(f"{'stage':<84} {'ms/page':>8} {'share':>6}")
     for stage, s in [*seconds.items(), ("Scrapy and the rest (engine, downloader, start-up)", rest)]:
-        print(f"{stage:<76} {s * scale:8.2f} {100 * s / profiled:5.1f}%")
-    print(f"{'in one process (EXTRACT_PROCESSES=0), unprofiled':<76} {1000 * inproc['cpu'] / pages:8.2f}")
-    print(f"{'as run (worker process), whole tree':<76} {1000 * pooled['cpu'] / pages:8.2f}")
+        print(f"{stage:<84} {s * scale:8.2f} {100 * s / profiled:5.1f}%")
+    print(f"{'in one process (EXTRACT_PROCESSES=0), unprofiled':<84} {1000 * inproc['cpu'] / pages:8.2f}")
+    print(f"{'as run (worker process), whole tree':<84} {1000 * pooled['cpu'] / pages:8.2f}")
     for name, seconds in sorted(pooled["processes"].items(), key=lambda kv: -kv[1]):
-        print(f"{'  of which the ' + name + ' process':<76} {1000 * seconds / pages:8.2f}")
-    print(f"{'  so the worker hand-off costs':<76} {1000 * (pooled['cpu'] - inproc['cpu']) / pages:8.2f}")
+        print(f"{'  of which the ' + name + ' process':<84} {1000 * seconds / pages:8.2f}")
+    print(f"{'  so the worker hand-off costs':<84} {1000 * (pooled['cpu'] - inproc['cpu']) / pages:8.2f}")
     if a.top:
         stats.sort_stats("tottime").print_stats(a.top)
     return 0
