@@ -97,7 +97,8 @@ def timed_crawl(cmd: list[str], cwd: Path) -> dict:
     cost = timed(cmd, cwd)
     if cost.returncode != 0:
         raise SystemExit(f"failed ({cost.returncode}): {' '.join(cmd)}")
-    return {"wall": cost.wall, "cpu": cost.cpu, "rss_mb": cost.memory_mb}
+    return {"wall": cost.wall, "cpu": cost.cpu, "rss_mb": cost.memory_mb, "processes": cost.processes,
+            "process_memory_mb": cost.process_memory_mb}
 
 
 @contextlib.contextmanager
@@ -123,8 +124,21 @@ def crawl_archive(tree: Path, base: str, db: Path, *settings: str) -> dict:
 
 def figures(cost: dict) -> str:
     return (f"{cost['pages'] / cost['wall']:.1f} pages/s ({cost['pages']} articles in {cost['wall']:.1f} s, "
-            f"CPU {cost['cpu']:.1f} s = {1000 * cost['cpu'] / max(cost['pages'], 1):.1f} ms/page, "
-            f"peak memory {cost['rss_mb']:.0f} MB, archive {cost['digest']})")
+            f"CPU {cost['cpu']:.1f} s = {1000 * cost['cpu'] / max(cost['pages'], 1):.1f} ms/page "
+            f"({per_process(cost)}), "
+            f"peak memory {cost['rss_mb']:.0f} MB ({memory_per_process(cost)}), archive {cost['digest']})")
+
+
+def per_process(cost: dict) -> str:
+    """CPU ms per page of each kind of process: "main 7.0 + worker 11.2"."""
+    return " + ".join(f"{name} {1000 * seconds / max(cost['pages'], 1):.1f}"
+                      for name, seconds in sorted(cost["processes"].items(), key=lambda kv: -kv[1]))
+
+
+def memory_per_process(cost: dict) -> str:
+    """Peak memory of each kind of process, each at its own peak: "main 160 MB, worker 120 MB"."""
+    return ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(cost["process_memory_mb"].items(), key=lambda kv: -kv[1])
+                     if mb >= 1)
 
 
 def count(db: Path, sql: str) -> int:

@@ -12,7 +12,9 @@ no stage claims (engine, downloader, scheduler, Twisted, start-up). The
 profiler inflates every figure alike, so the table gives each stage's share
 of the profiled total and scales it to the unprofiled in-process CPU; the
 first run's tree CPU minus that in-process CPU is what the worker hand-off
-costs (pickling pages and items, the second interpreter's start-up).
+costs (pickling pages and items, the second interpreter's start-up), and
+the first run's CPU is also given per process (the crawl's main process,
+its analysis workers): with two cores, the busier of the two bounds pages/s.
 `--top N` also prints the N functions with the most own time, `--keep
 FILE` keeps the profile for pstats or snakeviz.
 """
@@ -29,9 +31,9 @@ from crawl_bench import REPO, SHARED_BENCH, count, generated_site, static_server
 # (stage, entry points: (path suffix of the file, function name)); a stage
 # indented with "  of which" is a part of the stage above it, not added to the sum.
 STAGES = (
-    ("page analysis (parse, classify, extract)", (("crawler/workers.py", "analyse"),)),
+    ("page analysis (parse, classify, extract, prepare)", (("crawler/workers.py", "analyse"),)),
     ("  of which analyse_page", (("crawler/extract/__init__.py", "analyse_page"),)),
-    ("article prepared in the worker (normalize, hash, MinHash, search index values)",
+    ("  of which the article prepared (normalize, hash, MinHash, search index values)",
      (("pipelines/normalize.py", "normalize_article"), ("pipelines/dedupe.py", "fingerprints"),
       ("pipelines/search.py", "prepared_values"))),
     ("response decoding (response.text)", (("scrapy/http/response/text.py", "text"),)),
@@ -95,12 +97,14 @@ def main() -> int:
     seconds = stage_seconds(stats)
     rest = profiled - sum(s for stage, s in seconds.items() if not stage.startswith(" "))
     print(f"site: {a.pages} articles served by {server}; {pages} archived; CPU ms per article page")
-    print(f"{'stage':<76} {'ms/page':>8} {'share':>6}")
+    print(f"{'stage':<84} {'ms/page':>8} {'share':>6}")
     for stage, s in [*seconds.items(), ("Scrapy and the rest (engine, downloader, start-up)", rest)]:
-        print(f"{stage:<76} {s * scale:8.2f} {100 * s / profiled:5.1f}%")
-    print(f"{'in one process (EXTRACT_PROCESSES=0), unprofiled':<76} {1000 * inproc['cpu'] / pages:8.2f}")
-    print(f"{'as run (worker process), whole tree':<76} {1000 * pooled['cpu'] / pages:8.2f}")
-    print(f"{'  so the worker hand-off costs':<76} {1000 * (pooled['cpu'] - inproc['cpu']) / pages:8.2f}")
+        print(f"{stage:<84} {s * scale:8.2f} {100 * s / profiled:5.1f}%")
+    print(f"{'in one process (EXTRACT_PROCESSES=0), unprofiled':<84} {1000 * inproc['cpu'] / pages:8.2f}")
+    print(f"{'as run (worker process), whole tree':<84} {1000 * pooled['cpu'] / pages:8.2f}")
+    for name, seconds in sorted(pooled["processes"].items(), key=lambda kv: -kv[1]):
+        print(f"{'  of which the ' + name + ' process':<84} {1000 * seconds / pages:8.2f}")
+    print(f"{'  so the worker hand-off costs':<84} {1000 * (pooled['cpu'] - inproc['cpu']) / pages:8.2f}")
     if a.top:
         stats.sort_stats("tottime").print_stats(a.top)
     return 0

@@ -277,13 +277,6 @@ class DedupePipeline:
     """
 
     def __init__(self, stats=None, scheme: FingerprintScheme | None = None):
-        # Scrapy's types, imported by the pipeline alone: the analysis worker imports this
-        # module for FingerprintScheme and runs no Scrapy (crawler/workers.py).
-        from itemadapter import ItemAdapter
-        from scrapy.exceptions import DropItem
-
-        from crawler.items import URL_OUTCOME_ITEMS
-        self._adapter, self._drop, self._outcomes = ItemAdapter, DropItem, URL_OUTCOME_ITEMS
         self.stats = stats
         self.scheme = scheme or FingerprintScheme()
         self.seen_urls: set[str] = set()
@@ -293,16 +286,19 @@ class DedupePipeline:
         return cls(crawler.stats, FingerprintScheme.from_settings(crawler.settings))
 
     def process_item(self, item):
-        if isinstance(item, self._outcomes):
+        # Scrapy's types imported here, not with the module: the analysis worker imports
+        # this module for FingerprintScheme and runs no Scrapy (crawler/workers.py)
+        from crawler.items import URL_OUTCOME_ITEMS
+        if isinstance(item, URL_OUTCOME_ITEMS):
             return item
-        adapter = self._adapter(item)
-        url = adapter["url"]
+        url = item["url"]
         if url in self.seen_urls:
+            from scrapy.exceptions import DropItem
             if self.stats is not None:
                 self.stats.inc_value("dedupe/same_url_dropped")
             # Expected on every crawl (redirect targets, link spellings): not a warning.
-            raise self._drop(f"already archived in this run: {url}", log_level="INFO")
+            raise DropItem(f"already archived in this run: {url}", log_level="INFO")
         self.seen_urls.add(url)
-        if adapter.get("content_hash") is None:   # else fingerprinted by the analysis worker
-            adapter.update(self.scheme.fingerprints(adapter))
+        if item.get("content_hash") is None:   # else fingerprinted by the analysis worker
+            item.update(self.scheme.fingerprints(item))
         return item

@@ -48,6 +48,11 @@ _NEWLINES = re.compile(r"\n+")
 _ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]")
 # clean_text's steps, compiled once (it runs on every title, crumb and snippet)
 _TRAILING_SPACE = re.compile(r"[ \t]+(?=\n|$)")
+# Any character one of those steps changes (a line break, a tab, two spaces, the
+# invisible and the odd): a one-line text without any, most titles and snippets,
+# needs only NFC and its ends trimmed. (NFC makes no such character but U+2000 and
+# U+2001, themselves odd spaces.)
+_UNCLEAN = re.compile(f"[\r\n\t{ZERO_WIDTH}\x00-\x08\x0e-\x1f\x7f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]|  ")
 _SPACE_RUN = re.compile(r"[ \t]+")
 _LINE_EDGE = re.compile(r" ?\n ?")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -141,6 +146,8 @@ def clean_text(s: str, *, preformatted: bool = False) -> str:
     code stays readable and searchable; only the ends of lines and blank-line
     runs change. body_html and body_markdown are never passed through here.
     """
+    if not preformatted and not _UNCLEAN.search(s):
+        return unicodedata.normalize("NFC", s).strip()
     s = unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
     s = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", s))
     if preformatted:
@@ -155,7 +162,8 @@ def clean_line(s: str) -> str:
     """clean_text for one-line fields (title, author, crumb names, snippets):
     a line break there is layout (<br> in an <h1>), so it reads as a space.
     A one-line title also keeps title + "\n" + body unambiguous for hashing."""
-    return _NEWLINES.sub(" ", clean_text(s))
+    s = clean_text(s)
+    return _NEWLINES.sub(" ", s) if "\n" in s else s
 
 
 def clean_body_text(s: str) -> str:
@@ -270,18 +278,12 @@ class NormalizePipeline:
     article that carries its content_hash is left as it is.
     """
 
-    def __init__(self):
-        # Scrapy's types, imported by the pipeline alone: the analysis worker imports this
-        # module for normalize_article and runs no Scrapy (crawler/workers.py).
-        from itemadapter import ItemAdapter
-
-        from crawler.items import URL_OUTCOME_ITEMS
-        self._adapter, self._outcomes = ItemAdapter, URL_OUTCOME_ITEMS
-
     def process_item(self, item):
-        adapter = self._adapter(item)
-        if isinstance(item, self._outcomes):
-            adapter.update(_normalized(adapter, FAILURE_FIELDS))
-        elif adapter.get("content_hash") is None:
-            adapter.update(normalize_article(adapter))
+        # imported here, not with the module: the analysis worker imports this module for
+        # normalize_article and runs no Scrapy (crawler/workers.py)
+        from crawler.items import URL_OUTCOME_ITEMS
+        if isinstance(item, URL_OUTCOME_ITEMS):
+            item.update(_normalized(item, FAILURE_FIELDS))
+        elif item.get("content_hash") is None:
+            item.update(normalize_article(item))
         return item

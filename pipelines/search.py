@@ -45,7 +45,7 @@ CJK = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
        "\U00020000-\U0002ebef\U00030000-\U0003134f")
 BREAK = "\ue000"  # a private-use character: a token to unicode61, never typed by anyone
 
-_CJK_RUN = re.compile(f"[{CJK}]+")
+_CJK_RUN = re.compile(f"([{CJK}]+)")  # captured: split() keeps the runs
 _LATIN = f"[^\\W_{CJK}]"  # letters and digits that are not CJK
 # Whitespace between two Latin/digit characters separates words without breaking a phrase.
 _WORD_SPACE = re.compile(f"(?<={_LATIN})\\s+(?={_LATIN})")
@@ -69,14 +69,12 @@ def segment(text: str | None) -> str:
     """Text as space-separated index tokens (see the module docstring)."""
     if not text:
         return ""
-    text = _WORD_SPACE.sub(_JOIN, text)
-    text = _GAP.sub(f" {BREAK} ", text)
-    text = _CJK_RUN.sub(_spaced, text)
-    return text.replace(_JOIN, " ")
-
-
-def _spaced(run: re.Match) -> str:
-    return " " + " ".join(run.group()) + " "
+    text = _GAP.sub(f" {BREAK} ", _WORD_SPACE.sub(_JOIN, text))
+    # the text between CJK runs, and the runs spaced one character a token: a run's join in C,
+    # where re.sub called back into Python for every run (a third of segment's time)
+    pieces = _CJK_RUN.split(text)
+    pieces[1::2] = map(" ".join, pieces[1::2])
+    return " ".join(pieces).replace(_JOIN, " ")
 
 
 def jieba_words(text: str | None) -> str:
