@@ -13,14 +13,17 @@ on both benchmarks its second opinion there lost more than it won.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .rules import CHOICE_LONG_LINE_UNITS, CHOICE_MIN_LENGTH_SHARE, CHOICE_SETTLED_PROSE_SHARE
 from .text import units
 
 TRUSTED = frozenset(("profile", "container"))
 
 
+@lru_cache(maxsize=4)
 def prose_share(text: str) -> float:
-    """Share of the text's units in lines long enough to be sentences."""
+    """Share of the text's units in lines long enough to be sentences (remembered: settled and prefer_other weigh our text both)."""
     sizes = [units(line) for line in text.split("\n")]
     total = sum(sizes)
     return sum(s for s in sizes if s >= CHOICE_LONG_LINE_UNITS) / total if total else 0.0
