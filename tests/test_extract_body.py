@@ -369,3 +369,13 @@ def test_a_teaser_article_in_the_footer_is_not_the_post():
             f'<div class="text">{STORY}</div></div>{teaser}</body></html>')
     found, how = find_body(Page(parse(html), URL))
     assert "propeller shafts" in found.text_content() and "spring tides" not in found.text_content()
+
+
+def test_a_post_wrapper_named_meta_around_a_content_container_is_not_a_widget():
+    """With no headline found, a theme's "post-meta" div that holds a "post-content" container (nearly all its
+    prose) is the post's wrapper, even beside a rail of more prose: the container is the body."""
+    html = (f'<div class="main"><div class="post-meta"><span>Posted in Harbour</span>'
+            f'<div class="post-content">{STORY}</div></div></div>'
+            f'<div class="rail">{PROFILE * 2}{OFFERS}</div>')
+    found, how = find_body(Page(parse(page(html)), URL))
+    assert (found.get("class"), how) == ("post-content", "container")

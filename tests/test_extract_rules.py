@@ -561,3 +561,17 @@ def test_body_wrapper_min_share_and_like_siblings():
     body, how = find_body(Page(parse(page(f'<main><div class="cards">{cards}</div>{rail}</main>')), URL))
     share = sum(len(c) for c in re.findall(r"<p>.*?</p>", PROSE)) / len(body.getparent().text_content())
     assert body.get("class") == "cards" and share < rules.BODY_WRAPPER_MIN_SHARE
+
+
+def test_a_longer_second_opinion_wins_only_holding_our_sentences():
+    """A longer pick holding ours is a fuller reading of our block (a thread with its replies); one without
+    them is another block (a sidebar's about box, a second story)."""
+    other_sentence = "作者是一名运维工程师，平时写一些关于日志、存储和备份的笔记，也回答读者的来信。"
+    ours = "\n".join([SENTENCE] * 4 + ["首页"] * 10)
+    fuller = "\n".join([SENTENCE] * 4 + [other_sentence] * 2)
+    elsewhere = "\n".join([other_sentence] * 6)
+    for longer in (fuller, elsewhere):
+        assert len(longer) > len(ours) and choice.prose_share(longer) > choice.prose_share(ours)
+    assert choice.prefer_other(ours, fuller)
+    assert not choice.prefer_other(ours, elsewhere)
+    assert choice.prefer_other("", elsewhere)

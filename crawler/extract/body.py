@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 _NEAR_ANCESTORS = 3
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
 _RANKED = 8
+_WRAPPED_SHARE = 0.9  # a container with this share of a marked ancestor's prose is what the ancestor wraps
 _PROSE_ENOUGH = 2  # times BODY_MIN_UNITS of text outside links: a container's article, whatever its links
 _PARAGRAPHS = frozenset(BODY_PARAGRAPHS)
 _HOLDERS = frozenset(BODY_TEXT_HOLDERS)
@@ -105,7 +106,7 @@ def body_candidates(page: Page):
     for how, rows in (("container", BODY_CONTAINERS), ("wrapper", BODY_WRAPPERS)):
         for row in rows:
             matched = list(_containers(page.select(row)))
-            found = [el for el in matched if not evidence.in_widget(el)]
+            found = [el for el in matched if not evidence.in_widget(el, wrapped=how == "container")]
             for el in matched:
                 if el not in found:
                     yield BodyCandidate(el, how, row, False, None, None, "inside a widget (comments, sidebar, share bar...)")
@@ -170,9 +171,15 @@ class Evidence:
         return page.found["evidence"]
 
     @cached_property
+    def chosen_headline(self):
+        """title.choose_headline's answer without a body (page kind asks it too): with a non-furniture
+        <h1> on the page, what the body would add (an emphasised line above it) is never consulted."""
+        return choose_headline(self.page)
+
+    @cached_property
     def headline(self):
         """The heading showing the page's declared title (or its first <h1>), or None: the article sits under it."""
-        found = choose_headline(self.page)
+        found = self.chosen_headline
         return found.element if found.element is not None and found.element.tag in _HEADINGS else None
 
     def led_by_headline(self, el, other) -> bool:
@@ -241,7 +248,7 @@ class Evidence:
                 return True
         return False
 
-    def in_widget(self, el) -> bool:
+    def in_widget(self, el, wrapped: bool = False) -> bool:
         """Inside (or being) a comment box, a sidebar widget, a share bar...: not the body.
 
         Only near ancestors count, and only when they hold a small share of
@@ -252,12 +259,15 @@ class Evidence:
         hold most of the page's prose. A comment box is a widget
         whatever its share (under a short post the comments can be most of
         the page), and so is a hidden block (a print or share copy).
+        When `wrapped` (`el` is a content container), a marked ancestor whose
+        prose is nearly all in `el` is the post's wrapper ("post-meta"), not a widget.
         """
         if marked(el):
             return True
         return any(marked(a) and (hidden(a) or named(a, _ALWAYS_WIDGETS) or (
                        (self.headline is not None or self.share_under(self.prose[a], BODY_WIDGET_MAX_SHARE))
-                       and not self.holds_headline(a)))
+                       and not self.holds_headline(a)
+                       and not (wrapped and self.prose[el] >= self.prose[a] * _WRAPPED_SHARE)))
                    for a, _ in zip(el.iterancestors(), range(_NEAR_ANCESTORS)))
 
     def holds_headline(self, el) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .body import _own_text, find_body, score
+from .body import Evidence, _own_text, find_body, score
 from .meta import has_date, meta_line
 from .page import Page, xpath
 from .rules import (
@@ -41,7 +41,7 @@ from .rules import (
     LISTING_TEASER_RATIO,
 )
 from .text import units
-from .title import agrees, choose_headline
+from .title import agrees
 
 KINDS = ("article", "listing", "other")
 
@@ -92,7 +92,7 @@ def _brief(page: Page, body, amount: float, link_density: float) -> Verdict | No
     between the headline and its prose (a section page's heading has no dated line under it)."""
     if amount < BODY_MIN_UNITS or link_density > ARTICLE_MAX_LINK_DENSITY:
         return None
-    headline = choose_headline(page, body)
+    headline = Evidence.of(page).chosen_headline  # the body is asked of no <h1> headline
     if headline.element is None or headline.element.tag != "h1" \
             or not any(agrees(headline.text, title) for title in headline.declared):
         return None
