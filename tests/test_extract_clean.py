@@ -154,3 +154,53 @@ def test_previous_and_next_post_links_between_guillemets_go():
     text = body_of(STORY + nav + "<div class='top'><a href='#top'><span>Back to top</span></a></div>")
     assert "every twenty minutes" in text and "ticket machines" in text
     assert "Previous Post" not in text and "Back to top" not in text
+
+
+@pytest.mark.parametrize("name", ["promoBox", "socialLinks", "relatedItems", "galleryCaption"])
+def test_a_box_named_in_camel_case_goes_as_its_hyphenated_twin_does(name):
+    box = f"<div class='{name}'><p>BOX Winter crossings of the bay, a weekend special from the Gazette.</p></div>"
+    text = body_of(STORY + box)
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "BOX" not in text
+
+
+def test_a_camel_case_name_of_the_story_itself_keeps_it():
+    text = body_of(f"<div class='storyText'>{STORY}</div><div class='mainContent'><p>Tickets are on sale at both "
+                   "piers from Saturday.</p></div>")
+    assert "every twenty minutes" in text and "Tickets are on sale" in text
+
+
+@pytest.mark.parametrize("line", ["<p>12 Comments</p>", "<a href='#comments'>1 Response &raquo;</a>",
+                                  "<span>No comments yet.</span>", "<div>Comments (3)</div>"])
+def test_a_line_counting_the_comments_goes(line):
+    text = body_of(f"<div class='byline'>Mara Quist</div>{line}{STORY}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "omment" not in text and "Response" not in text
+
+
+def test_a_sentence_counting_comments_stays():
+    line = "<p>No comments were taken at the hearing, and 12 comments sent by post arrived too late.</p>"
+    text = body_of(STORY + line)
+    assert "12 comments sent by post" in text
+
+
+@pytest.mark.parametrize("heading", ["<h3>Popular Articles</h3>", "<p>Last 24 hours</p>", "<h4>Friends of the Gazette</h4>"])
+def test_the_heading_over_a_box_that_goes_goes_with_it(heading):
+    box = "<ul>" + "".join(f"<li><a href='/2026/{n}.html'>Ferry story number {n}</a></li>" for n in range(1, 5)) + "</ul>"
+    text = body_of(STORY + heading + "\n" + box + "<p>The council meets again in March to review the timetable.</p>")
+    assert "every twenty minutes" in text and "meets again in March" in text
+    assert "Ferry story" not in text
+    assert all(word not in text for word in ("Popular", "Last 24", "Friends"))
+
+
+def test_a_heading_over_a_box_that_stays_stays():
+    text = body_of(f"{STORY}<h3>What riders said</h3><ul><li>Quicker crossings, said one commuter.</li>"
+                   "<li>More room for bicycles, said another.</li></ul>")
+    assert "What riders said" in text and "Quicker crossings" in text
+
+
+def test_a_link_named_as_furniture_inside_a_sentence_stays():
+    line = ("<p>Crews trained for the winter storms of the open <a class='textTag' href='/tags/sea'>sea crossing</a>, "
+            "and the <a class='tag' href='/tags/pier'>north pier</a> got new lights.</p>")
+    text = body_of(STORY + line)
+    assert "winter storms of the open sea crossing, and the north pier got new lights" in text

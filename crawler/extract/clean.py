@@ -43,6 +43,7 @@ from .rules import (
     CHOICE_LONG_LINE_UNITS,
     CODE_LANGUAGE_PREFIXES,
     COMMENT_AVATAR_WORDS,
+    COMMENT_COUNT_WORDS,
     COMMENT_CUES,
     COMMENT_MIN_ITEMS,
     COMMENT_MIN_SHARE,
@@ -68,7 +69,7 @@ _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "sma
 _LINE_CHECKED = frozenset(("a", "h2", "h3", "h4", "h5", "h6", "strong", "b"))  # only a whole line: "<a>Continue reading…</a>"
 _META_CHECKED = frozenset(("em", "i", "time", "font"))  # only for the meta line: "<em>发表于 2024-5-20</em>"
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WORD_SPLIT = re.compile(r"[-_]")
+_WORD_SPLIT = re.compile(r"[-_]|(?<=[a-z])(?=[A-Z])")  # "share-bar", "share_bar", "shareBar"
 _PREFIXES = tuple(p.casefold() for p in (*BOILERPLATE_TEXT_PREFIXES, *BREADCRUMB_LABELS))  # a trail too short to parse
 _LEAD = " \t\r\n\u00a0\u3000(（[【«‹"  # "（ 责任编辑：… ）", "【编辑:…】", "« Previous post"
 _META_LABEL = any_of(META_LINE_LABELS)
@@ -79,10 +80,14 @@ _END_EXACT = frozenset(h.casefold() for h in (*RELATED_HEADINGS, *BODY_END_HEADI
 _END_PREFIXES = tuple(h.casefold() for h in BODY_END_HEADINGS if h.endswith(" "))
 _REPLIES_EXACT = frozenset(h.casefold() for h in COMMENT_HEADINGS if not h.endswith(" "))
 _REPLIES_PREFIXES = tuple(h.casefold() for h in COMMENT_HEADINGS if h.endswith(" "))
+_COUNT_WORDS = "|".join(COMMENT_COUNT_WORDS)
+_COUNT_LINE = re.compile(rf"(?:(?:\d+|no|one)\s+(?:{_COUNT_WORDS})(?:\s+(?:yet|so far))?\.?|(?:{_COUNT_WORDS})\s*[(\[]\d+[)\]])")
 _COUNT = re.compile(r"^(?:\d+|no|one)\s+|\s*[(\[]?\d+[)\]]?$")  # "12 comments", "comments (0)"
 _SIGNATURE_TAGS = ("p", "div", "li", "dd", "dt", "span", "td", "cite", "small", "h3", "h4", "h5", "h6")
 _HEADING_LIKE = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "li", "dt")
 _INLINE = frozenset(("span", "strong", "b"))
+_WORD = re.compile(r"[^\W\d_]{2}")  # two letters in a row: a word, not a bar or a bracket
+_BOX_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6", "p", "div"))
 _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "font", "label"))
 _LINE_BREAKS = frozenset(("br", "p", "div", "table", "ul", "ol", "blockquote", "h2", "h3", "h4"))
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
@@ -111,8 +116,10 @@ def clean_body(page: Page, body, drop=()) -> object:
     if drop:
         doomed = [c for o, c in zip(body.iter(), tree.iter()) if o in drop and o is not body]
     texts = Memo(lambda el: el.text_content())  # dropped before the first element is: never read from an edited tree
-    doomed += _boilerplate(tree, texts)
-    doomed += _tail_after_end_heading(tree, set(doomed), texts)
+    found, headings = _boilerplate(tree, texts)
+    doomed += found
+    doomed += _tail_after_end_heading(tree, set(doomed), texts)  # a box's heading still marks where the tail starts
+    doomed += headings
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -121,30 +128,53 @@ def clean_body(page: Page, body, drop=()) -> object:
     return tree
 
 
-def _boilerplate(tree, texts: Memo) -> list:
-    """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate.
+def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
+    """Elements of `tree` (not the root, nothing inside <pre>) that are boilerplate, and the headings of its boxes.
 
     The comment section is found first: a marked block may hold at most a
     share of the article's text, and comments under a short post would
     otherwise let the post's own wrapper (left open and named "meta") go.
     """
     comments = _comment_sections(tree)
-    found = list(comments)
+    found, headings = list(comments), []
     code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
     most = (len(texts[tree]) - code - sum(len(texts[c]) for c in comments)) * BOILERPLATE_MAX_SHARE
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
         tag = el.tag
-        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el, texts) or named(el, _ALWAYS_WIDGETS)
-                or _page_numbers(el, texts)
-                or (((marked(el, _FURNITURE) and not _swallowed(el, texts) and not _fold(el))
-                     or _link_block(el, texts))
-                    and (len(texts[el]) <= most or _slides(el)))):
+        if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el, texts)
+                or _page_numbers(el, texts)):
             found.append(el)
+        elif named(el, _ALWAYS_WIDGETS) or (
+                marked(el, _FURNITURE) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
+                and (len(texts[el]) <= most or _slides(el))):
+            found.append(el)
+        elif _link_block(el, texts) and len(texts[el]) <= most:
+            found.append(el)
+            if (heading := _heading_of(el, texts)) is not None:
+                headings.append(heading)
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
-    return found
+    return found, headings
+
+
+def _heading_of(box, texts: Memo):
+    """The heading standing right before a block of links that goes ("Popular Articles" over a list): it goes too.
+
+    Only a heading of its own (h2-h6, or a paragraph or div of one short
+    line that ends no sentence) with nothing but whitespace between them.
+    """
+    before = box.getprevious()
+    while before is not None and not isinstance(before.tag, str):  # a comment between them
+        before = before.getprevious()
+    if before is None or (before.tail or "").strip() or before.tag not in _BOX_HEADINGS:
+        return None
+    text = clean(texts[before])
+    if not text or len(text) > HEADING_MAX_CHARS or (before.tag in ("p", "div") and (
+            len(before) > 1 or text.endswith((".", "!", "?", "。")))):
+        return None
+    return before
 
 
 def _comment_sections(tree) -> set:
@@ -213,6 +243,15 @@ def _swallowed(el, texts: Memo) -> bool:
     """
     return (el.tag in _INLINE_HOLDERS and len(texts[el]) > BOILERPLATE_TEXT_MAX_CHARS
             and any(d.tag in _LINE_BREAKS for d in el.iterdescendants()))
+
+
+def _in_sentence(el) -> bool:
+    """A link with words on both sides: part of a sentence ("of deep <a class="textTag">space travel</a>, but"), whatever its name."""
+    if el.tag != "a":
+        return False
+    before = el.getprevious()
+    beside = before.tail if before is not None else el.getparent().text
+    return _WORD.search(beside or "") is not None and _WORD.search(el.tail or "") is not None
 
 
 def _fold(el) -> bool:
@@ -289,7 +328,7 @@ def hidden(el) -> bool:
 
 
 def named(el, words: frozenset) -> bool:
-    """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list")."""
+    """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list", "shareBar")."""
     return not words.isdisjoint(_named_for(f'{el.get("class") or ""} {el.get("id") or ""}'))
 
 
@@ -302,8 +341,8 @@ def _named_for(names: str) -> frozenset:
     element to element and page to page) answers them all.
     """
     found = set()
-    for name in names.lower().split():
-        parts = _WORD_SPLIT.split(name)
+    for name in names.split():
+        parts = [part.lower() for part in _WORD_SPLIT.split(name)]
         found.update(w for i, w in enumerate(parts) if all(x in BOILERPLATE_SUFFIXES for x in parts[i + 1:]))
     return frozenset(found)
 
@@ -375,8 +414,11 @@ def _own_line(el) -> bool:
 
 
 def _notice_line(text: str) -> bool:
-    """A whole line of page furniture (BOILERPLATE_LINES) or a short notice (BODY_NOTICE_PHRASES)."""
-    return text.strip(_TRIM).casefold() in _LINES or (len(text) <= BODY_NOTICE_MAX_CHARS and _NOTICE.search(text) is not None)
+    """A whole line of page furniture (BOILERPLATE_LINES), a count of comments (COMMENT_COUNT_WORDS)
+    or a short notice (BODY_NOTICE_PHRASES)."""
+    line = text.strip(_TRIM).casefold()
+    return line in _LINES or (len(text) <= BODY_NOTICE_MAX_CHARS and (
+        _NOTICE.search(text) is not None or _COUNT_LINE.fullmatch(" ".join(line.split())) is not None))
 
 
 def _linked_share(el, text: str, texts: Memo) -> float:

@@ -278,7 +278,7 @@ IMPLIED_END_TAGS = (
     "head", "rp", "rt", "rtc", "menuitem",
 )
 
-# A class or id token is boilerplate when one of its words (split on - and _)
+# A class or id token is boilerplate when one of its words (split on -, _ and camelCase)
 # is in BOILERPLATE_WORDS and every word after it is in BOILERPLATE_SUFFIXES:
 # "post-tags", "share-buttons", "comment-list" but not "tag-python" (a
 # WordPress article class). Never applied inside <pre> (syntax highlighters
@@ -421,6 +421,12 @@ COMMENT_HEADINGS = (
     "Comentarios", "Deja un comentario", "Deixe um comentário", "Comentários", "Commenti", "Lascia un commento",
     "Комментарии", "Reacties", "Komentarze", "コメント", "댓글", "评论", "读者评论", "用户评论",
 )
+
+# A line that only counts the readers' comments ("12 comments", "No comments
+# yet", "Comments (3)", "1 Response »") is furniture wherever it stands: a
+# number, "no" or "one", then one of these words (or the word, then the
+# number in brackets), and nothing else but "yet" or "so far".
+COMMENT_COUNT_WORDS = ("comments", "comment", "responses", "response", "replies", "reply", "thoughts", "reactions")
 
 # A marked block named with one of these words (among BOILERPLATE_WORDS)
 # that is made of at least BODY_SLIDES_MIN_ITEMS sibling items of one shape
