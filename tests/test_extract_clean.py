@@ -204,3 +204,21 @@ def test_a_link_named_as_furniture_inside_a_sentence_stays():
             "and the <a class='tag' href='/tags/pier'>north pier</a> got new lights.</p>")
     text = body_of(STORY + line)
     assert "winter storms of the open sea crossing, and the north pier got new lights" in text
+
+
+def _captioned_photos(n: int) -> str:
+    return "".join(
+        f"<div class='wp-caption'><img src='/img/{k}.jpg'><p class='wp-caption-text'>Photo {k}: passengers wheel "
+        f"their bicycles onto the new boat at the north pier on its first morning run. (Harbour Desk)</p></div>"
+        for k in range(1, n + 1))
+
+
+def test_captions_that_are_the_story_stay():
+    text = body_of(f"<p>The first morning of the new timetable, in pictures.</p>{_captioned_photos(5)}")
+    assert "Photo 1: passengers" in text and "Photo 5: passengers" in text
+
+
+def test_a_caption_beside_a_longer_story_goes():
+    text = body_of(f"{STORY}{_captioned_photos(1)}")
+    assert "every twenty minutes" in text
+    assert "Photo 1" not in text

@@ -57,11 +57,13 @@ from .rules import (
     META_LINE_LABELS,
     META_LINE_MAX_CHARS,
     PAGE_NUMBER_LABELS,
+    PHOTO_STORY_MIN_CAPTIONS,
 )
 
 _DROP_TAGS = frozenset(DROP_TAGS)
 _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever its size
 _SLIDES = frozenset(BODY_SLIDES_WORDS)
+_CAPTIONS = frozenset(("caption",))  # named for a picture's caption: "wp-caption", "caption-text"
 _FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drops by name
 _NOTICE = any_of(BODY_NOTICE_PHRASES)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
@@ -134,11 +136,14 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
     The comment section is found first: a marked block may hold at most a
     share of the article's text, and comments under a short post would
     otherwise let the post's own wrapper (left open and named "meta") go.
+    Captions go as furniture, unless they are the story (_photo_story).
     """
     comments = _comment_sections(tree)
     found, headings = list(comments), []
     code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
-    most = (len(texts[tree]) - code - sum(len(texts[c]) for c in comments)) * BOILERPLATE_MAX_SHARE
+    prose = len(texts[tree]) - code - sum(len(texts[c]) for c in comments)
+    most = prose * BOILERPLATE_MAX_SHARE
+    furniture = _FURNITURE - _CAPTIONS if _photo_story(tree, texts, prose) else _FURNITURE
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
@@ -147,7 +152,7 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
                 or _page_numbers(el, texts)):
             found.append(el)
         elif named(el, _ALWAYS_WIDGETS) or (
-                marked(el, _FURNITURE) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
+                marked(el, furniture) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
                 and (len(texts[el]) <= most or _slides(el))):
             found.append(el)
         elif _link_block(el, texts) and len(texts[el]) <= most:
@@ -157,6 +162,13 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
     return found, headings
+
+
+def _photo_story(tree, texts: Memo, prose: float) -> bool:
+    """A photo story: its captions (PHOTO_STORY_MIN_CAPTIONS or more) hold more of the body's `prose` than the rest."""
+    captions = [el for el in tree.iterdescendants() if isinstance(el.tag, str) and named(el, _CAPTIONS)
+                and not any(named(a, _CAPTIONS) for a in el.iterancestors() if a is not tree)]
+    return len(captions) >= PHOTO_STORY_MIN_CAPTIONS and sum(len(texts[c]) for c in captions) * 2 > prose
 
 
 def _heading_of(box, texts: Memo):

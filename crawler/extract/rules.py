@@ -435,6 +435,10 @@ COMMENT_COUNT_WORDS = ("comments", "comment", "responses", "response", "replies"
 # of a photo story, each a picture and its caption, can outweigh the story.
 BODY_SLIDES_WORDS = ("gallery", "slideshow", "carousel", "lightbox")
 BODY_SLIDES_MIN_ITEMS = 3
+# Captions (named "caption") go as furniture, unless at least this many of
+# them hold more of the body's text than the rest of it: a photo story told
+# in pictures and their captions ("In pictures: ..."), whose captions are the text.
+PHOTO_STORY_MIN_CAPTIONS = 3
 # A block of at most BODY_NOTICE_MAX_CHARS holding one of these phrases
 # (case-insensitive) is a notice the site prints under every article, not
 # article text: a blog engine's feed-and-trackback footer, a wire service's
