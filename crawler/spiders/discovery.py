@@ -151,9 +151,14 @@ class Discovery:
 
     # -- hints -------------------------------------------------------------
     def hints_for(self, response) -> dict | None:
-        """The date and author the page's feed entry or sitemap states (for crawler.workers.with_hints)."""
+        """The date and author the page's feed entry or sitemap states (for crawler.workers.with_hints).
+
+        Taken out as the page is read: a crawl reads a page once, and kept,
+        the hints of a large sitemap would stay in memory for the whole crawl.
+        """
         url = (response.meta.get("redirect_urls") or [response.url])[0]
-        return self.hints.get(url) or self.hints.get(response.url)
+        first, last = self.hints.pop(url, None), self.hints.pop(response.url, None)
+        return first or last
 
 
 def _plain_selector(response) -> Selector:
