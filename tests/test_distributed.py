@@ -124,6 +124,7 @@ def test_the_seen_set_is_exact_and_costs_under_20_bytes_a_url(redis_server):
     12 bytes of fingerprint and 2 of bucket a URL, where scrapy-redis's set costs 80-96."""
     client = redis_server.client()
     mark = client.register_script("local SEEN_KEY = KEYS[1]\n" + seen.LUA + """
+preload(ARGV)
 local added = 0
 for _, fp in ipairs(ARGV) do if mark(fp) then added = added + 1 end end
 settle()

@@ -91,7 +91,11 @@ i = i + #renew + 1
 local function marker(key, n)
   return string.char((string.byte(key, 1) + n) % 256) .. string.sub(key, 2, KEY_BYTES)
 end
-local queued, skipped, conditional = {}, 0, 0
+local queued, skipped, conditional, asked = {}, 0, 0, {}
+for p = i, #ARGV, 5 do
+  if ARGV[p + 2] ~= '1' then asked[#asked + 1] = ARGV[p + 1] end
+end
+preload(asked)
 for p = i, #ARGV, 5 do
   local request, check = ARGV[p], ARGV[p + 4]
   local drop = ARGV[p + 2] ~= '1' and seen(ARGV[p + 1])   -- queued this run: another worker's link, not a skip

@@ -49,7 +49,8 @@ local function holds(packed, fp)   -- only at a multiple of SIZE: a match across
   return false
 end
 local buckets, urls, marked   -- read on first use
-local packed_in = {{}}   -- bucket -> its packed fingerprints, as read or written by this script (until settle)
+local packed_in = {{}}   -- bucket -> its packed fingerprints, as read or marked by this script (until settle)
+local dirty = {{}}   -- buckets marked in, written by settle
 local function read(b)
   if not packed_in[b] then packed_in[b] = redis.call('HGET', SEEN_KEY, b) or '' end
   return packed_in[b]
@@ -60,37 +61,53 @@ local function load()
     buckets, urls, marked = tonumber(fields[1]) or 1, tonumber(fields[2]) or 0, 0
   end
 end
+-- Reads the buckets of all these fingerprints in one command (a script asking about many), not one each.
+local function preload(fps)
+  if #fps == 0 then return end
+  load()
+  local wanted, asked = {{}}, {{}}
+  for _, fp in ipairs(fps) do
+    local b = bucket(fp, buckets)
+    if not packed_in[b] and not asked[b] then asked[b] = true; wanted[#wanted + 1] = b end
+  end
+  if #wanted == 0 then return end
+  for n, packed in ipairs(redis.call('HMGET', SEEN_KEY, unpack(wanted))) do packed_in[wanted[n]] = packed or '' end
+end
 local function seen(fp)
   load()
   return holds(read(bucket(fp, buckets)), fp)
 end
--- Marks fp seen; false if it already was.
+-- Marks fp seen (written by settle, which every script that marks ends with); false if it already was.
 local function mark(fp)
   load()
   local b = bucket(fp, buckets)
   local packed = read(b)
   if holds(packed, fp) then return false end
-  packed_in[b] = packed .. fp
-  redis.call('HSET', SEEN_KEY, b, packed_in[b])
+  packed_in[b], dirty[b] = packed .. fp, true
   urls, marked = urls + 1, marked + 1
   return true
 end
--- After marking: split buckets until LOAD holds again (linear hashing), and record the counts.
+-- After marking: split buckets until LOAD holds again (linear hashing), then write the buckets marked in or
+-- split and the counts, in one command.
 local function settle()
   if (marked or 0) == 0 then return end
-  packed_in = {{}}
+  local writes = {{}}
+  for b in pairs(dirty) do writes[b] = packed_in[b] end
   while urls > buckets * LOAD do
     local level = level_of(buckets)
     local old, stay, move = buckets - level, {{}}, {{}}
-    local packed = redis.call('HGET', SEEN_KEY, old) or ''
+    local packed = writes[old] or packed_in[old] or redis.call('HGET', SEEN_KEY, old) or ''
     for at = 1, #packed, SIZE do
       local fp = string.sub(packed, at, at + SIZE - 1)
       if hash(fp) % (level * 2) == buckets then move[#move + 1] = fp else stay[#stay + 1] = fp end
     end
-    redis.call('HSET', SEEN_KEY, old, table.concat(stay), buckets, table.concat(move))
+    writes[old], writes[buckets] = table.concat(stay), table.concat(move)
     buckets = buckets + 1
   end
-  redis.call('HSET', SEEN_KEY, 'buckets', buckets, 'urls', urls)
+  local args = {{'buckets', buckets, 'urls', urls}}
+  for b, packed in pairs(writes) do args[#args + 1] = b; args[#args + 1] = packed end
+  redis.call('HSET', SEEN_KEY, unpack(args))
+  packed_in, dirty, marked = {{}}, {{}}, 0
 end
 """
 
