@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .rules import CHOICE_LONG_LINE_UNITS, CHOICE_MIN_LENGTH_SHARE, CHOICE_SETTLED_PROSE_SHARE
+from .rules import CHOICE_HELD_SHARE, CHOICE_LONG_LINE_UNITS, CHOICE_MIN_LENGTH_SHARE, CHOICE_SETTLED_PROSE_SHARE
 from .text import units
 
 TRUSTED = frozenset(("profile", "container"))
-_HELD_SHARE = 0.5  # of our sentences' text a longer second opinion must hold to be a fuller reading of our block
 
 
 @lru_cache(maxsize=4)
@@ -46,7 +45,7 @@ def prefer_other(ours: str, other: str) -> bool:
     if not ours:
         return True
     return (len(other) >= len(ours) * CHOICE_MIN_LENGTH_SHARE
-            and (len(other) <= len(ours) or held_share(ours, other) >= _HELD_SHARE)
+            and (len(other) <= len(ours) or held_share(ours, other) >= CHOICE_HELD_SHARE)
             and prose_share(other) > prose_share(ours))
 
 

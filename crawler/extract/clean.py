@@ -259,11 +259,14 @@ def _swallowed(el, texts: Memo) -> bool:
 
 def _in_sentence(el) -> bool:
     """A link with words on both sides: part of a sentence ("of deep <a class="textTag">space travel</a>, but"), whatever its name."""
-    if el.tag != "a":
-        return False
-    before = el.getprevious()
-    beside = before.tail if before is not None else el.getparent().text
-    return _WORD.search(beside or "") is not None and _WORD.search(el.tail or "") is not None
+    return el.tag == "a" and all(_WORD.search(side) is not None for side in _beside(el))
+
+
+def _beside(el) -> tuple[str, str]:
+    """The text right before `el` (its previous sibling's tail, or its parent's text) and right after it (its tail)."""
+    before, parent = el.getprevious(), el.getparent()
+    text = before.tail if before is not None else (parent.text if parent is not None else None)
+    return text or "", el.tail or ""
 
 
 def _fold(el) -> bool:
@@ -420,9 +423,7 @@ def _boilerplate_text(el, texts: Memo) -> bool:
 
 def _own_line(el) -> bool:
     """Nothing but whitespace beside `el` in its parent's text: a link or heading standing alone, not words in a sentence."""
-    before = el.getprevious()
-    beside = before.tail if before is not None else (el.getparent().text if el.getparent() is not None else "")
-    return not (beside or "").strip() and not (el.tail or "").strip()
+    return not any(side.strip() for side in _beside(el))
 
 
 def _notice_line(text: str) -> bool:
