@@ -314,7 +314,7 @@ def test_a_layout_table_s_article_cell_is_the_body_not_its_row():
 
 def test_a_photo_post_is_not_traded_for_the_footer_s_credit_line():
     """Beside a short photo post the page's longest sentence is the footer's credit line; trafilatura takes it, and
-    its pick, coming from a widget of the page, loses to the post."""
+    its pick, a line our post does not hold (read in another block), loses to the post."""
     post = ('<div class="post"><h2 class="storytitle"><a href="/p/1">Ferry in the fog</a></h2>'
             '<div class="meta"><a href="/cat/photos">photos</a> - 15:58</div>'
             '<div class="storycontent"><p><img src="/img/fog1.jpg"></p><p><img src="/img/fog2.jpg"></p>'

@@ -563,15 +563,22 @@ def test_body_wrapper_min_share_and_like_siblings():
     assert body.get("class") == "cards" and share < rules.BODY_WRAPPER_MIN_SHARE
 
 
-def test_a_longer_second_opinion_wins_only_holding_our_sentences():
-    """A longer pick holding ours is a fuller reading of our block (a thread with its replies); one without
-    them is another block (a sidebar's about box, a second story)."""
+def test_a_second_opinion_wins_only_as_a_tighter_reading_of_ours():
+    """trafilatura's pick wins when it cuts what our block dragged in (a menu at its end); not with lines
+    of its own beyond CHOICE_OWN_MAX_SHARE (another block: a sidebar's about box, a second story) unless
+    they are our post's kin (the replies of a thread), and not when all it cut is our first lines (the
+    article's headline and byline)."""
     other_sentence = "作者是一名运维工程师，平时写一些关于日志、存储和备份的笔记，也回答读者的来信。"
-    ours = "\n".join([SENTENCE] * 4 + ["首页"] * 10)
-    fuller = "\n".join([SENTENCE] * 4 + [other_sentence] * 2)
+    byline = ["按天切分日志", "作者：王小明 2024-05-20"]
+    ours = "\n".join(byline + [SENTENCE] * 8 + ["首页"] * 20)
+    tighter = "\n".join(byline + [SENTENCE] * 8)
+    assert choice.prefer_other(ours, tighter)
     elsewhere = "\n".join([other_sentence] * 6)
-    for longer in (fuller, elsewhere):
-        assert len(longer) > len(ours) and choice.prose_share(longer) > choice.prose_share(ours)
-    assert choice.prefer_other(ours, fuller)
-    assert not choice.prefer_other(ours, elsewhere)
+    assert choice.own_share(elsewhere, ours) > rules.CHOICE_OWN_MAX_SHARE and not choice.prefer_other(ours, elsewhere)
+    one_more = "\n".join([SENTENCE] * 8 + [other_sentence])
+    assert choice.own_share(one_more, ours) > rules.CHOICE_OWN_MAX_SHARE and not choice.prefer_other(ours, one_more)
+    assert choice.prefer_other(ours, one_more, kin=f"老周 2024-05-20 21:30 {other_sentence}")  # a reply beside our post
     assert choice.prefer_other("", elsewhere)
+    headed = "\n".join(byline + [SENTENCE] * 8)
+    assert choice.prose_share("\n".join([SENTENCE] * 8)) > choice.prose_share(headed)
+    assert not choice.prefer_other(headed, "\n".join([SENTENCE] * 8))

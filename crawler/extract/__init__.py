@@ -21,7 +21,7 @@ from datetime import datetime
 
 from parsel import Selector
 
-from .body import find_body, from_a_widget, trafilatura_body
+from .body import find_body, kin_text, trafilatura_body
 from .choice import TRUSTED, prefer_other, settled
 from .breadcrumbs import find_breadcrumbs, section_of
 from .clean import clean_body
@@ -117,8 +117,8 @@ def _fill(item: dict, page: Page) -> None:
         if other is not None:
             other_tree = clean_body(page, other, title_headings(other, title))
             other_text = plain_text(other_tree)
-            if prefer_other(prose, _prose(other_tree, other_text)) and not (
-                    text and from_a_widget(page, other_text)):
+            kin = kin_text(page, body) if body is not None else ""
+            if prefer_other(prose, _prose(other_tree, other_text), kin):
                 tree, text = other_tree, other_text
     if text:
         item["body_text"] = text

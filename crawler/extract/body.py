@@ -46,7 +46,7 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
 )
-from .text import BLOCK_TAGS, Memo, units
+from .text import BLOCK_TAGS, Memo, clean, units
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,6 @@ _COMMENT_LIKE = etree.XPath("//*[" + " or ".join(
     if not any(o != w and o[1:] in w[1:] for o in BODY_WIDGET_WORDS)) + "]")
 _PER_PARAGRAPH = frozenset(BODY_CONTAINER_PARAGRAPHS)
 _CELL_BLOCKS = BLOCK_TAGS - {"br"}
-_TEXT_AT = etree.XPath("//body//text()[contains(., $s)]")
-_PROBE_CHARS = 30
 _SKIP = frozenset(("script", "style", "noscript", "template", "textarea", "select", "option", "button"))
 
 
@@ -363,6 +361,14 @@ def _with_parts(el, found: list):
     return joined
 
 
+def kin_text(page: Page, el) -> str:
+    """The text of the other items of the list `el` is one of (a thread's replies beside its first post):
+    elements of its shape in the same place, whitespace collapsed."""
+    shape = _shape(el)
+    return "\n".join(clean(o.text_content()) for o in page.root.iter(el.tag)
+                     if o is not el and _shape(o) == shape and _same_place(el, o))
+
+
 def _shape(el) -> tuple:
     """Tag and first class: blocks of one shape are items of one list (cards, sections, posts)."""
     return el.tag, *(el.get("class") or "").split()[:1]
@@ -513,25 +519,6 @@ def densest_block(evidence: Evidence):
         if qualifies(s) and value > best_value:
             best, best_value = el, value
     return best
-
-
-def from_a_widget(page: Page, text: str) -> bool:
-    """Does `text` (trafilatura's pick) come from a widget of the page: a sidebar box, a footer's credit, a bio?
-
-    Beside a short post (a photo, a video, two lines), the page's longest
-    sentences are often the sidebar's "about" text or the footer's credit
-    line, and trafilatura takes those. Its pick is found by its longest
-    line's first characters; not found (the page spaces it otherwise), it
-    is taken at its word.
-    """
-    probe = max(text.split("\n"), key=len).strip()[:_PROBE_CHARS]
-    node = next(iter(_TEXT_AT(page.root, s=probe)), None) if len(probe) == _PROBE_CHARS else None
-    if node is None:
-        return False
-    holder = node.getparent()
-    if node.is_tail:
-        holder = holder.getparent()
-    return holder is not None and Evidence.of(page).in_widget(holder)
 
 
 def trafilatura_body(page: Page):

@@ -466,10 +466,11 @@ CHOICE_SETTLED_PROSE_SHARE = 0.9
 # text's length: a much shorter pick is a fragment (a caption, one teaser,
 # the sidebar's about box) whose few lines happen to be sentences.
 CHOICE_MIN_LENGTH_SHARE = 0.2
-# ...and, when longer than ours, only when it holds at least this share of
-# our sentence lines' text word for word: a fuller reading of our block (a
-# thread with its replies), not another block (a sidebar's about text).
-CHOICE_HELD_SHARE = 0.5
+# ...and only when at most this share of its text is in lines ours does
+# not hold: it is to cut what our block dragged in (a menu, teasers, a
+# widget), not to read another block (a sidebar beside the post, the
+# site's masthead).
+CHOICE_OWN_MAX_SHARE = 0.1
 
 # --- script shells (crawler.middlewares.shells) ---------------------------------
 # A page served as a frame its scripts fill in is recorded as `needs_browser`.
