@@ -222,3 +222,29 @@ def test_a_caption_beside_a_longer_story_goes():
     text = body_of(f"{STORY}{_captioned_photos(1)}")
     assert "every twenty minutes" in text
     assert "Photo 1" not in text
+
+
+def _comment_form() -> str:
+    return ("<form action='/post-comment' method='post'><p><input name='author'> <label>Name (required)</label></p>"
+            "<p><input name='email'> <label>Email (never shown)</label></p><p><input name='url'> <label>Website</label></p>"
+            "<p><textarea name='comment'></textarea></p><p><input type='submit' value='Send'></p></form>")
+
+
+def test_a_comment_form_under_the_story_goes_with_its_heading():
+    text = body_of(f"{STORY}<h3>Your turn, riders</h3>{_comment_form()}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Name (required)" not in text and "Website" not in text and "Your turn" not in text
+
+
+def test_a_form_around_the_whole_story_keeps_it():
+    """A page builder's form around the article holds far more text than FORM_MAX_UNITS_PER_FIELD a field."""
+    text = body_of(f"<form action='/page' method='post'><input name='a'><input name='b'><input name='c'>{STORY}</form>")
+    assert "every twenty minutes" in text and "ticket machines" in text
+
+
+def test_a_heading_named_for_the_replies_ends_the_story_whatever_it_says():
+    """id="respond" names the readers' part under the post, however the heading is worded; what follows it goes."""
+    rules_note = "<p>Replies are read before they appear; please use your real name and keep to the subject.</p>"
+    text = body_of(f"{STORY}<h3 id='respond'>Anything to add?</h3>{rules_note}{_comment_form()}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "real name" not in text and "Anything to add" not in text

@@ -50,6 +50,8 @@ from .rules import (
     COMMENT_SAYS,
     FOLD_MIN_PARAGRAPHS,
     DROP_TAGS,
+    FORM_MAX_UNITS_PER_FIELD,
+    FORM_MIN_FIELDS,
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
     LINK_BLOCK_TAGS,
@@ -88,6 +90,7 @@ _COUNT = re.compile(r"^(?:\d+|no|one)\s+|\s*[(\[]?\d+[)\]]?$")  # "12 comments",
 _SIGNATURE_TAGS = ("p", "div", "li", "dd", "dt", "span", "td", "cite", "small", "h3", "h4", "h5", "h6")
 _HEADING_LIKE = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "header", "li", "dt")
 _INLINE = frozenset(("span", "strong", "b"))
+_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 _WORD = re.compile(r"[^\W\d_]{2}")  # two letters in a row: a word, not a bar or a bracket
 _BOX_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6", "p", "div"))
 _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "font", "label"))
@@ -105,6 +108,8 @@ _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or i
 _PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
                        "[not(ancestor-or-self::pre)]")
 _MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
+_FIELDS = etree.XPath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
+                      "concat(' ', @type, ' ')))] | .//textarea | .//select")
 
 
 def clean_body(page: Page, body, drop=()) -> object:
@@ -151,6 +156,10 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
         if (not isinstance(tag, str) or tag in _DROP_TAGS or _boilerplate_text(el, texts)
                 or _page_numbers(el, texts)):
             found.append(el)
+        elif tag == "form" and form_fields(el, units(texts[el])):
+            found.append(el)
+            if (heading := _heading_of(el, texts)) is not None:
+                headings.append(heading)
         elif named(el, _ALWAYS_WIDGETS) or (
                 marked(el, furniture) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
                 and (len(texts[el]) <= most or _slides(el))):
@@ -162,6 +171,14 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
         elif tag != "pre":
             stack.extend(c for c in reversed(el) if c not in comments)
     return found, headings
+
+
+def form_fields(el, amount: float) -> int:
+    """How many input fields `el` holds when it is a form of them (0 when not): a login, a search page,
+    a comment or contact form under a post. FORM_MIN_FIELDS or more, and less than
+    FORM_MAX_UNITS_PER_FIELD of text (`amount`) each: a page builder's form around a whole article has far more."""
+    fields = len(_FIELDS(el))
+    return fields if fields >= FORM_MIN_FIELDS and amount < FORM_MAX_UNITS_PER_FIELD * fields else 0
 
 
 def _photo_story(tree, texts: Memo, prose: float) -> bool:
@@ -277,7 +294,8 @@ def _fold(el) -> bool:
 
 
 def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
-    """A "Most read" / "You may also like" / "Comments" heading late in the body, and everything after it.
+    """A "Most read" / "You may also like" / "Comments" heading (or one named for the replies, id="respond")
+    late in the body, and everything after it.
 
     After a comments heading followed by commenters' signature lines, the
     rest goes however long it is: a flat stream of replies (a comment's
@@ -288,7 +306,7 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
         text = " ".join(texts[el].strip(_TRIM).casefold().split())
         if not text or len(text) > HEADING_MAX_CHARS:
             continue
-        replies = _replies_heading(text)
+        replies = _replies_heading(text) or (el.tag in _HEADINGS and named(el, _ALWAYS_WIDGETS))
         if not (replies or text in _END_EXACT or text.startswith(_END_PREFIXES)):
             continue
         if any(a in doomed for a in el.iterancestors()) or (el in doomed and not replies):

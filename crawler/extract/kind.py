@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .body import Evidence, _own_text, find_body, score
+from .clean import form_fields
 from .meta import has_date, meta_line
 from .page import Page, xpath
 from .rules import (
@@ -32,8 +33,6 @@ from .rules import (
     BODY_PARAGRAPHS,
     BODY_MIN_UNITS,
     BODY_TEXT_HOLDERS,
-    FORM_MAX_UNITS_PER_FIELD,
-    FORM_MIN_FIELDS,
     LISTING_MIN_LINKED_ITEMS,
     LISTING_MIN_POSTS,
     LISTING_MIN_TEASERS,
@@ -47,8 +46,6 @@ KINDS = ("article", "listing", "other")
 
 _ENTRIES = xpath(".//li[.//a[@href]][not(.//li)]")
 _TEASERS = xpath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]")
-_FIELDS = xpath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
-                "concat(' ', @type, ' ')))] | .//textarea | .//select")
 _OUTSIDE_ENTRIES = xpath("not(ancestor::li)")
 _MARKED = ("container", "profile")   # bodies the page or its profile marks as the article's text
 
@@ -155,8 +152,7 @@ def _teasers(page: Page, body, amount: float) -> Verdict | None:
 
 def _form(body, amount: float) -> Verdict | None:
     """A body of input fields and their labels (login, search, error page): neither article nor listing."""
-    fields = len(_FIELDS(body))
-    if fields >= FORM_MIN_FIELDS and amount < FORM_MAX_UNITS_PER_FIELD * fields:
+    if fields := form_fields(body, amount):
         return Verdict("other", f"a form of {fields} fields")
     return None
 

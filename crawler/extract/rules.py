@@ -260,6 +260,8 @@ LISTING_MIN_TEASERS = 6
 LISTING_TEASER_RATIO = 2.0
 # A body with at least this many input fields and less text than this per
 # field is a form (login, search, error page): neither article nor listing.
+# A <form> of that kind inside the body (a comment or contact form under
+# the post) goes with the heading over it (crawler.extract.clean).
 FORM_MIN_FIELDS = 3
 FORM_MAX_UNITS_PER_FIELD = 40
 
@@ -407,7 +409,9 @@ BODY_END_MAX_SHARE = 0.35
 # follows them when at least COMMENT_MIN_ITEMS commenters' signature lines
 # (crawler.extract.clean: a name or cue and a date, the shape of a comment
 # item's header) follow too and the article before them holds BODY_MIN_UNITS:
-# a long flat stream of replies outweighs a short post. Not "Comment" alone
+# a long flat stream of replies outweighs a short post. A heading (h2-h6)
+# named for them (BODY_WIDGET_WORDS: id="respond", "comments") opens the
+# readers' part however it is worded ("Anything to add?"). Not "Comment" alone
 # (an article's own section, an opinion label) nor trackbacks (quotes of the
 # article from other blogs, which hand-made truths keep).
 COMMENT_HEADINGS = (
