@@ -248,3 +248,25 @@ def test_a_heading_named_for_the_replies_ends_the_story_whatever_it_says():
     text = body_of(f"{STORY}<h3 id='respond'>Anything to add?</h3>{rules_note}{_comment_form()}")
     assert "every twenty minutes" in text and "ticket machines" in text
     assert "real name" not in text and "Anything to add" not in text
+
+
+def _cards(n: int, excerpt: str) -> str:
+    return "".join(f"<li><a href='/2026/11/story-{k}.html'><img src='/img/{k}.jpg'></a>"
+                   f"<h3><a href='/2026/11/story-{k}.html'>Island bus number {k} changes its route</a></h3>"
+                   f"<div class='excerpt'><p>{excerpt}</p></div></li>" for k in range(1, n + 1))
+
+
+def test_a_list_of_other_posts_cards_goes_with_its_heading():
+    """Cards of other posts (a linked heading and a short excerpt each) under the story, named for nothing."""
+    cards = _cards(rules.BODY_TEASER_LIST_MIN_ITEMS, "Its stop by the school moves next week.")
+    text = body_of(f"{STORY}<div class='recent grid'><h4>Just in</h4><ul>{cards}</ul></div>")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Island bus" not in text and "stop by the school" not in text and "Just in" not in text
+
+
+def test_sections_of_the_story_under_linked_headings_stay():
+    """A story in sections each under a linked heading holds more than a teaser's excerpt (BODY_TEASER_MAX_UNITS) each."""
+    section = ("The island bus now leaves the harbour every half hour, and the drivers say the new stop by the school "
+               "is safer for the children who used to cross the main road in the dark on winter mornings. ") * 3
+    text = body_of(f"<ul>{_cards(4, section)}</ul>{STORY}")
+    assert "Island bus number 1" in text and "Island bus number 4" in text and "every twenty minutes" in text

@@ -22,6 +22,8 @@ from .rules import (
     BOILERPLATE_TEXT_MAX_CHARS,
     BOILERPLATE_TEXT_PHRASES,
     BODY_TEASER_LEADS,
+    BODY_TEASER_LIST_MIN_ITEMS,
+    BODY_TEASER_MAX_UNITS,
     BODY_TEASER_MIN_LINKED,
     BOILERPLATE_TEXT_PREFIXES,
     BOILERPLATE_MAX_SHARE,
@@ -108,6 +110,8 @@ _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or i
 _PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
                        "[not(ancestor-or-self::pre)]")
 _MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
+_LINKED_HEADING = etree.XPath("boolean(descendant-or-self::*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                               "[.//a[@href] or parent::a[@href]])")
 _FIELDS = etree.XPath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
                       "concat(' ', @type, ' ')))] | .//textarea | .//select")
 
@@ -164,7 +168,7 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
                 marked(el, furniture) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
                 and (len(texts[el]) <= most or _slides(el))):
             found.append(el)
-        elif _link_block(el, texts) and len(texts[el]) <= most:
+        elif (_link_block(el, texts) or _teaser_list(el, texts)) and len(texts[el]) <= most:
             found.append(el)
             if (heading := _heading_of(el, texts)) is not None:
                 headings.append(heading)
@@ -390,6 +394,16 @@ def _link_block(el, texts: Memo) -> bool:
     if not (text > 0 and sum(len(clean(texts[a])) for a in links) / text > LINK_BLOCK_MIN_DENSITY):
         return False
     return el.tag != "p" or not _cites_links(el, texts)
+
+
+def _teaser_list(el, texts: Memo) -> bool:
+    """Cards of other posts ("Recently published", "More videos"), however the list is named: at least
+    BODY_TEASER_LIST_MIN_ITEMS items, most of them a linked heading and a short excerpt (under BODY_TEASER_MAX_UNITS)."""
+    items = [c for c in el if isinstance(c.tag, str)]
+    if len(items) < BODY_TEASER_LIST_MIN_ITEMS:
+        return False
+    cards = sum(1 for c in items if _LINKED_HEADING(c) and units(texts[c]) < BODY_TEASER_MAX_UNITS)
+    return cards >= BODY_TEASER_LIST_MIN_ITEMS and cards * 2 > len(items)
 
 
 def _cites_links(el, texts: Memo) -> bool:

@@ -350,6 +350,11 @@ BOILERPLATE_TEXT_PHRASES = ("All rights reserved", "All Rights Reserved", "版�
 # "Read more: <a>Another story</a>". It belongs to the related block.
 BODY_TEASER_LEADS = ("Read more", "Read also", "Also read", "Also on", "More:", "Watch:", "阅读更多", "相关阅读", "延伸阅读", "推荐阅读")
 BODY_TEASER_MIN_LINKED = 0.5
+# A list of cards of other posts inside the body goes too: at least this
+# many items, most of them a linked heading (h2-h6) and
+# an excerpt of under BODY_TEASER_MAX_UNITS.
+BODY_TEASER_LIST_MIN_ITEMS = 3
+BODY_TEASER_MAX_UNITS = 250
 
 # A short line holding a date and one of these labels, and no sentence (a
 # 。 or a ". " between words), is the article's meta line (date, source,
