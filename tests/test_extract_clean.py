@@ -270,3 +270,16 @@ def test_sections_of_the_story_under_linked_headings_stay():
                "is safer for the children who used to cross the main road in the dark on winter mornings. ") * 3
     text = body_of(f"<ul>{_cards(4, section)}</ul>{STORY}")
     assert "Island bus number 1" in text and "Island bus number 4" in text and "every twenty minutes" in text
+
+
+def test_links_to_the_previous_post_and_the_blog_s_main_page_go():
+    nav = "<p><a href='/2026/10/pier.html'>&laquo; The pier reopens after the storm</a> | <a href='/'>Main</a></p>"
+    text = body_of(STORY + nav)
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "pier reopens" not in text and "Main" not in text
+
+
+def test_one_link_closed_by_an_arrow_stays():
+    """The article's own pointer to the rest of the story, not navigation between posts."""
+    text = body_of(STORY + "<p><a href='https://ferries.example.org/timetable'>Read the full timetable on the council's site &raquo;</a></p>")
+    assert "Read the full timetable" in text

@@ -100,6 +100,9 @@ _LINE_BREAKS = frozenset(("br", "p", "div", "table", "ul", "ol", "blockquote", "
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 _PAGE_LABELS = frozenset(PAGE_NUMBER_LABELS)
+_BACK_ARROWS, _ON_ARROWS = ("«", "‹"), ("»", "›")
+_NAV_SEPARATORS = " \t\r\n\u00a0|·«»‹›"
+_NAV_MAX_LINKS = 3  # previous, the blog's main page, next
 _NOT_A_WORD = re.compile(r"[\W\d_]+")   # numbers too: "第2页" -> 第, 页
 _PAGE_NUMBERS_HOLDERS = frozenset(("div", "p", "nav", "ul", "ol", "span", "section", "center"))
 _COMMENT_CUE = any_of(COMMENT_CUES, whole_ascii_words=True)
@@ -444,13 +447,26 @@ def _boilerplate_text(el, texts: Memo) -> bool:
         text = clean(text)  # measured as shown: a template's indentation is no text
         if len(text) > BODY_NOTICE_MAX_CHARS:
             return False
-    if _notice_line(text) or _meta_line(text):
+    if _notice_line(text) or _meta_line(text) or _post_nav(el, text, texts):
         return True
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
         return False
     lead = text.lstrip(_LEAD).casefold()
     return lead.startswith(_PREFIXES) or any(p in text for p in BOILERPLATE_TEXT_PHRASES) or (
         lead.startswith(_TEASER_LEADS) and _linked_share(el, text, texts) >= BODY_TEASER_MIN_LINKED)
+
+
+def _post_nav(el, text: str, texts: Memo) -> bool:
+    """Links to the previous and next posts: "« Older title | Main | Newer title »", two or three links
+    and separators only, an arrow opening or closing the line (one link so marked may be the article's own
+    "Read the rest »")."""
+    links = [texts[a] for a in el.iter("a")]
+    if not 2 <= len(links) <= _NAV_MAX_LINKS or not (text.startswith(_BACK_ARROWS) or text.endswith(_ON_ARROWS)):
+        return False
+    rest = text
+    for link in links:
+        rest = rest.replace(link, " ", 1)
+    return not rest.strip(_NAV_SEPARATORS)
 
 
 def _own_line(el) -> bool:
