@@ -264,6 +264,15 @@ def test_a_list_of_other_posts_cards_goes_with_its_heading():
     assert "Island bus" not in text and "stop by the school" not in text and "Just in" not in text
 
 
+def test_cards_outweighing_a_short_story_go_and_a_body_of_cards_alone_stays():
+    """More card text than story (a short post over a long "Recently published" list): the cards go while the
+    story left holds a body's worth of text (BODY_MIN_UNITS); a body made of cards alone is not emptied."""
+    cards = _cards(8, "Its stop by the school moves to the far side of the road next week, the council said.")
+    text = body_of(f"{STORY}<div class='recent'><ul>{cards}</ul></div>")
+    assert "every twenty minutes" in text and "Island bus" not in text
+    assert "Island bus number 8" in body_of(f"<div class='recent'><ul>{cards}</ul></div>")
+
+
 def test_sections_of_the_story_under_linked_headings_stay():
     """A story in sections each under a linked heading holds more than a teaser's excerpt (BODY_TEASER_MAX_UNITS) each."""
     section = ("The island bus now leaves the harbour every half hour, and the drivers say the new stop by the school "

@@ -171,7 +171,8 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
                 marked(el, furniture) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
                 and (len(texts[el]) <= most or _slides(el))):
             found.append(el)
-        elif (_link_block(el, texts) or _teaser_list(el, texts)) and len(texts[el]) <= most:
+        elif ((_link_block(el, texts) and len(texts[el]) <= most)
+              or (_teaser_list(el, texts) and units(texts[tree]) - units(texts[el]) >= BODY_MIN_UNITS)):
             found.append(el)
             if (heading := _heading_of(el, texts)) is not None:
                 headings.append(heading)

@@ -351,8 +351,10 @@ BOILERPLATE_TEXT_PHRASES = ("All rights reserved", "All Rights Reserved", "版�
 BODY_TEASER_LEADS = ("Read more", "Read also", "Also read", "Also on", "More:", "Watch:", "阅读更多", "相关阅读", "延伸阅读", "推荐阅读")
 BODY_TEASER_MIN_LINKED = 0.5
 # A list of cards of other posts inside the body goes too: at least this
-# many items, most of them a linked heading (h2-h6) and
-# an excerpt of under BODY_TEASER_MAX_UNITS.
+# many items, most of them a linked heading (h2-h6) and an excerpt of under
+# BODY_TEASER_MAX_UNITS. Unlike a block of links it goes however much of
+# the body it holds (cards can outweigh a short post), as long as the rest
+# holds BODY_MIN_UNITS: a body of cards alone is not emptied.
 BODY_TEASER_LIST_MIN_ITEMS = 3
 BODY_TEASER_MAX_UNITS = 250
 
