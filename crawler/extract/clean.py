@@ -113,8 +113,8 @@ _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or i
 _PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
                        "[not(ancestor-or-self::pre)]")
 _MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
-_LINKED_HEADING = etree.XPath("boolean(descendant-or-self::*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-                               "[.//a[@href] or parent::a[@href]])")
+_LINKED_HEADINGS = etree.XPath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+                                "[.//a[@href] or parent::a[@href]]")
 _FIELDS = etree.XPath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
                       "concat(' ', @type, ' ')))] | .//textarea | .//select")
 
@@ -156,6 +156,7 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
     prose = len(texts[tree]) - code - sum(len(texts[c]) for c in comments)
     most = prose * BOILERPLATE_MAX_SHARE
     furniture = _FURNITURE - _CAPTIONS if _photo_story(tree, texts, prose) else _FURNITURE
+    headed = _headed(tree)
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
         el = stack.pop()
@@ -172,7 +173,7 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
                 and (len(texts[el]) <= most or _slides(el))):
             found.append(el)
         elif ((_link_block(el, texts) and len(texts[el]) <= most)
-              or (_teaser_list(el, texts) and units(texts[tree]) - units(texts[el]) >= BODY_MIN_UNITS)):
+              or (_teaser_list(el, texts, headed) and units(texts[tree]) - units(texts[el]) >= BODY_MIN_UNITS)):
             found.append(el)
             if (heading := _heading_of(el, texts)) is not None:
                 headings.append(heading)
@@ -400,13 +401,24 @@ def _link_block(el, texts: Memo) -> bool:
     return el.tag != "p" or not _cites_links(el, texts)
 
 
-def _teaser_list(el, texts: Memo) -> bool:
+def _headed(tree) -> set:
+    """The elements of `tree` holding a linked heading (h2-h6), worked out once (none when too few for a list of cards)."""
+    headings = _LINKED_HEADINGS(tree)
+    if len(headings) < BODY_TEASER_LIST_MIN_ITEMS:
+        return set()
+    return {a for h in headings for a in (h, *h.iterancestors())}
+
+
+def _teaser_list(el, texts: Memo, headed: set) -> bool:
     """Cards of other posts ("Recently published", "More videos"), however the list is named: at least
-    BODY_TEASER_LIST_MIN_ITEMS items, most of them a linked heading and a short excerpt (under BODY_TEASER_MAX_UNITS)."""
+    BODY_TEASER_LIST_MIN_ITEMS items, most of them a linked heading (in `headed`) and a short excerpt
+    (under BODY_TEASER_MAX_UNITS)."""
+    if el not in headed or el.tag not in _LINK_BLOCKS:
+        return False
     items = [c for c in el if isinstance(c.tag, str)]
     if len(items) < BODY_TEASER_LIST_MIN_ITEMS:
         return False
-    cards = sum(1 for c in items if _LINKED_HEADING(c) and units(texts[c]) < BODY_TEASER_MAX_UNITS)
+    cards = sum(1 for c in items if c in headed and units(texts[c]) < BODY_TEASER_MAX_UNITS)
     return cards >= BODY_TEASER_LIST_MIN_ITEMS and cards * 2 > len(items)
 
 
@@ -461,8 +473,10 @@ def _post_nav(el, text: str, texts: Memo) -> bool:
     """Links to the previous and next posts: "« Older title | Main | Newer title »", two or three links
     and separators only, an arrow opening or closing the line (one link so marked may be the article's own
     "Read the rest »")."""
+    if not (text.startswith(_BACK_ARROWS) or text.endswith(_ON_ARROWS)):
+        return False
     links = [texts[a] for a in el.iter("a")]
-    if not 2 <= len(links) <= _NAV_MAX_LINKS or not (text.startswith(_BACK_ARROWS) or text.endswith(_ON_ARROWS)):
+    if not 2 <= len(links) <= _NAV_MAX_LINKS:
         return False
     rest = text
     for link in links:
