@@ -2,7 +2,7 @@
 """Extraction speed against an earlier revision, measured in the same run.
 
     .venv/bin/python benchmarks/extraction_speed.py [--rev 3b03387] [--datasets aeb,cwced,site]
-        [--rounds 3] [--every N] [--site-pages 300] [--bench ../shared/bench] [--stages]
+        [--rounds 3] [--every N] [--site-pages 300] [--bench ../shared/bench] [--stages] [--job worker]
 
 The issues ask for "extraction speed at least 0.9x today's, measured in
 the same run": a figure from another day on a shared machine says little.
@@ -38,6 +38,14 @@ both trees, summed over all rounds. A stage's time is inclusive (what it
 calls counts); a fact of the page worked out once and shared (the
 document order, the class index, JSON-LD) counts in the first stage that
 asks for it; "rest" is the item's time outside every stage.
+
+With `--job worker` the timed call is a crawl's analysis worker's whole
+job on a page instead (crawler.workers.analyse_and_prepare: parse, kind,
+extraction, split-article parts, normalize, fingerprints, search index
+values), on text decoded beforehand as the crawl's own process decodes
+it; its stages are those steps. That is the CPU of the busier of a
+crawl's two processes (benchmarks/crawl_profile.py), measured without a
+crawl around it.
 """
 from __future__ import annotations
 
@@ -74,11 +82,12 @@ def export(rev: str, into: Path) -> Path:
     return into
 
 
-def time_tree(tree: Path, bench: Path, dataset: str, every: int, site: Path | None, stages: bool = False) -> dict:
-    """Seconds extract_article of the code in `tree` spends on the dataset's pages, in a fresh process
-    (with `stages`: and the seconds of each stage, with their timers on)."""
+def time_tree(tree: Path, bench: Path, dataset: str, every: int, site: Path | None, stages: bool = False,
+              job: str = "extract") -> dict:
+    """Seconds the job (extract_article, or the analysis worker's) of the code in `tree` spends on the
+    dataset's pages, in a fresh process (with `stages`: and the seconds of each stage, with their timers on)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    cmd = [sys.executable, __file__, "--time", dataset, "--every", str(every), "--bench", str(bench)]
+    cmd = [sys.executable, __file__, "--time", dataset, "--every", str(every), "--bench", str(bench), "--job", job]
     out = subprocess.run(cmd + (["--site", str(site)] if site else []) + (["--stages"] if stages else []),
                          env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.splitlines()[-1])
@@ -90,10 +99,13 @@ def site_pages(site: Path) -> list[tuple[bytes, str]]:
             for path in sorted(site.rglob("*.html"))]
 
 
-def stage_clocks() -> dict[str, float]:
-    """In the child: each function crawler.extract calls from its modules wrapped with a CPU clock;
+def stage_clocks(job: str) -> dict[str, float]:
+    """In the child: each function the job calls from the project's modules wrapped with a CPU clock
+    (extract: what crawler.extract calls from its modules; worker: what crawler.workers calls);
     stage name -> seconds spent in it so far (a call inside another stage's call counts once, in the outer)."""
     import crawler.extract as extraction
+    import crawler.workers as workers
+    from pipelines import dedupe, search
 
     spent: dict[str, float] = {}
     depth = [0]
@@ -110,16 +122,39 @@ def stage_clocks() -> dict[str, float]:
                     spent[name] = spent.get(name, 0.0) + time.process_time() - start
         return run
 
+    if job == "worker":
+        for name, fn in list(vars(workers).items()):
+            if inspect.isfunction(fn) and fn.__module__ != workers.__name__ and fn.__module__.startswith(("crawler.", "pipelines.")):
+                setattr(workers, name, clocked(name, fn))
+        search.prepared_values = clocked("prepared_values", search.prepared_values)
+        dedupe.FingerprintScheme.fingerprints = clocked("fingerprints", dedupe.FingerprintScheme.fingerprints)
+        return spent
     for name, fn in list(vars(extraction).items()):
         if inspect.isfunction(fn) and fn.__module__.startswith("crawler.extract."):
             setattr(extraction, name, clocked(name, fn))
     return spent
 
 
-def timed_pass(bench: Path, dataset: str, every: int, site: Path | None, stages: bool = False) -> dict:
+def job_call(job: str):
+    """(how a page's bytes are made the job's input, the job): extract_article takes bytes;
+    the worker takes text the crawl decoded, and prepares the article with the default scheme."""
+    if job == "extract":
+        from crawler.extract import extract_article
+        return (lambda html: html), lambda html, url: extract_article(html, url, now=FETCHED)
+    from crawler.decoding import decode
+    from crawler.workers import analyse_and_prepare
+    from pipelines.dedupe import FingerprintScheme
+
+    scheme = FingerprintScheme()
+    return ((lambda html: decode(html)[0] if isinstance(html, bytes) else html),
+            lambda text, url: vars(analyse_and_prepare(text, url, None, scheme, FETCHED, None)))
+
+
+def timed_pass(bench: Path, dataset: str, every: int, site: Path | None, stages: bool = False,
+               job: str = "extract") -> dict:
     """In the child: load the pages, one untimed warm-up call, then every page once; a digest of each item."""
-    spent = stage_clocks() if stages else {}
-    from crawler.extract import extract_article
+    spent = stage_clocks(job) if stages else {}
+    given, run = job_call(job)
 
     if dataset == "site":
         inputs = site_pages(site)[::every]
@@ -130,10 +165,11 @@ def timed_pass(bench: Path, dataset: str, every: int, site: Path | None, stages:
         root = bench / DATASETS[dataset]
         pages = ev.LOADERS[ev.detect_format(root)](root)[::every]
         inputs = [(page.html, page.url or "http://localhost/") for page in pages]
-    extract_article(*inputs[0])
+    inputs = [(given(html), url) for html, url in inputs]
+    run(*inputs[0])
     spent.clear()
     start = time.process_time()
-    items = [extract_article(html, url, now=FETCHED) for html, url in inputs]
+    items = [run(html, url) for html, url in inputs]
     seconds = time.process_time() - start
     import crawler
     digests = [sha1(json.dumps(item, sort_keys=True, default=str).encode()).hexdigest()[:16] for item in items]
@@ -166,11 +202,13 @@ def main() -> None:
     ap.add_argument("--site-pages", type=int, default=300, help="articles of the synthetic site (default: 300)")
     ap.add_argument("--stages", action="store_true", help="also time each stage of extraction (in separate runs)")
     ap.add_argument("--bench", type=Path, default=SHARED_BENCH, help="the shared benchmark folder")
+    ap.add_argument("--job", choices=("extract", "worker"), default="extract",
+                    help="time extract_article (default) or a crawl's analysis worker's whole job")
     ap.add_argument("--time", choices=sorted(DATASETS), help=argparse.SUPPRESS)  # the child's job
     ap.add_argument("--site", type=Path, help=argparse.SUPPRESS)                # the child's pages
     args = ap.parse_args()
     if args.time:
-        print(json.dumps(timed_pass(args.bench, args.time, args.every, args.site, args.stages)))
+        print(json.dumps(timed_pass(args.bench, args.time, args.every, args.site, args.stages, args.job)))
         return
     names = [n.strip() for n in args.datasets.split(",") if n.strip()]
     unknown = [n for n in names if n not in DATASETS]
@@ -190,7 +228,7 @@ def main() -> None:
             ratios = []
             for r in range(args.rounds):
                 order = list(trees) if r % 2 == 0 else list(trees)[::-1]
-                got = {label: time_tree(trees[label], args.bench, name, args.every, site) for label in order}
+                got = {label: time_tree(trees[label], args.bench, name, args.every, site, job=args.job) for label in order}
                 for label, run in got.items():
                     if Path(run["code"]).resolve() != (trees[label] / "crawler").resolve():
                         sys.exit(f"{label}: imported {run['code']}, not its own tree")
@@ -219,7 +257,7 @@ def staged(trees: dict[str, Path], args, name: str, site: Path | None) -> tuple[
     pages = 0
     for r in range(args.rounds):
         for label in (list(trees) if r % 2 == 0 else list(trees)[::-1]):
-            run = time_tree(trees[label], args.bench, name, args.every, site, stages=True)
+            run = time_tree(trees[label], args.bench, name, args.every, site, stages=True, job=args.job)
             for stage, seconds in {**run["stages"], "total": run["seconds"]}.items():
                 spent[label][stage] = spent[label].get(stage, 0.0) + seconds
         pages += run["pages"]

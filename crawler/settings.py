@@ -32,6 +32,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
 DOWNLOAD_DELAY = 0
+# The frontier packed (crawler/queues.py): a sitemap queues a whole site at once.
+SCHEDULER_MEMORY_QUEUE = "crawler.queues.PackedLifoMemoryQueue"
 DNS_TIMEOUT = 20
 
 # Hostile and broken sites (crawler/middlewares): every URL ends archived or

@@ -180,3 +180,41 @@ def test_links_differing_only_in_a_session_id_make_one_request():
     spider = ArticlesSpider(start_urls=["http://x.example/"])
     links = [f"http://x.example/shop/home?sid={n}" for n in range(5)] + ["http://x.example/shop/home"]
     assert [r.url for r in spider.follow(links)] == ["http://x.example/shop/home?sid=0"]
+
+
+def _middleware_and_spider():
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares.traps import TrapLimitMiddleware
+
+    crawler = get_crawler(Spider, {"DEPTH_LIMIT": 0})
+    crawler.spider = Spider(name="traps")
+    return TrapLimitMiddleware.from_crawler(crawler), crawler.spider
+
+
+def _output(response, read: list, count: int, kind: str):
+    """A callback's output: it marks the page's kind, then yields links, noting how far it was read."""
+    from scrapy import Request
+
+    response.meta["page_kind"] = kind
+    for i in range(count):
+        read.append(i)
+        yield Request(f"http://127.0.0.1/posts/{i}.html")
+
+
+def test_a_sitemaps_links_pass_on_as_they_come_a_listings_once_it_is_whole():
+    """A sitemap names a whole site at once: its links must not all be held in memory together;
+    a listing's are, to tell whether it is barren before any of them is measured."""
+    from scrapy.http import HtmlResponse, Request
+
+    middleware, spider = _middleware_and_spider()
+    for kind, read_before_first in (("sitemap", 1), ("listing", 5)):
+        response = HtmlResponse("http://127.0.0.1/sitemap.xml", body=b"", request=Request("http://127.0.0.1/sitemap.xml"))
+        read = []
+        out = middleware.process_spider_output(response, _output(response, read, 5, kind), spider)
+        first = next(out)
+        assert first.url == "http://127.0.0.1/posts/0.html"
+        assert len(read) == read_before_first, kind
+        assert len([first, *out]) == 5
+        assert response.meta["barren"] is False

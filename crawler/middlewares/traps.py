@@ -33,7 +33,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.spidermiddlewares.depth import DepthMiddleware
-from scrapy.utils.asyncgen import as_async_generator
 
 from crawler.failures import failure_item
 
@@ -82,7 +81,7 @@ TRAP_RULES = (
 )
 
 
-@lru_cache(maxsize=1 << 14)  # every rule, and the survey, asks about the same link
+@lru_cache(maxsize=1 << 12)  # every rule, and the survey, asks about the same link, soon after each other
 def _split(url: str) -> tuple[str, str, tuple[str, ...]]:
     """(host, path with every number as N, path segments) of a URL, split once."""
     parts = urlsplit(url)
@@ -132,37 +131,68 @@ class TrapLimitMiddleware(DepthMiddleware):
         if response is None:
             yield from super().process_spider_output(response, result)
             return
-        found = self._survey(response, list(result))
-        yield from super().process_spider_output(response, found)
+        yield from super().process_spider_output(response, self._surveyed(response, result))
 
     async def process_spider_output_async(self, response, result, spider=None):
         if response is None:
             async for o in super().process_spider_output_async(response, result):
                 yield o
             return
-        found = self._survey(response, [o async for o in result])
-        async for o in super().process_spider_output_async(response, as_async_generator(found)):
+        async for o in super().process_spider_output_async(response, self._surveyed_async(response, result)):
             yield o
 
-    def _survey(self, response, found: list) -> list:
-        """The page's output with session ids taken out of its links (the first one recorded);
-        marks a listing whose new links all share its own URL pattern as barren."""
-        out = []
-        for o in found:
-            if isinstance(o, Request):
-                url, names = without_session(o.url)
-                if names:
-                    key = (_split(url)[0], names[0])
-                    if key not in self.sessions_seen:
-                        self.sessions_seen.add(key)
-                        out.append(self.trap(o, f"session id in the URL ({names[0]}): followed without it"))
-                    o = o.replace(url=url)
-            out.append(o)
+    # A listing's output is held until it ends, to tell whether the listing is barren (its new links all
+    # of its own URL pattern) before any of its links is measured; any other page's (a sitemap's 50,000
+    # links) passes as it comes, once its kind is known, not all at once in memory.
+    def _surveyed(self, response, result):
+        held = []
+        for o in result:
+            held += self._unsessioned(o)
+            if self._streams(response):
+                yield from held
+                held = []
+        yield from self._survey_end(response, held)
+
+    async def _surveyed_async(self, response, result):
+        held = []
+        async for o in result:
+            held += self._unsessioned(o)
+            if self._streams(response):
+                for out in held:
+                    yield out
+                held = []
+        for out in self._survey_end(response, held):
+            yield out
+
+    @staticmethod
+    def _streams(response) -> bool:
+        """Whether the page's kind is known and not a listing (then it is not barren)."""
+        kind = response.meta.get("page_kind")
+        if kind is None or kind == "listing":
+            return False
+        response.meta["barren"] = False
+        return True
+
+    @staticmethod
+    def _survey_end(response, held: list) -> list:
+        """What was held back, the page marked barren or not (a page whose kind is never known is not)."""
         own = url_pattern(response.url)
-        links = [o for o in out if isinstance(o, Request)]
         response.meta["barren"] = (response.meta.get("page_kind") == "listing"
-                                   and all(url_pattern(o.url) == own for o in links))
-        return out
+                                   and all(url_pattern(o.url) == own for o in held if isinstance(o, Request)))
+        return held
+
+    def _unsessioned(self, o) -> list:
+        """`o`, a link without its session ids; the first such link of a site and parameter also recorded."""
+        if not isinstance(o, Request):
+            return [o]
+        url, names = without_session(o.url)
+        if not names:
+            return [o]
+        key = (_split(url)[0], names[0])
+        if key in self.sessions_seen:
+            return [o.replace(url=url)]
+        self.sessions_seen.add(key)
+        return [self.trap(o, f"session id in the URL ({names[0]}): followed without it"), o.replace(url=url)]
 
     def get_processed_request(self, request, response):
         if response is None:   # start requests

@@ -51,6 +51,7 @@ class Discovery:
         index dated longer ago are left out: a 500,000-URL site stays cheap.
         With its `listing_pages`, so are the listings it names.
         """
+        response.meta["page_kind"] = "sitemap"   # no listing: its links pass on as they come (middlewares/traps.py)
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, priority=DISCOVERY_PRIORITY)
@@ -104,6 +105,7 @@ class Discovery:
 
     def parse_feed(self, response):
         """Every entry of an RSS or Atom feed, read as far as it goes; a damaged feed is also recorded."""
+        response.meta["page_kind"] = "feed"
         feed = parse_feed(response.body, response.url,
                           (response.headers.get("Content-Type") or b"").decode("latin-1") or None)
         if feed.problem and not (response.meta.get("feed_probe") and not feed.entries):
