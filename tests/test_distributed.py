@@ -17,21 +17,25 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timezone
 from functools import partial
 from http.server import ThreadingHTTPServer
 
+import msgpack
 import pytest
 import redis
 import scrapy
 
 from conftest import run_archive
-from crawler.distributed import seen, serializer
+from crawler.distributed import entries, seen, serializer
 from crawler.distributed.connection import compiled
 from crawler.distributed.keys import Keys
 from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import _Handler, serve_directory
+from crawler.workers import analyse_and_prepare
 from pipelines import stream
+from pipelines.dedupe import FingerprintScheme
 from redisserver import RedisServer
 
 PAGES = 40
@@ -220,6 +224,36 @@ def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_s
     late = stream.Codec(client, Keys())   # a worker started later compresses with the shared one at once
     assert late.adopt() and len(late.encode("article", pages[0])) == len(worker.encode("article", pages[0]))
     assert client.hlen("archive:dicts") == 1
+
+
+def _prepared(body: str, title: str) -> dict:
+    """An article item as a worker's pipelines hand it to the stream: extracted, normalized, hashed, indexed."""
+    page = (f"<html><head><title>{title}</title></head><body><nav><a href='/'>首页</a> <a href='/notes/'>笔记</a></nav>"
+            f"<article><h1>{title}</h1>{body}</article><footer>版权所有</footer></body></html>")
+    return analyse_and_prepare(page, "https://blog.example/notes/1.html", None, FingerprintScheme(),
+                               datetime(2026, 1, 2, tzinfo=timezone.utc), None).item
+
+
+def test_stream_entries_leave_out_what_the_writer_remakes_exactly():
+    """An article entry goes without the body's text and Markdown where the writer renders them again from
+    body_html, and with the search index's words as one bit a character; the writer gets back the very item,
+    whether the body is plain prose, has a table and code, or holds no Chinese to cut into words."""
+    prose = "".join(f"<p>第{n}段：工作进程把抓取的页面写入队列，写入进程按批次提交到归档，"
+                    f"确认之后才删除条目。The writer acknowledges a batch only after its commit.</p>" for n in range(12))
+    table = ("<table><tr><th>方案</th><th>延迟</th></tr><tr><td>队列</td><td>12 ms</td></tr></table>"
+             "<pre><code>for page in pages:\n    queue.push(page)  # 缩进保留</code></pre>")
+    english = "".join(f"<p>Paragraph {n} says the <a href='/lease'>lease</a> comes back when a worker dies, "
+                      "and the *frontier* keeps it.</p><ul><li>one</li><li>two</li></ul>" for n in range(8))
+    for body, title in ((prose, "租约与队列"), (prose + table, "写入与提交"), (english, "Leases and queues")):
+        item = _prepared(body, title)
+        assert item["body_text"] and item["body_markdown"] and item["search_index"][3] is not None
+        sent = msgpack.unpackb(msgpack.packb(entries.slim(item), use_bin_type=True), raw=False)
+        assert entries.restore(sent) == item
+        if body == prose:
+            sent = entries.slim(item)
+            assert sent["body_text"] is True and sent["body_markdown"] is True
+            assert isinstance(sent["search_index"][1], bytes)
+            assert len(sent["search_index"][1]) * 8 < len(item["title"] + item["body_text"])
 
 
 @pytest.fixture(scope="module")
