@@ -34,7 +34,7 @@ from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import _Handler, serve_directory
 from crawler.workers import analyse_and_prepare
-from pipelines import stream
+from pipelines import search, stream
 from pipelines.dedupe import FingerprintScheme
 from redisserver import RedisServer
 
@@ -235,25 +235,25 @@ def _prepared(body: str, title: str) -> dict:
 
 
 def test_stream_entries_leave_out_what_the_writer_remakes_exactly():
-    """An article entry goes without the body's text and Markdown where the writer renders them again from
-    body_html, and with the search index's words as one bit a character; the writer gets back the very item,
-    whether the body is plain prose, has a table and code, or holds no Chinese to cut into words."""
+    """An article entry goes without its search index, which the writer makes as the analysis worker did, and
+    without body_text where the writer renders it again from body_html (prose, tables, code); where it does
+    not (a zero-width space, which body_text is cleaned of and body_html keeps), body_text goes along. The
+    writer gets back the very item either way, with or without Chinese to cut into words."""
     prose = "".join(f"<p>第{n}段：工作进程把抓取的页面写入队列，写入进程按批次提交到归档，"
                     f"确认之后才删除条目。The writer acknowledges a batch only after its commit.</p>" for n in range(12))
     table = ("<table><tr><th>方案</th><th>延迟</th></tr><tr><td>队列</td><td>12 ms</td></tr></table>"
              "<pre><code>for page in pages:\n    queue.push(page)  # 缩进保留</code></pre>")
-    english = "".join(f"<p>Paragraph {n} says the <a href='/lease'>lease</a> comes back when a worker dies, "
+    english = "".join(f"<p>Paragraph {n} says the <a href='/lease'>lease</a> comes back when a worker\u200b dies, "
                       "and the *frontier* keeps it.</p><ul><li>one</li><li>two</li></ul>" for n in range(8))
-    for body, title in ((prose, "租约与队列"), (prose + table, "写入与提交"), (english, "Leases and queues")):
+    for body, title, rendered in ((prose, "租约与队列", True), (prose + table, "写入与提交", True),
+                                  (english, "Leases and queues", False)):
         item = _prepared(body, title)
-        assert item["body_text"] and item["body_markdown"] and item["search_index"][3] is not None
-        sent = msgpack.unpackb(msgpack.packb(entries.slim(item), use_bin_type=True), raw=False)
-        assert entries.restore(sent) == item
-        if body == prose:
-            sent = entries.slim(item)
-            assert sent["body_text"] is True and sent["body_markdown"] is True
-            assert isinstance(sent["search_index"][1], bytes)
-            assert len(sent["search_index"][1]) * 8 < len(item["title"] + item["body_text"])
+        assert item["body_text"] and item["fingerprint"] and item["search_index"][0] == item["content_hash"]
+        sent = entries.slim(item)
+        assert "search_index" not in sent and (sent["body_text"] is True) == rendered
+        got = entries.restore(msgpack.unpackb(msgpack.packb(sent, use_bin_type=True), raw=False))
+        assert got == {name: value for name, value in item.items() if name != "search_index"}
+        assert list(search.index_values(got)) == item["search_index"][1:]
 
 
 @pytest.fixture(scope="module")
