@@ -19,8 +19,8 @@ only: they are the stream's bytes, and a run's first entries may be mostly
 listings, tiny and unlike an article (on a 10,000-page site the dictionary
 learned from its first 50 entries was 2.3 KB, and left articles at 3.5-5 KB).
 Entries sent before there is a dictionary cost twice as much, so a worker
-learns from 30 (on the 2,000-page benchmark site, 3.66 KB an article entry
-after, 3.65 KB learning from 50, 8.1 KB without a dictionary), looks for one
+learns from 30 (on the 2,000-page benchmark site, 3.78 KB an article entry
+after, the same learning from 50, 8.3 KB without a dictionary), looks for one
 another worker shared meanwhile every ADOPT_EVERY entries, and shares it
 compressed.
 """
