@@ -226,6 +226,25 @@ def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_s
     assert client.hlen("archive:dicts") == 1
 
 
+def test_a_worker_learning_a_dictionary_takes_one_another_worker_shared_meanwhile(redis_server):
+    """Two workers start together: the one that reaches SAMPLES articles first shares its dictionary; the
+    other, part way, takes it up within ADOPT_EVERY articles instead of sending SAMPLES uncompressed."""
+    client = redis_server.client()
+    pages = [{"url": f"https://blog.example/notes/{n}.html", "title": f"第{n}篇",
+              "raw_html": ("<html><body><nav>首页 | 归档</nav><article>" + f"第{n}段：队列与租约。" * 50
+                           + "</article></body></html>").encode()} for n in range(stream.SAMPLES)]
+    first, second = stream.Codec(client, Keys()), stream.Codec(client, Keys())
+    for page in pages[:3]:
+        second.encode("article", page)
+    for page in pages:
+        first.encode("article", page)
+    assert client.hlen("archive:dicts") == 1 and second.samples is not None
+    for page in pages[3:stream.ADOPT_EVERY]:
+        second.encode("article", page)
+    assert second.samples is None and client.hlen("archive:dicts") == 1
+    assert second.encode("article", pages[0]) == first.encode("article", pages[0])
+
+
 def _prepared(body: str, title: str) -> dict:
     """An article item as a worker's pipelines hand it to the stream: extracted, normalized, hashed, indexed."""
     page = (f"<html><head><title>{title}</title></head><body><nav><a href='/'>首页</a> <a href='/notes/'>笔记</a></nav>"
