@@ -15,7 +15,9 @@ like with like. Prints, each beside the baseline of the same run:
 - worker CPU per fetched page (the baseline's: its whole process tree);
 - writer items per CPU-second, against a worker's pages per CPU-second, and
   so how many workers one writer keeps up with;
-- Redis commands and network bytes per fetched page (INFO stats), and
+- Redis commands and network bytes per fetched page (INFO stats: bytes
+  in to Redis plus out of it, so an item stream entry counts twice, as
+  the worker's XADD and the writer's XREADGROUP; each half is printed too), and
   leases per fetched page (a request leased again after its lease ran out
   costs a second pass through Redis);
 - Redis memory per seen URL (MEMORY USAGE of the seen set / the URLs in it),
@@ -122,6 +124,7 @@ def distributed(base: str, url: str, client: redis.Redis, workers: int, db: Path
         "articles": count(db, "select count(*) from articles"),
         "commands": stats["total_commands_processed"],
         "leases": int(client.get("archive:lease_ids") or 0),
+        "bytes_in": stats["total_net_input_bytes"], "bytes_out": stats["total_net_output_bytes"],
         "bytes": stats["total_net_input_bytes"] + stats["total_net_output_bytes"],
         "seen_bytes_per_url": client.memory_usage("archive:seen", samples=0) / max(seen, 1),
         "archived_bytes_per_article": client.memory_usage("archive:archived", samples=0)
@@ -160,7 +163,8 @@ def main() -> int:
               f"({run['pages'] / run['wall']:.1f} pages/s); workers CPU {1000 * run['worker_cpu'] / run['pages']:.1f}"
               f" ms/page, writer CPU {run['writer_cpu']:.1f} s for {run['items']} items; "
               f"Redis {run['commands'] / run['pages']:.1f} commands and {run['bytes'] / run['pages'] / 1024:.1f} KB "
-              f"per page, {run['leases'] / run['pages']:.2f} leases per page, "
+              f"per page ({run['bytes_in'] / run['pages'] / 1024:.1f} in + {run['bytes_out'] / run['pages'] / 1024:.1f} "
+              f"out), {run['leases'] / run['pages']:.2f} leases per page, "
               f"{run['seen_bytes_per_url']:.1f} bytes per seen URL, "
               f"{run['archived_bytes_per_article']:.0f} bytes per archived article published for the workers",
               flush=True)

@@ -17,21 +17,25 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timezone
 from functools import partial
 from http.server import ThreadingHTTPServer
 
+import msgpack
 import pytest
 import redis
 import scrapy
 
 from conftest import run_archive
-from crawler.distributed import seen, serializer
+from crawler.distributed import entries, seen, serializer
 from crawler.distributed.connection import compiled
 from crawler.distributed.keys import Keys
 from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import _Handler, serve_directory
-from pipelines import stream
+from crawler.workers import analyse_and_prepare
+from pipelines import search, stream
+from pipelines.dedupe import FingerprintScheme
 from redisserver import RedisServer
 
 PAGES = 40
@@ -220,6 +224,55 @@ def test_stream_entries_share_a_dictionary_once_a_worker_has_sent_enough(redis_s
     late = stream.Codec(client, Keys())   # a worker started later compresses with the shared one at once
     assert late.adopt() and len(late.encode("article", pages[0])) == len(worker.encode("article", pages[0]))
     assert client.hlen("archive:dicts") == 1
+
+
+def test_a_worker_learning_a_dictionary_takes_one_another_worker_shared_meanwhile(redis_server):
+    """Two workers start together: the one that reaches SAMPLES articles first shares its dictionary; the
+    other, part way, takes it up within ADOPT_EVERY articles instead of sending SAMPLES uncompressed."""
+    client = redis_server.client()
+    pages = [{"url": f"https://blog.example/notes/{n}.html", "title": f"第{n}篇",
+              "raw_html": ("<html><body><nav>首页 | 归档</nav><article>" + f"第{n}段：队列与租约。" * 50
+                           + "</article></body></html>").encode()} for n in range(stream.SAMPLES)]
+    first, second = stream.Codec(client, Keys()), stream.Codec(client, Keys())
+    for page in pages[:3]:
+        second.encode("article", page)
+    for page in pages:
+        first.encode("article", page)
+    assert client.hlen("archive:dicts") == 1 and second.samples is not None
+    for page in pages[3:stream.ADOPT_EVERY]:
+        second.encode("article", page)
+    assert second.samples is None and client.hlen("archive:dicts") == 1
+    assert second.encode("article", pages[0]) == first.encode("article", pages[0])
+
+
+def _prepared(body: str, title: str) -> dict:
+    """An article item as a worker's pipelines hand it to the stream: extracted, normalized, hashed, indexed."""
+    page = (f"<html><head><title>{title}</title></head><body><nav><a href='/'>首页</a> <a href='/notes/'>笔记</a></nav>"
+            f"<article><h1>{title}</h1>{body}</article><footer>版权所有</footer></body></html>")
+    return analyse_and_prepare(page, "https://blog.example/notes/1.html", None, FingerprintScheme(),
+                               datetime(2026, 1, 2, tzinfo=timezone.utc), None).item
+
+
+def test_stream_entries_leave_out_what_the_writer_remakes_exactly():
+    """An article entry goes without its search index, which the writer makes as the analysis worker did, and
+    without body_text where the writer renders it again from body_html (prose, tables, code); where it does
+    not (a zero-width space, which body_text is cleaned of and body_html keeps), body_text goes along. The
+    writer gets back the very item either way, with or without Chinese to cut into words."""
+    prose = "".join(f"<p>第{n}段：工作进程把抓取的页面写入队列，写入进程按批次提交到归档，"
+                    f"确认之后才删除条目。The writer acknowledges a batch only after its commit.</p>" for n in range(12))
+    table = ("<table><tr><th>方案</th><th>延迟</th></tr><tr><td>队列</td><td>12 ms</td></tr></table>"
+             "<pre><code>for page in pages:\n    queue.push(page)  # 缩进保留</code></pre>")
+    english = "".join(f"<p>Paragraph {n} says the <a href='/lease'>lease</a> comes back when a worker\u200b dies, "
+                      "and the *frontier* keeps it.</p><ul><li>one</li><li>two</li></ul>" for n in range(8))
+    for body, title, rendered in ((prose, "租约与队列", True), (prose + table, "写入与提交", True),
+                                  (english, "Leases and queues", False)):
+        item = _prepared(body, title)
+        assert item["body_text"] and item["fingerprint"] and item["search_index"][0] == item["content_hash"]
+        sent = entries.slim(item)
+        assert "search_index" not in sent and (sent["body_text"] is True) == rendered
+        got = entries.restore(msgpack.unpackb(msgpack.packb(sent, use_bin_type=True), raw=False))
+        assert got == {name: value for name, value in item.items() if name != "search_index"}
+        assert list(search.index_values(got)) == item["search_index"][1:]
 
 
 @pytest.fixture(scope="module")
