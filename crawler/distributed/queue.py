@@ -33,12 +33,10 @@ Scrapy has no signal for that moment.
 """
 from __future__ import annotations
 
-import inspect
 import logging
 import time
-from functools import cached_property
 
-from scrapy import Request, signals
+from scrapy import signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import Base
@@ -48,6 +46,7 @@ from crawler.distributed import archived, seen
 from crawler.distributed.connection import compiled
 from crawler.distributed.keys import Keys
 from crawler.middlewares.incremental import due_before, make_conditional, parse_time, recrawl_after
+from crawler.queues import RequestFields
 from pipelines.normalize import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -63,7 +62,6 @@ LINK_ARGS = 5   # the script's arguments for each link found
 # Requests IncrementalMiddleware never sees: a redirect's or a retry's are not the spider's, a split article's
 # parts are read whole.
 _NOT_CHECKED = ("redirect_urls", "retry_times", "split_article")
-_DEFAULTS = Request("http:").to_dict()
 
 # KEYS: frontier (sorted set), leases (sorted set: lease id -> deadline), the leases' requests (hash: lease id ->
 # request), the last lease id (counter), seen set, seeding marker, item stream, the archive's published state
@@ -187,6 +185,7 @@ class LeaseQueue(Base):
         self.lease_ms = int(settings.getfloat("ARCHIVE_REDIS_LEASE") * 1000)
         self.engine = spider.crawler.engine
         self.fingerprint = seen.SeenOnPush(server, self.keys.seen).fingerprint
+        self.fields = RequestFields(spider)
         self.ready: list[tuple[int, bytes, object]] = []   # leased, not handed to the engine yet: id, request
         self.held: dict[int, tuple[bytes, object]] = {}   # lease id -> serialized request, the Request Scrapy works on
         self.done: list[int] = []             # lease ids to end at the next sync
@@ -213,30 +212,8 @@ class LeaseQueue(Base):
     def __len__(self):
         return len(self.ready) + len(self.found) // LINK_ARGS or self.server.zcard(self.key)
 
-    @cached_property
-    def _method_names(self) -> dict:
-        """The spider's methods' names by function, the first name of each as Request.to_dict finds them."""
-        names = {}
-        for name, method in inspect.getmembers(self.spider, inspect.ismethod):
-            names.setdefault(method.__func__, name)
-        return names
-
     def _encode_request(self, request):
-        """Request.to_dict without the values every request has (request_from_dict restores them). Its
-        callback and errback are named from `_method_names`: to_dict(spider=...) lists the spider's members to
-        find each (99 µs a request, 3 µs so)."""
-        callback, errback = request.callback, request.errback
-        named = [self._method_names.get(getattr(f, "__func__", None), f) if callable(f) else f for f in (callback, errback)]
-        if any(callable(f) for f in named):   # not a method the spider has: to_dict finds it or says why not
-            data = request.to_dict(spider=self.spider)
-        else:
-            request.callback, request.errback = named
-            try:
-                data = request.to_dict()
-            finally:
-                request.callback, request.errback = callback, errback
-        return self.serializer.dumps({name: value for name, value in data.items()
-                                      if name == "url" or _DEFAULTS.get(name, _DEFAULTS) != value})
+        return self.serializer.dumps(self.fields.of(request))
 
     def push(self, request):
         self.found += [self._encode_request(request), self.fingerprint(request), int(request.dont_filter),
