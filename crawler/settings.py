@@ -105,6 +105,9 @@ ARCHIVE_MAX_PARTS = 50
 # (crawler/workers.py); 0 runs them in the crawl's own process; "auto" one per
 # core the crawl may use, less the one the crawl itself keeps busy (at least 1).
 EXTRACT_PROCESSES = "auto"
+# They also make each article's search index values, so the archive's writer
+# only writes them; a distributed crawl's writer makes its own (off there).
+EXTRACT_SEARCH_VALUES = True
 
 # What one page's callback yields (an item, its links) goes through the spider
 # middlewares and pipelines one at a time: every one of them is synchronous, so

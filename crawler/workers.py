@@ -7,7 +7,8 @@ second core does it; `EXTRACT_PROCESSES = 0` keeps it in the crawl's own
 process (easier to debug, no pool to start). An article also leaves the
 worker prepared: normalized, hashed and fingerprinted, the per-article CPU
 of NormalizePipeline and DedupePipeline, which then leave it as it is,
-and with its search index values, so the archive's writer only writes.
+and with its search index values, so the archive's writer only writes
+(EXTRACT_SEARCH_VALUES; a distributed worker's writer makes its own).
 """
 from __future__ import annotations
 
@@ -73,9 +74,9 @@ def with_hints(item: dict, hints: dict | None) -> dict:
 
 
 def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme, now: datetime | None,
-                        hints: dict | None, part: bool = False) -> Analysis:
+                        hints: dict | None, part: bool = False, search_values: bool = True) -> Analysis:
     """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted,
-    its search index values made (pipelines/search.py).
+    its search index values made (pipelines/search.py) unless `search_values` is off.
     A page of a split article stays as extracted: the pipelines prepare the joined article, as in a reparse."""
     page = analyse(text, url, profile, now, part)
     if page.item is not None:
@@ -83,23 +84,25 @@ def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme,
         if page.parts is None:
             item.update(normalize_article(item))
             item.update(scheme.fingerprints(item))
-            item["search_index"] = search.prepared_values(item)
+            if search_values:
+                item["search_index"] = search.prepared_values(item)
     return page
 
 
 _profile = None  # the crawl's site profile, set once per worker process
 _scheme = None   # and its fingerprint scheme
+_search_values = True   # and whether articles leave with their search index values
 
 
-def _start_worker(profile, scheme: FingerprintScheme, crawl_pid: int) -> None:
+def _start_worker(profile, scheme: FingerprintScheme, search_values: bool, crawl_pid: int) -> None:
     """Remember the crawl's profile and scheme; leave when the crawl process is gone.
 
     A crawl killed outright (kill -9, OOM) cannot shut its pool down, and a
     worker blocked on its task queue would wait forever: cron would pile them
     up. So a worker leaves once it has been handed to another parent.
     """
-    global _profile, _scheme
-    _profile, _scheme = profile, scheme
+    global _profile, _scheme, _search_values
+    _profile, _scheme, _search_values = profile, scheme, search_values
     threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
 
 
@@ -111,7 +114,7 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
 
 def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | None,
                        part: bool) -> Analysis:
-    return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part)
+    return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part, _search_values)
 
 
 def extract_processes(settings) -> int:
@@ -126,23 +129,27 @@ def extract_processes(settings) -> int:
 class PageAnalyser:
     """Runs `analyse_and_prepare` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
 
-    def __init__(self, processes: int, profile=None, scheme: FingerprintScheme | None = None):
+    def __init__(self, processes: int, profile=None, scheme: FingerprintScheme | None = None,
+                 search_values: bool = True):
         self.profile = profile
         self.scheme = scheme or FingerprintScheme()
+        self.search_values = search_values
         self.pool = None
         if processes > 0:
             # spawn: never fork the crawl's own process (threads, reactor), and
             # keep the workers its own children (see _start_worker).
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(processes, mp_context=context,
-                                            initializer=_start_worker, initargs=(profile, self.scheme, os.getpid()))
+                                            initializer=_start_worker,
+                                            initargs=(profile, self.scheme, search_values, os.getpid()))
             self.pool.submit(int)  # start the workers now: their start-up overlaps the crawl's
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):
         from scrapy import signals  # here: the worker processes import this module and run no Scrapy
         analyser = cls(extract_processes(crawler.settings), profile,
-                       FingerprintScheme.from_settings(crawler.settings))
+                       FingerprintScheme.from_settings(crawler.settings),
+                       crawler.settings.getbool("EXTRACT_SEARCH_VALUES", True))
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser
 
@@ -155,7 +162,8 @@ class PageAnalyser:
         """`analyse` as a future, for callers without an event loop (`archive import`)."""
         if self.pool is None:
             done = Future()
-            done.set_result(analyse_and_prepare(text, url, self.profile, self.scheme, now, hints, part))
+            done.set_result(analyse_and_prepare(text, url, self.profile, self.scheme, now, hints, part,
+                                                self.search_values))
             return done
         return self.pool.submit(_analyse_in_worker, text, url, now, hints, part)
 

@@ -53,6 +53,17 @@ def test_a_worker_prepares_the_item_the_pipelines_made():
     assert prepared[0] == page.item["content_hash"]
 
 
+def test_a_worker_leaves_the_search_values_to_a_writer_that_makes_its_own():
+    """EXTRACT_SEARCH_VALUES off (a distributed crawl: its writer makes them), the rest of the item as before."""
+    scheme = FingerprintScheme(threshold=0.8)
+    analyser = PageAnalyser(1, scheme=scheme, search_values=False)
+    try:
+        page = asyncio.run(analyser.analyse(PAGE, URL, NOW, HINTS))
+    finally:
+        analyser.close()
+    assert "search_index" not in page.item
+    assert page.item == through_pipelines(scheme)
+
 
 def test_extract_processes_auto_follows_the_cores_the_crawl_may_use():
     import os

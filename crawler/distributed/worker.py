@@ -43,6 +43,7 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
         "SCHEDULER_SERIALIZER": "crawler.distributed.serializer",
         "SCHEDULER_PERSIST": True,   # one worker stopping must not wipe the others' frontier
         "ARCHIVE_WARC": False,
+        "EXTRACT_SEARCH_VALUES": False,   # the stream's entries leave them out: the writer makes them
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": spider_middlewares,
         "EXTENSIONS": extensions,
