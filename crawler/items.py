@@ -42,6 +42,8 @@ class ArticleItem(scrapy.Item):
 
     # from the analysis worker (crawler/workers.py)
     search_index = scrapy.Field()   # [content_hash, articles_fts values...] (pipelines/search.py prepared_values)
+    body_text_from_html = scrapy.Field()  # in a distributed crawl: body_html renders to body_text (its stream entry
+                                          # leaves the text out; crawler/distributed/entries.py)
 
 
 class FailureItem(scrapy.Item):

@@ -106,8 +106,9 @@ ARCHIVE_MAX_PARTS = 50
 # core the crawl may use, less the one the crawl itself keeps busy (at least 1).
 EXTRACT_PROCESSES = "auto"
 # They also make each article's search index values, so the archive's writer
-# only writes them; a distributed crawl's writer makes its own (off there).
-EXTRACT_SEARCH_VALUES = True
+# only writes them; a distributed crawl's workers prepare their items for its
+# stream instead (crawler/distributed/entries.py: the writer makes them).
+EXTRACT_FOR_STREAM = False
 
 # What one page's callback yields (an item, its links) goes through the spider
 # middlewares and pipelines one at a time: every one of them is synchronous, so

@@ -7,8 +7,10 @@ second core does it; `EXTRACT_PROCESSES = 0` keeps it in the crawl's own
 process (easier to debug, no pool to start). An article also leaves the
 worker prepared: normalized, hashed and fingerprinted, the per-article CPU
 of NormalizePipeline and DedupePipeline, which then leave it as it is,
-and with its search index values, so the archive's writer only writes
-(EXTRACT_SEARCH_VALUES; a distributed worker's writer makes its own).
+and with its search index values, so the archive's writer only writes;
+or, in a distributed crawl (EXTRACT_FOR_STREAM), with what its item stream
+entry needs instead (crawler/distributed/entries.py: its writer makes the
+search values).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
+from crawler.distributed import entries
 from crawler.extract import analyse_page, extract_from_selector
 from crawler.parsing import html_selector
 from pipelines import search
@@ -74,9 +77,9 @@ def with_hints(item: dict, hints: dict | None) -> dict:
 
 
 def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme, now: datetime | None,
-                        hints: dict | None, part: bool = False, search_values: bool = True) -> Analysis:
+                        hints: dict | None, part: bool = False, for_stream: bool = False) -> Analysis:
     """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted,
-    its search index values made (pipelines/search.py) unless `search_values` is off.
+    its search index values made (pipelines/search.py); `for_stream`: what its stream entry needs instead.
     A page of a split article stays as extracted: the pipelines prepare the joined article, as in a reparse."""
     page = analyse(text, url, profile, now, part)
     if page.item is not None:
@@ -84,25 +87,27 @@ def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme,
         if page.parts is None:
             item.update(normalize_article(item))
             item.update(scheme.fingerprints(item))
-            if search_values:
+            if for_stream:
+                item["body_text_from_html"] = entries.body_text_from_html(item)
+            else:
                 item["search_index"] = search.prepared_values(item)
     return page
 
 
 _profile = None  # the crawl's site profile, set once per worker process
 _scheme = None   # and its fingerprint scheme
-_search_values = True   # and whether articles leave with their search index values
+_for_stream = False   # and whether articles are prepared for a distributed crawl's item stream
 
 
-def _start_worker(profile, scheme: FingerprintScheme, search_values: bool, crawl_pid: int) -> None:
+def _start_worker(profile, scheme: FingerprintScheme, for_stream: bool, crawl_pid: int) -> None:
     """Remember the crawl's profile and scheme; leave when the crawl process is gone.
 
     A crawl killed outright (kill -9, OOM) cannot shut its pool down, and a
     worker blocked on its task queue would wait forever: cron would pile them
     up. So a worker leaves once it has been handed to another parent.
     """
-    global _profile, _scheme, _search_values
-    _profile, _scheme, _search_values = profile, scheme, search_values
+    global _profile, _scheme, _for_stream
+    _profile, _scheme, _for_stream = profile, scheme, for_stream
     threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
 
 
@@ -114,7 +119,7 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
 
 def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | None,
                        part: bool) -> Analysis:
-    return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part, _search_values)
+    return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part, _for_stream)
 
 
 def extract_processes(settings) -> int:
@@ -130,10 +135,10 @@ class PageAnalyser:
     """Runs `analyse_and_prepare` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
 
     def __init__(self, processes: int, profile=None, scheme: FingerprintScheme | None = None,
-                 search_values: bool = True):
+                 for_stream: bool = False):
         self.profile = profile
         self.scheme = scheme or FingerprintScheme()
-        self.search_values = search_values
+        self.for_stream = for_stream
         self.pool = None
         if processes > 0:
             # spawn: never fork the crawl's own process (threads, reactor), and
@@ -141,7 +146,7 @@ class PageAnalyser:
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(processes, mp_context=context,
                                             initializer=_start_worker,
-                                            initargs=(profile, self.scheme, search_values, os.getpid()))
+                                            initargs=(profile, self.scheme, for_stream, os.getpid()))
             self.pool.submit(int)  # start the workers now: their start-up overlaps the crawl's
 
     @classmethod
@@ -149,7 +154,7 @@ class PageAnalyser:
         from scrapy import signals  # here: the worker processes import this module and run no Scrapy
         analyser = cls(extract_processes(crawler.settings), profile,
                        FingerprintScheme.from_settings(crawler.settings),
-                       crawler.settings.getbool("EXTRACT_SEARCH_VALUES", True))
+                       crawler.settings.getbool("EXTRACT_FOR_STREAM"))
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser
 
@@ -163,7 +168,7 @@ class PageAnalyser:
         if self.pool is None:
             done = Future()
             done.set_result(analyse_and_prepare(text, url, self.profile, self.scheme, now, hints, part,
-                                                self.search_values))
+                                                self.for_stream))
             return done
         return self.pool.submit(_analyse_in_worker, text, url, now, hints, part)
 

@@ -245,12 +245,13 @@ def test_a_worker_learning_a_dictionary_takes_one_another_worker_shared_meanwhil
     assert second.encode("article", pages[0]) == first.encode("article", pages[0])
 
 
-def _prepared(body: str, title: str) -> dict:
-    """An article item as a worker's pipelines hand it to the stream: extracted, normalized, hashed, indexed."""
+def _prepared(body: str, title: str, for_stream: bool = False) -> dict:
+    """An article item as an analysis worker hands it on: extracted, normalized, hashed, and indexed (for the
+    store) or checked for its stream entry (`for_stream`, a distributed worker's)."""
     page = (f"<html><head><title>{title}</title></head><body><nav><a href='/'>首页</a> <a href='/notes/'>笔记</a></nav>"
             f"<article><h1>{title}</h1>{body}</article><footer>版权所有</footer></body></html>")
     return analyse_and_prepare(page, "https://blog.example/notes/1.html", None, FingerprintScheme(),
-                               datetime(2026, 1, 2, tzinfo=timezone.utc), None).item
+                               datetime(2026, 1, 2, tzinfo=timezone.utc), None, for_stream=for_stream).item
 
 
 def test_stream_entries_leave_out_what_the_writer_remakes_exactly():
@@ -273,6 +274,10 @@ def test_stream_entries_leave_out_what_the_writer_remakes_exactly():
         got = entries.restore(msgpack.unpackb(msgpack.packb(sent, use_bin_type=True), raw=False))
         assert got == {name: value for name, value in item.items() if name != "search_index"}
         assert list(search.index_values(got)) == item["search_index"][1:]
+        # a distributed worker's analysis process answered the text's question already: the same entry
+        streamed = _prepared(body, title, for_stream=True)
+        assert "search_index" not in streamed and streamed["body_text_from_html"] == rendered
+        assert entries.slim(streamed) == sent
 
 
 @pytest.fixture(scope="module")

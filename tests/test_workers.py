@@ -53,15 +53,18 @@ def test_a_worker_prepares_the_item_the_pipelines_made():
     assert prepared[0] == page.item["content_hash"]
 
 
-def test_a_worker_leaves_the_search_values_to_a_writer_that_makes_its_own():
-    """EXTRACT_SEARCH_VALUES off (a distributed crawl: its writer makes them), the rest of the item as before."""
+def test_a_distributed_crawls_worker_prepares_the_stream_entry_not_the_search_values():
+    """EXTRACT_FOR_STREAM (its writer makes the search values): the worker answers instead whether
+    body_html renders to body_text, which the crawl's main process asked before; the rest as before."""
     scheme = FingerprintScheme(threshold=0.8)
-    analyser = PageAnalyser(1, scheme=scheme, search_values=False)
+    analyser = PageAnalyser(1, scheme=scheme, for_stream=True)
     try:
         page = asyncio.run(analyser.analyse(PAGE, URL, NOW, HINTS))
     finally:
         analyser.close()
     assert "search_index" not in page.item
+    # the answer the main process would have given: no, the text is cleaned of a zero-width space the HTML keeps
+    assert page.item.pop("body_text_from_html") is False
     assert page.item == through_pipelines(scheme)
 
 

@@ -15,6 +15,9 @@ a field is left out only where the writer remakes it exactly, and cheaply:
 - body_text, where the sanitized body_html, parsed again, renders to it
   (crawler/extract's own plain_text): the worker checks that before it
   leaves it out, so a page where it does not sends it as before. The
+  analysis process checks it beside extraction (`body_text_from_html`,
+  crawler/workers.py), off the crawl's busier main process; an item it
+  did not check (a split article's joined parts) is checked here. The
   body's text went three times into each entry (text, HTML, Markdown);
   zstd matched the copies, but each paragraph and tag broke a match: about
   300 bytes a copy. body_markdown stays: its renderer costs twice
@@ -53,11 +56,17 @@ def _unplanes(planes: bytes) -> bytes:
     return np.frombuffer(planes, np.uint8).reshape(4, -1).T.copy().view(">u4").astype("<u4").tobytes()
 
 
+def body_text_from_html(fields: dict) -> bool:
+    """Whether the item's body_text is what its body_html renders to (so an entry may leave it out)."""
+    return bool(fields.get("body_text") and fields.get("body_html")) and _text_of(fields["body_html"]) == fields["body_text"]
+
+
 def slim(fields: dict) -> dict:
     """The entry's fields as sent: without what `restore` and the writer remake."""
     fields = dict(fields)
     fields.pop("search_index", None)
-    if fields.get("body_text") and fields.get("body_html") and _text_of(fields["body_html"]) == fields["body_text"]:
+    checked = fields.pop("body_text_from_html", None)
+    if checked if checked is not None else body_text_from_html(fields):
         fields["body_text"] = True   # render it from body_html
     if fields.get("fingerprint"):
         fields["fingerprint"] = _planes(fields["fingerprint"])

@@ -43,7 +43,7 @@ def configure_worker(settings, redis_url: str, key: str = "archive") -> None:
         "SCHEDULER_SERIALIZER": "crawler.distributed.serializer",
         "SCHEDULER_PERSIST": True,   # one worker stopping must not wipe the others' frontier
         "ARCHIVE_WARC": False,
-        "EXTRACT_SEARCH_VALUES": False,   # the stream's entries leave them out: the writer makes them
+        "EXTRACT_FOR_STREAM": True,   # items prepared for the stream's entries (entries.py), not the store
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": spider_middlewares,
         "EXTENSIONS": extensions,
