@@ -103,10 +103,6 @@ def stage_clocks(job: str) -> dict[str, float]:
     """In the child: each function the job calls from the project's modules wrapped with a CPU clock
     (extract: what crawler.extract calls from its modules; worker: what crawler.workers calls);
     stage name -> seconds spent in it so far (a call inside another stage's call counts once, in the outer)."""
-    import crawler.extract as extraction
-    import crawler.workers as workers
-    from pipelines import dedupe, search
-
     spent: dict[str, float] = {}
     depth = [0]
 
@@ -123,12 +119,17 @@ def stage_clocks(job: str) -> dict[str, float]:
         return run
 
     if job == "worker":
+        import crawler.workers as workers
+        from pipelines import dedupe, search
+
         for name, fn in list(vars(workers).items()):
             if inspect.isfunction(fn) and fn.__module__ != workers.__name__ and fn.__module__.startswith(("crawler.", "pipelines.")):
                 setattr(workers, name, clocked(name, fn))
         search.prepared_values = clocked("prepared_values", search.prepared_values)
         dedupe.FingerprintScheme.fingerprints = clocked("fingerprints", dedupe.FingerprintScheme.fingerprints)
         return spent
+    import crawler.extract as extraction
+
     for name, fn in list(vars(extraction).items()):
         if inspect.isfunction(fn) and fn.__module__.startswith("crawler.extract."):
             setattr(extraction, name, clocked(name, fn))
