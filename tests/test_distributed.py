@@ -466,3 +466,26 @@ def test_a_redis_restart_mid_crawl_is_ridden_out(site, single, redis_server, tmp
     assert "Redis unreachable" in err and "retrying" in err   # said so in the log
     assert snapshot(db) == snapshot(single)
     assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+
+
+def test_stopping_one_worker_leaves_the_shared_state_intact(site, single, redis_server, tmp_path):
+    """Ctrl-C on a worker mid-crawl (Scrapy's graceful stop): the run's frontier and seen set stay in Redis
+    for the others, so the next worker fetches only what the first did not, and the archive is whole."""
+    db = tmp_path / "archive.db"
+    store = writer(redis_server, db, "--until-done")
+    client = redis_server.client()
+    stopped = worker(site, redis_server, db, "-s", "DOWNLOAD_DELAY=0.1")   # slow enough to stop mid-crawl
+    wait_for(lambda: client.get("archive:seeded") == b"done" and seen_count(client, "archive:seen") >= 20)
+    stopped.send_signal(signal.SIGINT)
+    out, err = stopped.communicate(timeout=120)
+    first = json.loads(out)
+    assert first["finish_reason"] == "shutdown", err[-3000:]
+    assert seen_count(client, "archive:seen") >= first["pages"]   # what it scheduled is still known as seen
+    assert client.zcard("archive:requests") > 0   # and what it left is still queued for the others
+    second = finish(worker(site, redis_server, db))
+    assert finish(store)["status"] == "finished"
+    with sqlite3.connect(single) as conn:
+        fetched_alone = conn.execute("SELECT fetched FROM crawl_runs").fetchone()[0]
+    assert first["pages"] + second["pages"] <= fetched_alone + 1   # nothing fetched twice (but robots.txt)
+    assert snapshot(db) == snapshot(single)
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
