@@ -25,6 +25,7 @@ import msgpack
 import pytest
 import redis
 import scrapy
+import zstandard
 
 from conftest import run_archive
 from crawler.distributed import entries, seen, serializer
@@ -488,4 +489,24 @@ def test_stopping_one_worker_leaves_the_shared_state_intact(site, single, redis_
         fetched_alone = conn.execute("SELECT fetched FROM crawl_runs").fetchone()[0]
     assert first["pages"] + second["pages"] <= fetched_alone + 1   # nothing fetched twice (but robots.txt)
     assert snapshot(db) == snapshot(single)
+    assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}
+
+
+def test_an_entry_the_writer_cannot_read_is_set_aside_and_the_run_goes_on(site, single, redis_server, tmp_path):
+    """Bytes that are no entry, and an entry of a type this version does not know (a newer worker's): each
+    is kept in KEY:unstored with its error, acknowledged, and the rest of the run is archived as usual."""
+    client = redis_server.client()
+    unknown = zstandard.ZstdCompressor().compress(msgpack.packb({"type": "mystery", "url": site}))
+    for item in (b"not an entry", unknown):
+        client.xadd("archive:items", {"item": item})
+    db = tmp_path / "archive.db"
+    store = writer(redis_server, db, "--until-done")
+    assert finish(worker(site, redis_server, db))["finish_reason"] == "finished"
+    out, err = store.communicate(timeout=120)
+    assert store.returncode == 0 and json.loads(out)["status"] == "finished", err[-3000:]
+    assert "2 stream entries could not be stored: set aside in archive:unstored" in err
+    assert snapshot(db) == snapshot(single)
+    set_aside = [fields for _, fields in client.xrange("archive:unstored")]
+    assert [fields[b"item"] for fields in set_aside] == [b"not an entry", unknown]
+    assert b"mystery" in set_aside[1][b"error"]
     assert pending(redis_server) == {"stream": 0, "unacknowledged": 0, "leased": 0, "queued": 0}

@@ -53,6 +53,12 @@ class Keys:
         return f"{self.prefix}:items"
 
     @property
+    def unstored(self) -> str:
+        """Stream entries the writer could not read or store (another version's format, a dictionary gone): set
+        aside here, as they came and with the error, so the run goes on and nothing is lost (a stream)."""
+        return f"{self.prefix}:unstored"
+
+    @property
     def run(self) -> str:
         """The run's record for the writer's crawl_runs row: site, start_urls, settings, fetched, skipped
         (crawler/distributed/worker.py, RunReport)."""

@@ -21,6 +21,7 @@ import socket
 import time
 from contextlib import closing
 
+import zstandard
 from redis.exceptions import ResponseError
 
 from crawler.distributed import archived
@@ -45,7 +46,7 @@ class StreamWriter:
         self.codec = Codec(server, keys)
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
         self.stopping = False
-        self.stored = 0
+        self.stored = self.unstored = 0
 
     def join_group(self) -> None:
         """The consumer group from the stream's start (items added before any writer ran count too);
@@ -98,22 +99,31 @@ class StreamWriter:
         return batch
 
     def store(self, entries: list) -> None:
-        """One batch: into the archive, committed, then its articles published and the batch acknowledged."""
-        urls = set()
-        for _, fields in entries:
-            entry = self.codec.decode(fields[b"item"])
-            if entry["type"] in ("article", "not_modified"):
-                urls.add(entry["url"])
-            elif entry["type"] == "redirect":
-                urls.add(normalize_url(entry["target"]))
-            store(self.writer, entry)
+        """One batch: into the archive, committed, then its articles published and the batch acknowledged.
+        An entry that cannot be read or stored is set aside (KEY:unstored) with its error, not retried for
+        ever: a writer restarted would meet it again and the run would never end."""
+        urls, unstored = set(), []
+        for entry_id, fields in entries:
+            try:
+                entry = self.codec.decode(fields[b"item"])
+                if entry["type"] in ("article", "not_modified"):
+                    urls.add(entry["url"])
+                elif entry["type"] == "redirect":
+                    urls.add(normalize_url(entry["target"]))
+                store(self.writer, entry)
+            except (KeyError, TypeError, ValueError, zstandard.ZstdError) as exc:   # msgpack's errors are ValueErrors
+                logger.error("stream entry %s not stored, set aside in %s: %r", entry_id, self.keys.unstored, exc)
+                unstored.append({**fields, b"entry": entry_id, b"error": repr(exc)})
         self.writer.flush()
         ids = [entry_id for entry_id, _ in entries]
         with self.server.pipeline(transaction=False) as pipe:
             archived.stage(pipe, self.keys.archived, self.writer.db.conn, sorted(urls))
+            for fields in unstored:
+                pipe.xadd(self.keys.unstored, fields)
             pipe.xack(self.keys.items, GROUP, *ids).xdel(self.keys.items, *ids)
             pipe.execute()
-        self.stored += len(ids)
+        self.stored += len(ids) - len(unstored)
+        self.unstored += len(unstored)
 
     def stop(self, *_) -> None:
         """Finish the batch in hand, then return from run() (SIGTERM, SIGINT)."""
@@ -157,4 +167,6 @@ def write(server, key: str, db: str, settings, until=lambda: False, published=la
                           fetched=report.pop("fetched", None), skipped=report.pop("skipped", None))
         archive["crawl_runs"].update(run_id, report)
         logger.info("writer stored %d items", stored)
+        if stream.unstored:
+            logger.error("%d stream entries could not be stored: set aside in %s", stream.unstored, keys.unstored)
         return dict(archive["crawl_runs"].get(run_id))
