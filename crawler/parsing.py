@@ -34,7 +34,7 @@ import html5lib
 import lxml.etree
 import lxml.html
 from html5lib._tokenizer import HTMLTokenizer
-from html5lib.constants import tokenTypes
+from html5lib.constants import namespaces, tokenTypes
 from parsel import Selector
 from parsel.selector import create_root_node
 
@@ -61,6 +61,7 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)")
 _ATTRIBUTES = re.compile(r"((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>?")
 _ANY_TAG = re.compile(r"<[a-zA-Z/!]")
 _CHARACTERS = tokenTypes["Characters"]
+_FOREIGN = tuple("{%s}*" % namespace for namespace in (namespaces["svg"], namespaces["mathml"]))
 
 
 def xml_safe(text: str) -> str:
@@ -145,11 +146,20 @@ class _HTML5Parser(html5lib.HTMLParser):
 
 
 def html5_normalized(text: str) -> str:
-    """The document as an HTML5 parser builds it, serialized: one body, one end."""
+    """The document as an HTML5 parser builds it, serialized: one body, one end.
+
+    html5lib puts <svg> and <math> and what they hold in their XML namespaces,
+    which serialize as <ns0:svg xmlns:ns0=...>: parsed again by lxml, an
+    element no extractor knows (trafilatura cut an article's last paragraphs
+    at one). They get the plain names libxml2 gives them on any other page.
+    """
     with warnings.catch_warnings():   # html5lib warns for every odd attribute name it renames
         warnings.simplefilter("ignore", html5lib.constants.DataLossWarning)
         parser = _HTML5Parser(html5lib.treebuilders.getTreeBuilder("lxml"), namespaceHTMLElements=False)
         tree = parser.parse(text)
+    for el in tree.iter(_FOREIGN):
+        el.tag = lxml.etree.QName(el).localname
+    lxml.etree.cleanup_namespaces(tree)
     return lxml.etree.tostring(tree, method="html", encoding="unicode")
 
 

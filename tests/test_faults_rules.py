@@ -176,6 +176,17 @@ def test_malformed_html_yields_the_whole_article(broken):
         assert all(p[:20] in text for p in PARAS), text
 
 
+def test_svg_and_mathml_read_the_html5_way_keep_their_plain_names():
+    """A page with content after its end is parsed as a browser does; its SVG and MathML elements come out
+    named as on any other page (<svg>, not <ns0:svg>), so extraction weighs them the same."""
+    page = ("<html><body><article><p>{0}<svg><a xlink:href='#x'><text>图</text></a></svg></p>"
+            "<p>{1}<math><mi>x</mi></math></p></article></body></html><p>{2}</p></html>").format(*PARAS)
+    assert content_after_end(page)
+    tree = html_selector(page).root
+    assert [el.tag for el in tree.iter("svg", "a", "text", "math", "mi")] == ["svg", "a", "text", "math", "mi"]
+    assert not [el.tag for el in tree.iter() if isinstance(el.tag, str) and ":" in el.tag]
+
+
 def test_html_selector_never_raises():
     for text in ("", "\x00", "<" * 100, "</html>" * 50 + "x", "<wbr" * 100, "<embed src='>" * 10):
         assert html_selector(text).xpath("//*") is not None
