@@ -292,3 +292,10 @@ def test_one_link_closed_by_an_arrow_stays():
     """The article's own pointer to the rest of the story, not navigation between posts."""
     text = body_of(STORY + "<p><a href='https://ferries.example.org/timetable'>Read the full timetable on the council's site &raquo;</a></p>")
     assert "Read the full timetable" in text
+
+
+def test_words_either_side_of_a_picture_stay_apart():
+    """A picture between a dish's name and its paragraph stands between two words, not inside one."""
+    text = body_of(f"{STORY}<p><span class='dish'>Harbour chowder</span><img src='/img/chowder.jpg'>Served at the "
+                   "pier cafe since the new boats came, it is thick with mussels and leeks.</p>")
+    assert "Harbour chowder Served at the pier cafe" in text
