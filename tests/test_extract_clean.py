@@ -299,3 +299,21 @@ def test_words_either_side_of_a_picture_stay_apart():
     text = body_of(f"{STORY}<p><span class='dish'>Harbour chowder</span><img src='/img/chowder.jpg'>Served at the "
                    "pier cafe since the new boats came, it is thick with mussels and leeks.</p>")
     assert "Harbour chowder Served at the pier cafe" in text
+
+
+def test_a_filed_under_line_carrying_a_share_script_goes():
+    """A script's text (a share button's call with the post's title and address) is never shown:
+    it does not make a "Posted in" line long enough to be the article's."""
+    script = "share_button({title: 'The harbour ferry runs every twenty minutes', url: '%s'});" % URL
+    line = f"<p class='postfoot'>Posted in: <a href='/c/harbour'>Harbour</a> <span class='bar'>|</span> <span><script>{script * 5}</script></span></p>"
+    text = body_of(STORY + line)
+    assert "every twenty minutes" in text
+    assert "Posted in" not in text
+
+
+def test_a_short_filed_under_line_of_many_links_goes():
+    line = ("<p>Posted in: <a href='/c/harbour'>Harbour</a>, <a href='/c/ferries'>Ferries</a>, "
+            "<a href='/c/boats'>Boats</a> and <a href='/c/council'>Council</a> by the news desk</p>")
+    text = body_of(STORY + line)
+    assert "every twenty minutes" in text
+    assert "Posted in" not in text and "news desk" not in text

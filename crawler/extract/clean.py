@@ -129,6 +129,9 @@ def clean_body(page: Page, body, drop=()) -> object:
     doomed = []
     if drop:
         doomed = [c for o, c in zip(body.iter(), tree.iter()) if o in drop and o is not body]
+    for el in list(tree.iter("script", "style", "template")):  # never shown: their text would make a line look long
+        if el is not tree:
+            el.drop_tree()
     texts = Memo(lambda el: el.text_content())  # dropped before the first element is: never read from an edited tree
     found, headings = _boilerplate(tree, texts)
     doomed += found
@@ -152,7 +155,7 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
     """
     comments = _comment_sections(tree)
     found, headings = list(comments), []
-    code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
+    code = sum(len(s.text_content()) for s in tree.iter("noscript"))  # scripts and styles are gone already
     prose = len(texts[tree]) - code - sum(len(texts[c]) for c in comments)
     most = prose * BOILERPLATE_MAX_SHARE
     furniture = _FURNITURE - _CAPTIONS if _photo_story(tree, texts, prose) else _FURNITURE
@@ -451,9 +454,11 @@ def _page_numbers(el, texts: Memo) -> bool:
 
 
 def _boilerplate_text(el, texts: Memo) -> bool:
+    """A line of furniture: a notice, a meta line, post navigation, a "Posted in"/"Tags:" line. A block of
+    more than three children is read only when its text is short ("Posted in: <a>…</a>, <a>…</a> | <span>…</span>")."""
     if el.tag in _LINE_CHECKED:
         return _own_line(el) and _notice_line(clean(texts[el]))
-    if el.tag not in _TEXT_CHECKED or len(el) > 3:
+    if el.tag not in _TEXT_CHECKED or (len(el) > 3 and len(texts[el]) > BOILERPLATE_TEXT_MAX_CHARS):
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
