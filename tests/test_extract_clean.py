@@ -317,3 +317,14 @@ def test_a_short_filed_under_line_of_many_links_goes():
     text = body_of(STORY + line)
     assert "every twenty minutes" in text
     assert "Posted in" not in text and "news desk" not in text
+
+
+def test_a_comments_heading_goes_when_only_a_dropped_sidebar_follows_it():
+    """Text already dropped (a sidebar in the post's template) is not article going on after "Comments"."""
+    sidebar = ("<div class='sidebar'><p>Get the Harbour Gazette letter every Friday: timetables, the week's "
+               "storms, the tide tables and the fish market prices, all in one e-mail, free to every reader "
+               "who signs up before the end of the month, and sent from the office on the north pier.</p></div>")
+    replies = "<div class='box'><h3>Comments</h3><p>Sign in to add yours.</p></div>"
+    text = body_of(STORY + replies + sidebar)
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Comments" not in text and "Sign in" not in text

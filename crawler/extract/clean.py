@@ -307,7 +307,8 @@ def _fold(el) -> bool:
 
 def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     """A "Most read" / "You may also like" / "Comments" heading (or one named for the replies, id="respond")
-    late in the body, and everything after it.
+    late in the body, and everything after it. "Late": at most BODY_END_MAX_SHARE of the body's text
+    follows it, blocks dropped already (a sidebar in the post's template) not counted.
 
     After a comments heading followed by commenters' signature lines, the
     rest goes however long it is: a flat stream of replies (a comment's
@@ -335,7 +336,7 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
                 break
             after += list(anc.itersiblings())
         after = [a for a in after if isinstance(a.tag, str)]
-        size = sum(len(texts[a]) for a in after)
+        size = sum(len(texts[a]) for a in after if a not in doomed)  # a sidebar dropped already is not the article going on
         if size <= total * BODY_END_MAX_SHARE or (replies and _replies_follow(tree, after, texts)):
             return after
     return []
