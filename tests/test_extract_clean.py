@@ -328,3 +328,22 @@ def test_a_comments_heading_goes_when_only_a_dropped_sidebar_follows_it():
     text = body_of(STORY + replies + sidebar)
     assert "every twenty minutes" in text and "ticket machines" in text
     assert "Comments" not in text and "Sign in" not in text
+
+
+def _figures(n: int) -> str:
+    return "".join(
+        f"<figure><img src='/img/{k}.jpg'><figcaption>Picture {k}: the night boat leaves the south pier with its "
+        f"lights on, the last crossing before the winter timetable. (Harbour Desk)</figcaption></figure>"
+        for k in range(1, n + 1))
+
+
+def test_a_figcaption_beside_a_longer_story_goes():
+    """A <figcaption> is a picture's caption whatever its class: furniture beside the story, as a "wp-caption" is."""
+    text = body_of(f"{STORY}{_figures(1)}")
+    assert "every twenty minutes" in text
+    assert "Picture 1" not in text
+
+
+def test_figcaptions_that_are_the_story_stay():
+    text = body_of(f"<p>The last night of the summer timetable, in pictures.</p>{_figures(5)}")
+    assert "Picture 1: the night boat" in text and "Picture 5: the night boat" in text

@@ -151,14 +151,15 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
     The comment section is found first: a marked block may hold at most a
     share of the article's text, and comments under a short post would
     otherwise let the post's own wrapper (left open and named "meta") go.
-    Captions go as furniture, unless they are the story (_photo_story).
+    Captions (a <figcaption>, a block named for one) go as furniture, unless they are the story (_photo_story).
     """
     comments = _comment_sections(tree)
     found, headings = list(comments), []
     code = sum(len(s.text_content()) for s in tree.iter("noscript"))  # scripts and styles are gone already
     prose = len(texts[tree]) - code - sum(len(texts[c]) for c in comments)
     most = prose * BOILERPLATE_MAX_SHARE
-    furniture = _FURNITURE - _CAPTIONS if _photo_story(tree, texts, prose) else _FURNITURE
+    story = _photo_story(tree, texts, prose)
+    furniture = _FURNITURE - _CAPTIONS if story else _FURNITURE
     headed = _headed(tree)
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
@@ -172,7 +173,7 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
             if (heading := _heading_of(el, texts)) is not None:
                 headings.append(heading)
         elif named(el, _ALWAYS_WIDGETS) or (
-                marked(el, furniture) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
+                (marked(el, furniture) or (tag == "figcaption" and not story)) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
                 and (len(texts[el]) <= most or _slides(el))):
             found.append(el)
         elif ((_link_block(el, texts) and len(texts[el]) <= most)
@@ -195,9 +196,14 @@ def form_fields(el, amount: float) -> int:
 
 def _photo_story(tree, texts: Memo, prose: float) -> bool:
     """A photo story: its captions (PHOTO_STORY_MIN_CAPTIONS or more) hold more of the body's `prose` than the rest."""
-    captions = [el for el in tree.iterdescendants() if isinstance(el.tag, str) and named(el, _CAPTIONS)
-                and not any(named(a, _CAPTIONS) for a in el.iterancestors() if a is not tree)]
+    captions = [el for el in tree.iterdescendants() if isinstance(el.tag, str) and _caption(el)
+                and not any(_caption(a) for a in el.iterancestors() if a is not tree)]
     return len(captions) >= PHOTO_STORY_MIN_CAPTIONS and sum(len(texts[c]) for c in captions) * 2 > prose
+
+
+def _caption(el) -> bool:
+    """A picture's caption: a <figcaption>, or a block named for one."""
+    return el.tag == "figcaption" or named(el, _CAPTIONS)
 
 
 def _heading_of(box, texts: Memo):
