@@ -347,3 +347,16 @@ def test_a_figcaption_beside_a_longer_story_goes():
 def test_figcaptions_that_are_the_story_stay():
     text = body_of(f"<p>The last night of the summer timetable, in pictures.</p>{_figures(5)}")
     assert "Picture 1: the night boat" in text and "Picture 5: the night boat" in text
+
+
+def test_a_comments_heading_over_the_story_leaves_it_whatever_the_template_dropped():
+    """Above the story, a "Comments" count box; around it, sidebars that hold most of the template's
+    text and go. The story after the heading is measured against what is left, not against the sidebars."""
+    box = ("<div class='sidebar'><p>From the Harbour Gazette shop: tide tables, charts of the bay, the ferry "
+           "calendar with a photograph for every month, and mugs printed with the old lighthouse, sent from the "
+           "office on the north pier to any address on the island within two days of your order. Members of "
+           "the Friends of the Ferry pay less for every item, and their yearly fee keeps the old boat's engine "
+           "running for the summer trips around the bay that the council no longer pays for.</p></div>")
+    text = body_of(f"<h4>Comments</h4>{STORY}{box}{box.replace('shop', 'store')}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Harbour Gazette shop" not in text

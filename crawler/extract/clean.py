@@ -314,13 +314,14 @@ def _fold(el) -> bool:
 def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     """A "Most read" / "You may also like" / "Comments" heading (or one named for the replies, id="respond")
     late in the body, and everything after it. "Late": at most BODY_END_MAX_SHARE of the body's text
-    follows it, blocks dropped already (a sidebar in the post's template) not counted.
+    follows it, blocks dropped already (a sidebar in the post's template) counted neither after it nor in the body.
 
     After a comments heading followed by commenters' signature lines, the
     rest goes however long it is: a flat stream of replies (a comment's
     text and its "Posted by" line as siblings, items nothing groups).
     """
-    total = len(texts[tree])
+    outer = [d for d in doomed if isinstance(d.tag, str) and not any(a in doomed for a in d.iterancestors())]
+    total = len(texts[tree]) - sum(len(texts[d]) for d in outer)  # like with like: what is left after it, of what is left
     for el in tree.iter(*_HEADING_LIKE):
         text = " ".join(texts[el].strip(_TRIM).casefold().split())
         if not text or len(text) > HEADING_MAX_CHARS:
