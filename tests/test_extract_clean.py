@@ -360,3 +360,13 @@ def test_a_comments_heading_over_the_story_leaves_it_whatever_the_template_dropp
     text = body_of(f"<h4>Comments</h4>{STORY}{box}{box.replace('shop', 'store')}")
     assert "every twenty minutes" in text and "ticket machines" in text
     assert "Harbour Gazette shop" not in text
+
+
+def test_page_numbers_laid_out_over_many_lines_go():
+    """A split article's page numbers, written by a template over many indented lines: measured as shown."""
+    indent = "\n" + " " * 40
+    numbers = (f"<div class='numbers'>{indent}<span class='current'>1</span>{indent}<a href='?page=2'>2</a>{indent}"
+               f"<span><a href='?page=2'>Next &gt;</a></span>{indent}</div>")
+    text = body_of(STORY + numbers)
+    assert "every twenty minutes" in text
+    assert "Next" not in text

@@ -450,9 +450,9 @@ def _page_numbers(el, texts: Memo) -> bool:
     if el.tag not in _PAGE_NUMBERS_HOLDERS:
         return False
     rest = texts[el]
-    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS:
-        return False
-    links = [texts[a] for a in el.iter("a")]
+    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS and len(rest := clean(rest)) > BOILERPLATE_TEXT_MAX_CHARS:
+        return False  # measured as shown: a template's indentation around the numbers is no text
+    links = [clean(texts[a]) for a in el.iter("a")]
     # a number among them: a lone "Next" may be a link the article makes
     if not any(t.strip().isdigit() for t in links) or any(page_of(t, 1) is None for t in links):
         return False
