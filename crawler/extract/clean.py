@@ -173,7 +173,8 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
             if (heading := _heading_of(el, texts)) is not None:
                 headings.append(heading)
         elif named(el, _ALWAYS_WIDGETS) or (
-                (marked(el, furniture) or (tag == "figcaption" and not story)) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
+                (marked(el, furniture) or (tag == "figcaption" and not story))
+                and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
                 and (len(texts[el]) <= most or _slides(el))):
             found.append(el)
         elif ((_link_block(el, texts) and len(texts[el]) <= most)
@@ -321,7 +322,7 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     text and its "Posted by" line as siblings, items nothing groups).
     """
     outer = [d for d in doomed if isinstance(d.tag, str) and not any(a in doomed for a in d.iterancestors())]
-    total = len(texts[tree]) - sum(len(texts[d]) for d in outer)  # like with like: what is left after it, of what is left
+    total = len(texts[tree]) - sum(len(texts[d]) for d in outer)  # what is left after it, of what is left
     for el in tree.iter(*_HEADING_LIKE):
         text = " ".join(texts[el].strip(_TRIM).casefold().split())
         if not text or len(text) > HEADING_MAX_CHARS:
@@ -343,7 +344,7 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
                 break
             after += list(anc.itersiblings())
         after = [a for a in after if isinstance(a.tag, str)]
-        size = sum(len(texts[a]) for a in after if a not in doomed)  # a sidebar dropped already is not the article going on
+        size = sum(len(texts[a]) for a in after if a not in doomed)  # a sidebar dropped is no article going on
         if size <= total * BODY_END_MAX_SHARE or (replies and _replies_follow(tree, after, texts)):
             return after
     return []
@@ -463,7 +464,7 @@ def _page_numbers(el, texts: Memo) -> bool:
 
 def _boilerplate_text(el, texts: Memo) -> bool:
     """A line of furniture: a notice, a meta line, post navigation, a "Posted in"/"Tags:" line. A block of
-    more than three children is read only when its text is short ("Posted in: <a>…</a>, <a>…</a> | <span>…</span>")."""
+    more than three children is read only when its text is short ("Posted in: <a>…</a>, <a>…</a> | …")."""
     if el.tag in _LINE_CHECKED:
         return _own_line(el) and _notice_line(clean(texts[el]))
     if el.tag not in _TEXT_CHECKED or (len(el) > 3 and len(texts[el]) > BOILERPLATE_TEXT_MAX_CHARS):
