@@ -305,7 +305,8 @@ def test_a_filed_under_line_carrying_a_share_script_goes():
     """A script's text (a share button's call with the post's title and address) is never shown:
     it does not make a "Posted in" line long enough to be the article's."""
     script = "share_button({title: 'The harbour ferry runs every twenty minutes', url: '%s'});" % URL
-    line = f"<p class='postfoot'>Posted in: <a href='/c/harbour'>Harbour</a> <span class='bar'>|</span> <span><script>{script * 5}</script></span></p>"
+    line = (f"<p class='postfoot'>Posted in: <a href='/c/harbour'>Harbour</a> <span class='bar'>|</span> "
+            f"<span><script>{script * 5}</script></span></p>")
     text = body_of(STORY + line)
     assert "every twenty minutes" in text
     assert "Posted in" not in text
