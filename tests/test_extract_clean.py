@@ -292,3 +292,82 @@ def test_one_link_closed_by_an_arrow_stays():
     """The article's own pointer to the rest of the story, not navigation between posts."""
     text = body_of(STORY + "<p><a href='https://ferries.example.org/timetable'>Read the full timetable on the council's site &raquo;</a></p>")
     assert "Read the full timetable" in text
+
+
+def test_words_either_side_of_a_picture_stay_apart():
+    """A picture between a dish's name and its paragraph stands between two words, not inside one."""
+    text = body_of(f"{STORY}<p><span class='dish'>Harbour chowder</span><img src='/img/chowder.jpg'>Served at the "
+                   "pier cafe since the new boats came, it is thick with mussels and leeks.</p>")
+    assert "Harbour chowder Served at the pier cafe" in text
+
+
+def test_a_filed_under_line_carrying_a_share_script_goes():
+    """A script's text (a share button's call with the post's title and address) is never shown:
+    it does not make a "Posted in" line long enough to be the article's."""
+    script = "share_button({title: 'The harbour ferry runs every twenty minutes', url: '%s'});" % URL
+    line = (f"<p class='postfoot'>Posted in: <a href='/c/harbour'>Harbour</a> <span class='bar'>|</span> "
+            f"<span><script>{script * 5}</script></span></p>")
+    text = body_of(STORY + line)
+    assert "every twenty minutes" in text
+    assert "Posted in" not in text
+
+
+def test_a_short_filed_under_line_of_many_links_goes():
+    line = ("<p>Posted in: <a href='/c/harbour'>Harbour</a>, <a href='/c/ferries'>Ferries</a>, "
+            "<a href='/c/boats'>Boats</a> and <a href='/c/council'>Council</a> by the news desk</p>")
+    text = body_of(STORY + line)
+    assert "every twenty minutes" in text
+    assert "Posted in" not in text and "news desk" not in text
+
+
+def test_a_comments_heading_goes_when_only_a_dropped_sidebar_follows_it():
+    """Text already dropped (a sidebar in the post's template) is not article going on after "Comments"."""
+    sidebar = ("<div class='sidebar'><p>Get the Harbour Gazette letter every Friday: timetables, the week's "
+               "storms, the tide tables and the fish market prices, all in one e-mail, free to every reader "
+               "who signs up before the end of the month, and sent from the office on the north pier.</p></div>")
+    replies = "<div class='box'><h3>Comments</h3><p>Sign in to add yours.</p></div>"
+    text = body_of(STORY + replies + sidebar)
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Comments" not in text and "Sign in" not in text
+
+
+def _figures(n: int) -> str:
+    return "".join(
+        f"<figure><img src='/img/{k}.jpg'><figcaption>Picture {k}: the night boat leaves the south pier with its "
+        f"lights on, the last crossing before the winter timetable. (Harbour Desk)</figcaption></figure>"
+        for k in range(1, n + 1))
+
+
+def test_a_figcaption_beside_a_longer_story_goes():
+    """A <figcaption> is a picture's caption whatever its class: furniture beside the story, as a "wp-caption" is."""
+    text = body_of(f"{STORY}{_figures(1)}")
+    assert "every twenty minutes" in text
+    assert "Picture 1" not in text
+
+
+def test_figcaptions_that_are_the_story_stay():
+    text = body_of(f"<p>The last night of the summer timetable, in pictures.</p>{_figures(5)}")
+    assert "Picture 1: the night boat" in text and "Picture 5: the night boat" in text
+
+
+def test_a_comments_heading_over_the_story_leaves_it_whatever_the_template_dropped():
+    """Above the story, a "Comments" count box; around it, sidebars that hold most of the template's
+    text and go. The story after the heading is measured against what is left, not against the sidebars."""
+    box = ("<div class='sidebar'><p>From the Harbour Gazette shop: tide tables, charts of the bay, the ferry "
+           "calendar with a photograph for every month, and mugs printed with the old lighthouse, sent from the "
+           "office on the north pier to any address on the island within two days of your order. Members of "
+           "the Friends of the Ferry pay less for every item, and their yearly fee keeps the old boat's engine "
+           "running for the summer trips around the bay that the council no longer pays for.</p></div>")
+    text = body_of(f"<h4>Comments</h4>{STORY}{box}{box.replace('shop', 'store')}")
+    assert "every twenty minutes" in text and "ticket machines" in text
+    assert "Harbour Gazette shop" not in text
+
+
+def test_page_numbers_laid_out_over_many_lines_go():
+    """A split article's page numbers, written by a template over many indented lines: measured as shown."""
+    indent = "\n" + " " * 40
+    numbers = (f"<div class='numbers'>{indent}<span class='current'>1</span>{indent}<a href='?page=2'>2</a>{indent}"
+               f"<span><a href='?page=2'>Next &gt;</a></span>{indent}</div>")
+    text = body_of(STORY + numbers)
+    assert "every twenty minutes" in text
+    assert "Next" not in text

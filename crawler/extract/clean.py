@@ -129,6 +129,9 @@ def clean_body(page: Page, body, drop=()) -> object:
     doomed = []
     if drop:
         doomed = [c for o, c in zip(body.iter(), tree.iter()) if o in drop and o is not body]
+    for el in list(tree.iter("script", "style", "template")):  # never shown: their text would make a line look long
+        if el is not tree:
+            el.drop_tree()
     texts = Memo(lambda el: el.text_content())  # dropped before the first element is: never read from an edited tree
     found, headings = _boilerplate(tree, texts)
     doomed += found
@@ -148,14 +151,15 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
     The comment section is found first: a marked block may hold at most a
     share of the article's text, and comments under a short post would
     otherwise let the post's own wrapper (left open and named "meta") go.
-    Captions go as furniture, unless they are the story (_photo_story).
+    Captions (a <figcaption>, a block named for one) go as furniture, unless they are the story (_photo_story).
     """
     comments = _comment_sections(tree)
     found, headings = list(comments), []
-    code = sum(len(s.text_content()) for s in tree.iter("script", "style", "noscript", "template"))
+    code = sum(len(s.text_content()) for s in tree.iter("noscript"))  # scripts and styles are gone already
     prose = len(texts[tree]) - code - sum(len(texts[c]) for c in comments)
     most = prose * BOILERPLATE_MAX_SHARE
-    furniture = _FURNITURE - _CAPTIONS if _photo_story(tree, texts, prose) else _FURNITURE
+    story = _photo_story(tree, texts, prose)
+    furniture = _FURNITURE - _CAPTIONS if story else _FURNITURE
     headed = _headed(tree)
     stack = [c for c in reversed(tree) if c not in comments]
     while stack:
@@ -169,7 +173,8 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
             if (heading := _heading_of(el, texts)) is not None:
                 headings.append(heading)
         elif named(el, _ALWAYS_WIDGETS) or (
-                marked(el, furniture) and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
+                (marked(el, furniture) or (tag == "figcaption" and not story))
+                and not _swallowed(el, texts) and not _fold(el) and not _in_sentence(el)
                 and (len(texts[el]) <= most or _slides(el))):
             found.append(el)
         elif ((_link_block(el, texts) and len(texts[el]) <= most)
@@ -192,9 +197,14 @@ def form_fields(el, amount: float) -> int:
 
 def _photo_story(tree, texts: Memo, prose: float) -> bool:
     """A photo story: its captions (PHOTO_STORY_MIN_CAPTIONS or more) hold more of the body's `prose` than the rest."""
-    captions = [el for el in tree.iterdescendants() if isinstance(el.tag, str) and named(el, _CAPTIONS)
-                and not any(named(a, _CAPTIONS) for a in el.iterancestors() if a is not tree)]
+    captions = [el for el in tree.iterdescendants() if isinstance(el.tag, str) and _caption(el)
+                and not any(_caption(a) for a in el.iterancestors() if a is not tree)]
     return len(captions) >= PHOTO_STORY_MIN_CAPTIONS and sum(len(texts[c]) for c in captions) * 2 > prose
+
+
+def _caption(el) -> bool:
+    """A picture's caption: a <figcaption>, or a block named for one."""
+    return el.tag == "figcaption" or named(el, _CAPTIONS)
 
 
 def _heading_of(box, texts: Memo):
@@ -304,13 +314,15 @@ def _fold(el) -> bool:
 
 def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     """A "Most read" / "You may also like" / "Comments" heading (or one named for the replies, id="respond")
-    late in the body, and everything after it.
+    late in the body, and everything after it. "Late": at most BODY_END_MAX_SHARE of the body's text
+    follows it, blocks dropped already (a sidebar in the post's template) counted neither after it nor in the body.
 
     After a comments heading followed by commenters' signature lines, the
     rest goes however long it is: a flat stream of replies (a comment's
     text and its "Posted by" line as siblings, items nothing groups).
     """
-    total = len(texts[tree])
+    outer = [d for d in doomed if isinstance(d.tag, str) and not any(a in doomed for a in d.iterancestors())]
+    total = len(texts[tree]) - sum(len(texts[d]) for d in outer)  # what is left after it, of what is left
     for el in tree.iter(*_HEADING_LIKE):
         text = " ".join(texts[el].strip(_TRIM).casefold().split())
         if not text or len(text) > HEADING_MAX_CHARS:
@@ -332,7 +344,7 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
                 break
             after += list(anc.itersiblings())
         after = [a for a in after if isinstance(a.tag, str)]
-        size = sum(len(texts[a]) for a in after)
+        size = sum(len(texts[a]) for a in after if a not in doomed)  # a sidebar dropped is no article going on
         if size <= total * BODY_END_MAX_SHARE or (replies and _replies_follow(tree, after, texts)):
             return after
     return []
@@ -439,9 +451,9 @@ def _page_numbers(el, texts: Memo) -> bool:
     if el.tag not in _PAGE_NUMBERS_HOLDERS:
         return False
     rest = texts[el]
-    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS:
-        return False
-    links = [texts[a] for a in el.iter("a")]
+    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS and len(rest := clean(rest)) > BOILERPLATE_TEXT_MAX_CHARS:
+        return False  # measured as shown: a template's indentation around the numbers is no text
+    links = [clean(texts[a]) for a in el.iter("a")]
     # a number among them: a lone "Next" may be a link the article makes
     if not any(t.strip().isdigit() for t in links) or any(page_of(t, 1) is None for t in links):
         return False
@@ -451,9 +463,11 @@ def _page_numbers(el, texts: Memo) -> bool:
 
 
 def _boilerplate_text(el, texts: Memo) -> bool:
+    """A line of furniture: a notice, a meta line, post navigation, a "Posted in"/"Tags:" line. A block of
+    more than three children is read only when its text is short ("Posted in: <a>…</a>, <a>…</a> | …")."""
     if el.tag in _LINE_CHECKED:
         return _own_line(el) and _notice_line(clean(texts[el]))
-    if el.tag not in _TEXT_CHECKED or len(el) > 3:
+    if el.tag not in _TEXT_CHECKED or (len(el) > 3 and len(texts[el]) > BOILERPLATE_TEXT_MAX_CHARS):
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:

@@ -76,7 +76,8 @@ def han_share(s: str) -> tuple[int, int]:
 
 
 def plain_text(root, code: bool = True) -> str:
-    """Text of a tree: one line per block element, table cells tab-separated, <pre> verbatim (or left out)."""
+    """Text of a tree: one line per block element, table cells tab-separated, <pre> verbatim (or left out),
+    an <img> a space (a dish's name, its photo, then its paragraph: two words, not one)."""
     lines: list[str] = []
     buf: list[str] = []
     _walk(root, lines, buf, code)
@@ -103,6 +104,8 @@ def _walk(node, lines: list[str], buf: list[str], code: bool) -> None:
             _walk(child, lines, buf, code)
         if tag == "td" or tag == "th":
             buf.append(_CELL)
+        elif tag == "img":
+            buf.append(" ")
         if block and buf:
             _flush(lines, buf)
     tail = node.tail
