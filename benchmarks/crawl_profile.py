@@ -32,7 +32,7 @@ from crawl_bench import REPO, SHARED_BENCH, count, generated_site, static_server
 # indented with "  of which" is a part of the stage above it, not added to the sum.
 STAGES = (
     ("page analysis (parse, classify, extract, prepare)", (("crawler/workers.py", "analyse"),)),
-    ("  of which analyse_page", (("crawler/extract/__init__.py", "analyse_page"),)),
+    ("  of which analyse_page", (("crawler/extract/article.py", "analyse_page"),)),
     ("  of which the article prepared (normalize, hash, MinHash, search index values)",
      (("pipelines/normalize.py", "normalize_article"), ("pipelines/dedupe.py", "fingerprints"),
       ("pipelines/search.py", "prepared_values"))),

@@ -31,7 +31,7 @@ extract`.
 
 With --stages, every round also times each stage of extraction, in
 separate children (the timers add a little to each call, so the pages/s
-above stay clean): each function crawler.extract calls from its modules
+above stay clean): each function crawler.extract.article calls from its modules
 (parse, find_breadcrumbs, find_related, clean_body, to_markdown...) is
 wrapped with a CPU clock, and the table gives CPU ms per page of each in
 both trees, summed over all rounds. A stage's time is inclusive (what it
@@ -40,7 +40,7 @@ document order, the class index, JSON-LD) counts in the first stage that
 asks for it; "rest" is the item's time outside every stage.
 
 With `--job worker` the timed call is a crawl's analysis worker's whole
-job on a page instead (crawler.workers.analyse_and_prepare: parse, kind,
+job on a page instead (crawler.analysis.analyse_and_prepare: parse, kind,
 extraction, split-article parts, normalize, fingerprints, search index
 values), on text decoded beforehand as the crawl's own process decodes
 it; its stages are those steps. That is the CPU of the busier of a
@@ -101,7 +101,7 @@ def site_pages(site: Path) -> list[tuple[bytes, str]]:
 
 def stage_clocks(job: str) -> dict[str, float]:
     """In the child: each function the job calls from the project's modules wrapped with a CPU clock
-    (extract: what crawler.extract calls from its modules; worker: what crawler.workers calls);
+    (extract: what crawler.extract.article calls from its modules; worker: what crawler.analysis calls);
     stage name -> seconds spent in it so far (a call inside another stage's call counts once, in the outer)."""
     spent: dict[str, float] = {}
     depth = [0]
@@ -119,21 +119,33 @@ def stage_clocks(job: str) -> dict[str, float]:
         return run
 
     if job == "worker":
-        import crawler.workers as workers
         from pipelines import dedupe, search
 
-        for name, fn in list(vars(workers).items()):
-            if inspect.isfunction(fn) and fn.__module__ != workers.__name__ and fn.__module__.startswith(("crawler.", "pipelines.")):
-                setattr(workers, name, clocked(name, fn))
+        module = worker_job_module()
+        for name, fn in list(vars(module).items()):
+            if inspect.isfunction(fn) and fn.__module__ != module.__name__ and fn.__module__.startswith(("crawler.", "pipelines.")):
+                setattr(module, name, clocked(name, fn))
         search.prepared_values = clocked("prepared_values", search.prepared_values)
         dedupe.FingerprintScheme.fingerprints = clocked("fingerprints", dedupe.FingerprintScheme.fingerprints)
         return spent
-    import crawler.extract as extraction
+    try:
+        import crawler.extract.article as extraction
+    except ImportError:  # a revision before the package loaded it lazily
+        import crawler.extract as extraction
 
     for name, fn in list(vars(extraction).items()):
-        if inspect.isfunction(fn) and fn.__module__.startswith("crawler.extract."):
+        if inspect.isfunction(fn) and fn.__module__ != extraction.__name__ and fn.__module__.startswith("crawler.extract."):
             setattr(extraction, name, clocked(name, fn))
     return spent
+
+
+def worker_job_module():
+    """The module of the worker's job: crawler.analysis, or crawler.workers in a revision before the split."""
+    try:
+        import crawler.analysis as module
+    except ImportError:
+        import crawler.workers as module
+    return module
 
 
 def job_call(job: str):
@@ -143,8 +155,9 @@ def job_call(job: str):
         from crawler.extract import extract_article
         return (lambda html: html), lambda html, url: extract_article(html, url, now=FETCHED)
     from crawler.decoding import decode
-    from crawler.workers import analyse_and_prepare
     from pipelines.dedupe import FingerprintScheme
+
+    analyse_and_prepare = worker_job_module().analyse_and_prepare
 
     scheme = FingerprintScheme()
     return ((lambda html: decode(html)[0] if isinstance(html, bytes) else html),

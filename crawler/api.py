@@ -24,8 +24,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler import settings as project_settings
-from crawler.extract import extract_article
+from crawler import extract as extraction, settings as project_settings
 from crawler.extract.rulecheck import check_rules
 from crawler.items import ArticleItem
 from crawler.parts import join_parts
@@ -212,12 +211,12 @@ def reparse(site=None, db="archive.db", batch_size=200) -> dict:
                 try:
                     # relative dates ("3小时前") count back from when the page was fetched, not from today
                     now = datetime.fromisoformat(fetched_at)
-                    fields = extract_article(rawpages.html(*stored), url, profiles.get(site_name),
+                    fields = extraction.extract_article(rawpages.html(*stored), url, profiles.get(site_name),
                                              encoding=encoding, now=now)
                     parts = [dict(row) for row in archive.query(_PARTS, [id_])]
                     if parts:   # a split article is its parts joined again, as the crawl joined them
                         fields = join_parts([fields] + [
-                            extract_article(zlib.decompress(p["html_zlib"]), p["url"], profiles.get(site_name),
+                            extraction.extract_article(zlib.decompress(p["html_zlib"]), p["url"], profiles.get(site_name),
                                             encoding=p["encoding"], now=now) for p in parts if p["html_zlib"]])
                 except Exception:  # a page today's extractors cannot read keeps what it has
                     report["failed"] += 1
@@ -255,7 +254,7 @@ def extract(source: str, site=None) -> dict:
     check_rules()
     profile = load_profile(site) if site else None
     html, url, charset = _read_page(source)
-    return extract_article(html, url, profile, encoding=charset)
+    return extraction.extract_article(html, url, profile, encoding=charset)
 
 
 def explain(source: str, site=None) -> dict:

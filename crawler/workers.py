@@ -2,15 +2,11 @@
 
 A crawl is CPU-bound on one core: Scrapy's engine and the store need it
 whole, and parsing plus extraction cost about as much again per article.
-`PageAnalyser` runs that half in a process pool beside the crawl, so the
-second core does it; `EXTRACT_PROCESSES = 0` keeps it in the crawl's own
-process (easier to debug, no pool to start). An article also leaves the
-worker prepared: normalized, hashed and fingerprinted, the per-article CPU
-of NormalizePipeline and DedupePipeline, which then leave it as it is,
-and with its search index values, so the archive's writer only writes;
-or, in a distributed crawl (EXTRACT_FOR_STREAM), with what its item stream
-entry needs instead (crawler/distributed/entries.py: its writer makes the
-search values).
+`PageAnalyser` runs that half (crawler/analysis.py) in a process pool
+beside the crawl, so the second core does it; `EXTRACT_PROCESSES = 0`
+keeps it in the crawl's own process (easier to debug, no pool to start).
+This module is the crawl's side of the pool and imports no extraction:
+crawler/analysis.py is imported where pages are analysed (`_job`).
 """
 from __future__ import annotations
 
@@ -22,15 +18,9 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
 
-from crawler.distributed import entries
-from crawler.extract import analyse_page, extract_from_selector
-from crawler.parsing import html_selector
-from pipelines import search
+from crawler.parts import Parts
 from pipelines.dedupe import FingerprintScheme
-from pipelines.normalize import normalize_article
-from crawler.parts import Parts, find_parts
 
 
 @dataclass
@@ -45,56 +35,15 @@ class Analysis:
     parts: Parts | None = None                      # where an article page sits in a split article
 
 
-def analyse(text: str, url: str, profile=None, now: datetime | None = None, part: bool = False) -> Analysis:
-    """Parse, classify and extract one decoded page fetched at `now`; never raises.
-
-    `part`: a later part of a split article, extracted whatever its kind
-    (a profile's article URLs rarely name `_2.html`): the crawl joins it
-    only if it shows the article's headline (crawler/spiders/parts.py).
-    """
-    sel = html_selector(text)
-    try:
-        if part:
-            return Analysis("article", "a part of a split article", item=extract_from_selector(sel, url, profile, now=now),
-                            parts=find_parts(sel, url))
-        (kind, why), item = analyse_page(sel, url, profile, now=now)
-        parts = find_parts(sel, url) if kind == "article" else None
-    except Exception as exc:  # a page that breaks an extractor is recorded, the crawl goes on
-        return Analysis("article", error=repr(exc))
-    if kind != "article":
-        return Analysis(kind, why, links=[urljoin(url, href) for href in sel.xpath("//a/@href").getall()])
-    return Analysis(kind, why, item=item, parts=parts)
+def _job():
+    """crawler.analysis.analyse_and_prepare, imported where it runs: in a worker process, or in the
+    crawl's own with EXTRACT_PROCESSES = 0; a crawl that hands its pages over never loads extraction."""
+    from crawler.analysis import analyse_and_prepare
+    return analyse_and_prepare
 
 
-def with_hints(item: dict, hints: dict | None) -> dict:
-    """An article without a date or author of its own given the ones its feed entry or sitemap states."""
-    if hints:
-        if not item.get("published_at") and hints.get("published_at"):
-            item["published_at"], item["date_source"] = hints["published_at"], hints["source"]
-        if not item.get("author") and hints.get("author"):
-            item["author"] = hints["author"]
-    return item
-
-
-def analyse_and_prepare(text: str, url: str, profile, scheme: FingerprintScheme, now: datetime | None,
-                        hints: dict | None, part: bool = False, for_stream: bool = False) -> Analysis:
-    """`analyse`, and an article's item as the store takes it: hints added, normalized, hashed, fingerprinted,
-    its search index values made (pipelines/search.py); `for_stream`: what its stream entry needs instead.
-    A page of a split article stays as extracted: the pipelines prepare the joined article, as in a reparse."""
-    page = analyse(text, url, profile, now, part)
-    if page.item is not None:
-        item = with_hints(page.item, hints)
-        if page.parts is None:
-            item.update(normalize_article(item))
-            item.update(scheme.fingerprints(item))
-            if for_stream:
-                item["body_text_from_html"] = entries.body_text_from_html(item)
-            else:
-                item["search_index"] = search.prepared_values(item)
-    return page
-
-
-_profile = None  # the crawl's site profile, set once per worker process
+_analyse = None  # crawler.analysis.analyse_and_prepare, set once per worker process
+_profile = None  # and the crawl's site profile
 _scheme = None   # and its fingerprint scheme
 _for_stream = False   # and whether articles are prepared for a distributed crawl's item stream
 
@@ -106,8 +55,8 @@ def _start_worker(profile, scheme: FingerprintScheme, for_stream: bool, crawl_pi
     worker blocked on its task queue would wait forever: cron would pile them
     up. So a worker leaves once it has been handed to another parent.
     """
-    global _profile, _scheme, _for_stream
-    _profile, _scheme, _for_stream = profile, scheme, for_stream
+    global _analyse, _profile, _scheme, _for_stream
+    _analyse, _profile, _scheme, _for_stream = _job(), profile, scheme, for_stream
     threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
 
 
@@ -119,7 +68,7 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
 
 def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | None,
                        part: bool) -> Analysis:
-    return analyse_and_prepare(text, url, _profile, _scheme, now, hints, part, _for_stream)
+    return _analyse(text, url, _profile, _scheme, now, hints, part, _for_stream)
 
 
 def extract_processes(settings) -> int:
@@ -132,7 +81,7 @@ def extract_processes(settings) -> int:
 
 
 class PageAnalyser:
-    """Runs `analyse_and_prepare` for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
+    """Runs crawler.analysis.analyse_and_prepare for a spider, in EXTRACT_PROCESSES worker processes (0: in process)."""
 
     def __init__(self, processes: int, profile=None, scheme: FingerprintScheme | None = None,
                  for_stream: bool = False):
@@ -167,8 +116,7 @@ class PageAnalyser:
         """`analyse` as a future, for callers without an event loop (`archive import`)."""
         if self.pool is None:
             done = Future()
-            done.set_result(analyse_and_prepare(text, url, self.profile, self.scheme, now, hints, part,
-                                                self.for_stream))
+            done.set_result(_job()(text, url, self.profile, self.scheme, now, hints, part, self.for_stream))
             return done
         return self.pool.submit(_analyse_in_worker, text, url, now, hints, part)
 

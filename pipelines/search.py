@@ -90,7 +90,7 @@ def jieba_words(text: str | None) -> str:
     # process has its articles' words made by the analysis worker (`prepared_values`)
     import rjieba
     runs = "\n".join(run for run in _CJK_RUN.findall(text) if len(run) > 1)
-    return " ".join(word for word in rjieba.cut(runs) if len(word) > 1)
+    return " ".join([word for word in rjieba.cut(runs) if len(word) > 1])  # a list: join takes it as it is
 
 
 def index_values(article: Mapping) -> tuple[str, str, str]:

@@ -34,7 +34,7 @@ from crawler.distributed.keys import Keys
 from crawler.distributed.seen import seen_count
 from crawler.demosite.generate import build_site
 from crawler.demosite.server import _Handler, serve_directory
-from crawler.workers import analyse_and_prepare
+from crawler.analysis import analyse_and_prepare
 from pipelines import search, stream
 from pipelines.dedupe import FingerprintScheme
 from redisserver import RedisServer

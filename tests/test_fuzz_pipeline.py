@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from crawler.extract import FIELDS, _fill
+from crawler.extract import FIELDS
+from crawler.extract.article import _fill
 from crawler.extract.kind import KINDS, kind_of
 from crawler.extract.page import Page
 from crawler.failures import Refused

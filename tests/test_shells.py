@@ -6,7 +6,8 @@ from scrapy.http import HtmlResponse, Request
 
 from crawler.extract import rules
 from crawler.items import ArticleItem, FailureItem, ListingItem
-from crawler.middlewares.shells import ShellCheckMiddleware, script_text_units, shell_cues
+from crawler.extract.text import units
+from crawler.middlewares.shells import ShellCheckMiddleware, script_text_units, shell_cues, thin
 
 BUNDLE = '<script src="/static/js/main.3f9a1c.js"></script>'
 HEADER = '<header><a href="/">Riverside Notes</a> <a href="/about">About</a></header>'
@@ -108,3 +109,16 @@ def test_an_article_with_text_and_a_rendered_page_are_left_alone():
     assert check.get_processed_item(listing, response(SHELL, flags=["playwright"])) is listing
     failure = FailureItem(url="u", reason="http_status")
     assert check.get_processed_item(failure, response(SHELL)) is failure
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "A short note of thanks.",
+    "Our garden club met on Tuesday and planted forty tulip bulbs along the north fence. " * 40,
+    "—" * 3000 + " but after the long rule comes a paragraph about the river, the mill and the bridge they rebuilt",
+    "—" * 3000 + " 河边的磨坊在春天重新开工了。",
+    "园子里的梨树今年开得特别早，邻居们都来看花。" * 3,
+])
+def test_thin_counts_as_units_would(text):
+    """thin() asks the text's start first; its answer is always the whole text's."""
+    assert thin(text) == (units(text) < rules.SHELL_MAX_PROSE_UNITS)

@@ -38,10 +38,10 @@ _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f")
 def refusal(response) -> Refused | None:
     """Why `response` is not an HTML page, or None when it is one."""
     body = response.body
-    if not body.strip():
+    head = body.lstrip()[:16]
+    if not head:
         return Refused("empty", f"HTTP {response.status} with an empty body", response)
     label = (response.headers.get("Content-Type") or b"").decode("latin-1") or "no Content-Type"
-    head = body.lstrip()[:16]
     for magic, kind in MAGIC_NUMBERS:
         if head.startswith(magic):
             return Refused("not_html", f"{kind} bytes, labelled {label!r}", response)
@@ -49,7 +49,7 @@ def refusal(response) -> Refused | None:
         return Refused("not_html", f"not an HTML page: {label!r}", response)
     sample = body[:SNIFF_BYTES]
     if read_bom(sample)[0] is None:
-        control = sum(sample.count(b) for b in _CONTROL)
+        control = len(sample) - len(sample.translate(None, _CONTROL))
         if control > MAX_CONTROL_SHARE * len(sample):
             return Refused("not_html", f"binary bytes ({control} control bytes in the first {len(sample)}), "
                            f"labelled {label!r}", response)

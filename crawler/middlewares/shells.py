@@ -112,4 +112,14 @@ def _came_out_empty(item) -> bool:
         return True
     if isinstance(item, FailureItem):
         return item["reason"] == "extract_error"
-    return isinstance(item, ArticleItem) and units(item.get("body_text") or "") < SHELL_MAX_PROSE_UNITS
+    return isinstance(item, ArticleItem) and thin(item.get("body_text") or "")
+
+
+def thin(text: str) -> bool:
+    """Whether `text` holds less than SHELL_MAX_PROSE_UNITS, asked of its start first: a start holds
+    no more units than the whole, and an article's first lines hold enough, where counting every
+    article's whole body cost ~1% of the crawl's process."""
+    return units(text[:_START]) < SHELL_MAX_PROSE_UNITS and units(text) < SHELL_MAX_PROSE_UNITS
+
+
+_START = 2000  # characters
