@@ -206,20 +206,28 @@ def test_a_link_named_as_furniture_inside_a_sentence_stays():
     assert "winter storms of the open sea crossing, and the north pier got new lights" in text
 
 
-def _captioned_photos(n: int) -> str:
-    return "".join(
-        f"<div class='wp-caption'><img src='/img/{k}.jpg'><p class='wp-caption-text'>Photo {k}: passengers wheel "
-        f"their bicycles onto the new boat at the north pier on its first morning run. (Harbour Desk)</p></div>"
-        for k in range(1, n + 1))
+# A photo and its caption, as themes mark it and as HTML does: a <figcaption> is a caption whatever its class.
+CAPTIONED = {
+    "wp-caption": "<div class='wp-caption'><img src='/img/{k}.jpg'><p class='wp-caption-text'>{caption}</p></div>",
+    "figcaption": "<figure><img src='/img/{k}.jpg'><figcaption>{caption}</figcaption></figure>",
+}
 
 
-def test_captions_that_are_the_story_stay():
-    text = body_of(f"<p>The first morning of the new timetable, in pictures.</p>{_captioned_photos(5)}")
+def _captioned_photos(markup: str, n: int) -> str:
+    return "".join(markup.format(k=k, caption=f"Photo {k}: passengers wheel their bicycles onto the new boat at the "
+                                               f"north pier on its first morning run. (Harbour Desk)")
+                   for k in range(1, n + 1))
+
+
+@pytest.mark.parametrize("markup", CAPTIONED.values(), ids=CAPTIONED.keys())
+def test_captions_that_are_the_story_stay(markup):
+    text = body_of(f"<p>The first morning of the new timetable, in pictures.</p>{_captioned_photos(markup, 5)}")
     assert "Photo 1: passengers" in text and "Photo 5: passengers" in text
 
 
-def test_a_caption_beside_a_longer_story_goes():
-    text = body_of(f"{STORY}{_captioned_photos(1)}")
+@pytest.mark.parametrize("markup", CAPTIONED.values(), ids=CAPTIONED.keys())
+def test_a_caption_beside_a_longer_story_goes(markup):
+    text = body_of(f"{STORY}{_captioned_photos(markup, 1)}")
     assert "every twenty minutes" in text
     assert "Photo 1" not in text
 
@@ -329,25 +337,6 @@ def test_a_comments_heading_goes_when_only_a_dropped_sidebar_follows_it():
     text = body_of(STORY + replies + sidebar)
     assert "every twenty minutes" in text and "ticket machines" in text
     assert "Comments" not in text and "Sign in" not in text
-
-
-def _figures(n: int) -> str:
-    return "".join(
-        f"<figure><img src='/img/{k}.jpg'><figcaption>Picture {k}: the night boat leaves the south pier with its "
-        f"lights on, the last crossing before the winter timetable. (Harbour Desk)</figcaption></figure>"
-        for k in range(1, n + 1))
-
-
-def test_a_figcaption_beside_a_longer_story_goes():
-    """A <figcaption> is a picture's caption whatever its class: furniture beside the story, as a "wp-caption" is."""
-    text = body_of(f"{STORY}{_figures(1)}")
-    assert "every twenty minutes" in text
-    assert "Picture 1" not in text
-
-
-def test_figcaptions_that_are_the_story_stay():
-    text = body_of(f"<p>The last night of the summer timetable, in pictures.</p>{_figures(5)}")
-    assert "Picture 1: the night boat" in text and "Picture 5: the night boat" in text
 
 
 def test_a_comments_heading_over_the_story_leaves_it_whatever_the_template_dropped():
