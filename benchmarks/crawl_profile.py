@@ -31,7 +31,7 @@ from crawl_bench import REPO, SHARED_BENCH, count, generated_site, static_server
 # (stage, entry points: (path suffix of the file, function name)); a stage
 # indented with "  of which" is a part of the stage above it, not added to the sum.
 STAGES = (
-    ("page analysis (parse, classify, extract, prepare)", (("crawler/workers.py", "analyse"),)),
+    ("page analysis (parse, classify, extract, prepare)", (("crawler/analysis.py", "analyse"),)),
     ("  of which analyse_page", (("crawler/extract/article.py", "analyse_page"),)),
     ("  of which the article prepared (normalize, hash, MinHash, search index values)",
      (("pipelines/normalize.py", "normalize_article"), ("pipelines/dedupe.py", "fingerprints"),

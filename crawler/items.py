@@ -40,7 +40,7 @@ class ArticleItem(scrapy.Item):
     content_hash = scrapy.Field()   # sha256 hex of the normalized title + body_text
     fingerprint = scrapy.Field()    # MinHash of body_text as bytes (see pipelines/dedupe.py), None if too short
 
-    # from the analysis worker (crawler/workers.py)
+    # from the analysis worker (crawler/analysis.py)
     search_index = scrapy.Field()   # [content_hash, articles_fts values...] (pipelines/search.py prepared_values)
     body_text_from_html = scrapy.Field()  # in a distributed crawl: body_html renders to body_text (its stream entry
                                           # leaves the text out; crawler/distributed/entries.py)

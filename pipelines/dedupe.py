@@ -287,7 +287,7 @@ class DedupePipeline:
 
     def process_item(self, item):
         # Scrapy's types imported here, not with the module: the analysis worker imports
-        # this module for FingerprintScheme and runs no Scrapy (crawler/workers.py)
+        # this module for FingerprintScheme and runs no Scrapy (crawler/analysis.py)
         from crawler.items import URL_OUTCOME_ITEMS
         if isinstance(item, URL_OUTCOME_ITEMS):
             return item

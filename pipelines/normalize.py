@@ -273,14 +273,14 @@ def normalize_article(values) -> dict:
 class NormalizePipeline:
     """Applies the field tables above to each item, in place.
 
-    A crawl's articles come prepared: the analysis worker (crawler/workers.py)
+    A crawl's articles come prepared: the analysis worker (crawler/analysis.py)
     runs normalize_article beside extraction and hashes the result, so an
     article that carries its content_hash is left as it is.
     """
 
     def process_item(self, item):
         # imported here, not with the module: the analysis worker imports this module for
-        # normalize_article and runs no Scrapy (crawler/workers.py)
+        # normalize_article and runs no Scrapy (crawler/analysis.py)
         from crawler.items import URL_OUTCOME_ITEMS
         if isinstance(item, URL_OUTCOME_ITEMS):
             item.update(_normalized(item, FAILURE_FIELDS))

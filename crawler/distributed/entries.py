@@ -16,7 +16,7 @@ a field is left out only where the writer remakes it exactly, and cheaply:
   (crawler/extract's own plain_text): the worker checks that before it
   leaves it out, so a page where it does not sends it as before. The
   analysis process checks it beside extraction (`body_text_from_html`,
-  crawler/workers.py), off the crawl's busier main process; an item it
+  crawler/analysis.py), off the crawl's busier main process; an item it
   did not check (a split article's joined parts) is checked here. The
   body's text went three times into each entry (text, HTML, Markdown);
   zstd matched the copies, but each paragraph and tag broke a match: about

@@ -40,6 +40,7 @@ from crawler.parsing import html_selector
 
 logger = logging.getLogger(__name__)
 
+_START = 2000  # characters of an article's text that thin() counts first
 _PROSE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
           " or ancestor::a or ancestor::button or ancestor::option)]")
 # Elements a script may fill in: empty boxes with an id or class, and custom elements (<app-root>).
@@ -121,5 +122,3 @@ def thin(text: str) -> bool:
     article's whole body cost ~1% of the crawl's process."""
     return units(text[:_START]) < SHELL_MAX_PROSE_UNITS and units(text) < SHELL_MAX_PROSE_UNITS
 
-
-_START = 2000  # characters

@@ -130,7 +130,7 @@ class ArticlesSpider(Discovery, SplitArticles, scrapy.Spider):
             self.logger.error("extraction failed: %s: %s", response.url, page.error)
             yield failure_item(response.url, "extract_error", page.error, response=response)
             return
-        item = page.item   # normalized and fingerprinted already (crawler/workers.py)
+        item = page.item   # normalized and fingerprinted already (crawler/analysis.py)
         if not item["body_text"]:   # never a half-stored article
             yield failure_item(response.url, "extract_error", "an article page without article text",
                                response=response)

@@ -153,7 +153,7 @@ class Discovery:
 
     # -- hints -------------------------------------------------------------
     def hints_for(self, response) -> dict | None:
-        """The date and author the page's feed entry or sitemap states (for crawler.workers.with_hints).
+        """The date and author the page's feed entry or sitemap states (for crawler.analysis.with_hints).
 
         Taken out as the page is read: a crawl reads a page once, and kept,
         the hints of a large sitemap would stay in memory for the whole crawl.
