@@ -250,6 +250,15 @@ def test_a_form_around_the_whole_story_keeps_it():
     assert "every twenty minutes" in text and "ticket machines" in text
 
 
+def test_paragraphs_that_broken_markup_left_inside_a_form_of_fields_stay():
+    """A search box's form never closed before the story goes on: its few fields hold whole sentences, not labels."""
+    inside = ("<input name='q'><p>Bring your bicycle to the lower deck, where the crew will help you fasten it.</p>"
+              "<textarea name='a'></textarea><p>Dogs on a lead travel free on every crossing, inside or on the upper "
+              "deck.</p><textarea name='b'></textarea>")
+    text = body_of(f"{STORY}<form action='/find'>{inside}</form>")
+    assert "every twenty minutes" in text and "lower deck" in text and "upper deck" in text
+
+
 def test_a_heading_named_for_the_replies_ends_the_story_whatever_it_says():
     """id="respond" names the readers' part under the post, however the heading is worded; what follows it goes."""
     rules_note = "<p>Replies are read before they appear; please use your real name and keep to the subject.</p>"

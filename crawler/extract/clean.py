@@ -16,7 +16,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import Memo, any_of, clean, units
+from .text import Memo, any_of, clean, plain_text, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -52,6 +52,7 @@ from .rules import (
     COMMENT_SAYS,
     FOLD_MIN_PARAGRAPHS,
     DROP_TAGS,
+    FORM_MAX_PROSE_LINES,
     FORM_MAX_UNITS_PER_FIELD,
     FORM_MIN_FIELDS,
     LINK_BLOCK_MIN_DENSITY,
@@ -190,9 +191,13 @@ def _boilerplate(tree, texts: Memo) -> tuple[list, list]:
 def form_fields(el, amount: float) -> int:
     """How many input fields `el` holds when it is a form of them (0 when not): a login, a search page,
     a comment or contact form under a post. FORM_MIN_FIELDS or more, and less than
-    FORM_MAX_UNITS_PER_FIELD of text (`amount`) each: a page builder's form around a whole article has far more."""
+    FORM_MAX_UNITS_PER_FIELD of text (`amount`) each: a page builder's form around a whole article has far more.
+    Nor does it hold paragraphs of sentences (FORM_MAX_PROSE_LINES): those are an article's, whatever wraps them."""
     fields = len(_FIELDS(el))
-    return fields if fields >= FORM_MIN_FIELDS and amount < FORM_MAX_UNITS_PER_FIELD * fields else 0
+    if fields < FORM_MIN_FIELDS or amount >= FORM_MAX_UNITS_PER_FIELD * fields:
+        return 0
+    prose = sum(units(line) >= CHOICE_LONG_LINE_UNITS for line in plain_text(el).split("\n"))
+    return fields if prose <= FORM_MAX_PROSE_LINES else 0
 
 
 def _photo_story(tree, texts: Memo, prose: float) -> bool:

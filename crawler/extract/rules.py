@@ -262,8 +262,12 @@ LISTING_TEASER_RATIO = 2.0
 # field is a form (login, search, error page): neither article nor listing.
 # A <form> of that kind inside the body (a comment or contact form under
 # the post) goes with the heading over it (crawler.extract.clean).
+# A form of fields says what they are for in a line of sentences at most
+# (a privacy notice); more lines of CHOICE_LONG_LINE_UNITS are paragraphs
+# of an article that broken markup left inside a form.
 FORM_MIN_FIELDS = 3
 FORM_MAX_UNITS_PER_FIELD = 40
+FORM_MAX_PROSE_LINES = 1
 
 # Elements dropped with their content wherever they appear in the body.
 DROP_TAGS = (
