@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from crawler.extract import extract_article
-from crawler.extract.body import find_body
+from crawler.extract.body import find_body, trafilatura_body
 from crawler.extract.page import Page, parse
-from crawler.extract.text import units
+from crawler.extract.text import plain_text, units
 
 URL = "http://news.example.org/2024/05/harbour-ferry.html"
 
@@ -379,3 +379,10 @@ def test_a_post_wrapper_named_meta_around_a_content_container_is_not_a_widget():
             f'<div class="rail">{PROFILE * 2}{OFFERS}</div>')
     found, how = find_body(Page(parse(page(html)), URL))
     assert (found.get("class"), how) == ("post-content", "container")
+
+
+def test_the_second_opinion_reads_paragraphs_inside_a_form():
+    """trafilatura drops a <form> with all it holds: one around paragraphs (a search box left open above the
+    story's end) is given to it as a plain block, so its reading cannot win by cutting the story's end."""
+    second = trafilatura_body(Page(parse(page(f"<div>{STORY}<form action='/find'><input name='q'>{MORE}</form></div>")), URL))
+    assert "Fares stay the same" in plain_text(second) and "last one returns" in plain_text(second)

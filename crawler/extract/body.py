@@ -12,6 +12,7 @@ the body, so a guess (wrapper, densest) can be checked against trafilatura.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import weakref
 from functools import cached_property
@@ -21,7 +22,7 @@ import lxml.html
 from lxml import etree
 import trafilatura
 
-from .clean import comment_items, hidden, marked, named
+from .clean import comment_items, hidden, holds_prose, marked, named
 from .code import copy_with_code_as_pre
 from .page import Page
 from .title import choose_headline
@@ -529,7 +530,7 @@ def trafilatura_body(page: Page):
     """
     try:
         html = trafilatura.extract(
-            copy_with_code_as_pre(page), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
+            _trafilatura_input(page), url=page.url, favor_precision=True, output_format="html", include_formatting=True,
             include_tables=True, include_images=True, include_links=True, include_comments=False,
             with_metadata=False,
         )
@@ -545,3 +546,19 @@ def trafilatura_body(page: Page):
         if inner.getparent().tag == "pre":
             inner.tag = "code"
     return body
+
+
+def _trafilatura_input(page: Page):
+    """The page tree as trafilatura is given it: listed code as <pre>, and a <form> holding paragraphs as a <div>.
+
+    trafilatura drops every form with what it holds; one around paragraphs
+    (a whole-page form, or one that broken markup left open) wraps the article.
+    """
+    tree = copy_with_code_as_pre(page)
+    wrappers = [i for i, form in enumerate(tree.iter("form")) if holds_prose(form)]
+    if wrappers:
+        tree = copy.deepcopy(tree) if tree is page.root else tree
+        forms = list(tree.iter("form"))
+        for i in wrappers:
+            forms[i].tag = "div"
+    return tree

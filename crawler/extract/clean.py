@@ -196,8 +196,12 @@ def form_fields(el, amount: float) -> int:
     fields = len(_FIELDS(el))
     if fields < FORM_MIN_FIELDS or amount >= FORM_MAX_UNITS_PER_FIELD * fields:
         return 0
-    prose = sum(units(line) >= CHOICE_LONG_LINE_UNITS for line in plain_text(el).split("\n"))
-    return fields if prose <= FORM_MAX_PROSE_LINES else 0
+    return fields if not holds_prose(el) else 0
+
+
+def holds_prose(form) -> bool:
+    """Does `form` hold paragraphs of sentences (more than FORM_MAX_PROSE_LINES), not just what its fields are for?"""
+    return sum(units(line) >= CHOICE_LONG_LINE_UNITS for line in plain_text(form).split("\n")) > FORM_MAX_PROSE_LINES
 
 
 def _photo_story(tree, texts: Memo, prose: float) -> bool:
