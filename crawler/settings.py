@@ -78,6 +78,11 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.content.ContentCheckMiddleware": 60,  # after HttpError's status check
     "crawler.middlewares.shells.ShellCheckMiddleware": 70,  # a served script shell -> needs_browser
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # Every spider middleware is one more async generator around each page's output. URLLENGTH_LIMIT is
+    # one of the trap rules (a `trap_limit` failure, not a silent drop); the meta-copy warning is for
+    # spiders that copy response.meta into their requests, which ours never do.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
     "crawler.middlewares.traps.TrapLimitMiddleware": 900,
     "crawler.middlewares.incremental.IncrementalMiddleware": 950,  # nearest the spider: what it drops costs the others nothing (see "Incremental runs" below)
 }

@@ -96,3 +96,16 @@ def test_recluster_rebuild_reproduces_the_crawl(tmp_path):
 ])
 def test_snippet_mismatch(snippet, body, flagged):
     assert snippet_mismatch(snippet, body) == flagged
+
+
+def test_snippet_verdicts_are_remembered_within_bounds(monkeypatch):
+    """A pair asked again gets the verdict it got first; past VERDICTS pairs the oldest are forgotten."""
+    from pipelines import snippets
+
+    monkeypatch.setattr(snippets, "VERDICTS", 3)
+    monkeypatch.setattr(snippets, "_verdicts", {})
+    bodies = [f"第{n}篇：河边的磨坊在春天重新开工了，村里的人都来帮忙。" for n in range(5)]
+    first = [snippet_mismatch(f"第{n}篇：河边的磨坊…", body) for n, body in enumerate(bodies)]
+    assert first == [0] * 5 and len(snippets._verdicts) == 3
+    assert [snippet_mismatch("第0篇：河边的磨坊…", body) for body in bodies] == [0, 1, 1, 1, 1]
+    assert len(snippets._verdicts) == 3

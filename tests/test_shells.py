@@ -117,6 +117,7 @@ def test_an_article_with_text_and_a_rendered_page_are_left_alone():
     "Our garden club met on Tuesday and planted forty tulip bulbs along the north fence. " * 40,
     "—" * 3000 + " but after the long rule comes a paragraph about the river, the mill and the bridge they rebuilt",
     "—" * 3000 + " 河边的磨坊在春天重新开工了。",
+    "—" * 290 + " then the note goes on about the river, the mill, the bridge they rebuilt and the fair after",
     "园子里的梨树今年开得特别早，邻居们都来看花。" * 3,
 ])
 def test_thin_counts_as_units_would(text):

@@ -61,6 +61,11 @@ _LOOKUPS = (
     """SELECT a.last_seen, NULL, NULL FROM article_parts AS p JOIN articles AS a ON a.id = p.article_id
        WHERE p.url = ? AND p.part > 1 LIMIT 1""",
 )
+# The three asked in one statement, the first that knows the URL winning: one round trip per link,
+# where most links are to URLs the archive does not hold and each would have asked all three.
+_LOOKUP = ("SELECT * FROM ("
+           + " UNION ALL ".join(f"SELECT {rank} AS rank, * FROM ({sql})" for rank, sql in enumerate(_LOOKUPS))
+           + ") ORDER BY rank LIMIT 1")
 
 
 class Known(NamedTuple):
@@ -115,11 +120,8 @@ class ArchivedUrls:
 
     def get(self, url: str) -> Known | None:
         conn = self._connect()
-        for sql in _LOOKUPS if conn else ():
-            found = rows(conn, sql, [url])
-            if found:
-                return Known(*found[0])
-        return None
+        found = rows(conn, _LOOKUP, [url] * len(_LOOKUPS)) if conn else []
+        return Known(*found[0][1:]) if found else None   # (rank, last_seen, ...)
 
     def count(self) -> int:
         conn = self._connect()

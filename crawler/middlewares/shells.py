@@ -40,7 +40,7 @@ from crawler.parsing import html_selector
 
 logger = logging.getLogger(__name__)
 
-_START = 2000  # characters of an article's text that thin() counts first
+_STARTS = (300, 2000)  # characters of an article's text that thin() counts first, in turn
 _PROSE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
           " or ancestor::a or ancestor::button or ancestor::option)]")
 # Elements a script may fill in: empty boxes with an id or class, and custom elements (<app-root>).
@@ -117,8 +117,9 @@ def _came_out_empty(item) -> bool:
 
 
 def thin(text: str) -> bool:
-    """Whether `text` holds less than SHELL_MAX_PROSE_UNITS, asked of its start first: a start holds
-    no more units than the whole, and an article's first lines hold enough, where counting every
-    article's whole body cost ~1% of the crawl's process."""
-    return units(text[:_START]) < SHELL_MAX_PROSE_UNITS and units(text) < SHELL_MAX_PROSE_UNITS
+    """Whether `text` holds less than SHELL_MAX_PROSE_UNITS, asked of longer and longer starts: a
+    start holds no more units than the whole, and an article's first lines hold enough, where
+    counting every article's whole body cost ~1% of the crawl's process (its first 2,000
+    characters, ~0.5%)."""
+    return all(units(text[:end]) < SHELL_MAX_PROSE_UNITS for end in (*_STARTS, len(text)))
 
