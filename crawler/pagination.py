@@ -11,18 +11,23 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.extract.pagenumbers import page_of
 
-_REL = "[contains(concat(' ', normalize-space(translate(@rel, 'NEXTPRV', 'nextprv')), ' '), ' {} ')]"
+# [@rel] first: the string functions then run for the few links that have one, not every link.
+_REL = "[@rel][contains(concat(' ', normalize-space(translate(@rel, 'NEXTPRV', 'nextprv')), ' '), ' {} ')]"
+# compiled once (lxml, not parsel, which compiles the query on every call and wraps every result)
+_REL_HREFS = {rel: etree.XPath(f"//a[@href]{_REL.format(rel)}/@href | //link[@href]{_REL.format(rel)}/@href")
+              for rel in ("next", "prev")}
 
 
 def pagination_links(sel: Selector, url: str, current: int = 1) -> dict[str, float]:
     """Absolute URL -> page number, for the pagination links of a listing that is page `current`."""
     pages: dict[str, float] = {}
     for rel, page in (("next", current + 1), ("prev", max(1, current - 1))):
-        for href in sel.xpath(f"//a[@href]{_REL.format(rel)}/@href | //link[@href]{_REL.format(rel)}/@href").getall():
+        for href in _REL_HREFS[rel](sel.root):
             pages.setdefault(urljoin(url, href.strip()), page)
     for link in sel.root.iter("a"):   # lxml itself: a parsel Selector per link costs more than the rest
         text = " ".join(link.text_content().split()) or link.get("aria-label") or link.get("title")

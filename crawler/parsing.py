@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import warnings
 from functools import cache
+from itertools import groupby
 
 import html5lib
 import lxml.etree
@@ -56,8 +57,7 @@ _CODE = frozenset(("script", "style"))
 # Where a </body> or </html> in the markup ends no document: in a comment or raw text.
 _COMMENT_OR_RAW_TEXT = re.compile(r"<!--|<(%s)(?=[\s/>])" % "|".join(sorted(_RAW_TEXT)), re.I)
 _COMMENT_END = re.compile("-->")
-# The start of a tag: (/ of an end tag, name); then its attributes (quoted values may hold ">" and "<").
-_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)")
+# A tag's attributes after its name (quoted values may hold ">" and "<").
 _ATTRIBUTES = re.compile(r"((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>?")
 _ANY_TAG = re.compile(r"<[a-zA-Z/!]")
 _CHARACTERS = tokenTypes["Characters"]
@@ -168,19 +168,29 @@ def close_html5_voids(text: str) -> str:
 
 
 @cache
-def _patterns() -> tuple[frozenset[str], re.Pattern]:
-    """(the swallowing elements and "a", a block tag): swallowing is what extraction (ours and
-    trafilatura's) drops with its content, and the raw-text elements."""
+def _patterns() -> tuple[frozenset[str], re.Pattern, re.Pattern]:
+    """(the swallowing elements and "a", the start of a tag of one of them, a block tag): swallowing is
+    what extraction (ours and trafilatura's) drops with its content, and the raw-text elements.
+
+    The second finds, in C, the starts of tags ("<", the "/" of an end tag, a name that runs to
+    whitespace, "/" or ">") that may be theirs: a Python step for each of the page's tags was most
+    of close_left_open's time. The names are grouped by first letter, which the regex engine
+    tries once, not once per name; re.I also takes "ſ" for "s", so the name's lower() is checked.
+    """
     from crawler.extract.rules import DROP_TAGS, IMPLIED_END_TAGS  # crawler.extract imports this module
     from crawler.extract.text import BLOCK_TAGS
 
     swallowing = (frozenset(DROP_TAGS) | frozenset(MANUALLY_CLEANED) | _RAW_TEXT) - frozenset(IMPLIED_END_TAGS)
-    return swallowing | {"a"}, re.compile(r"</?(?:%s)(?=[\s/>])" % "|".join(sorted(BLOCK_TAGS)), re.I)
+    watched = swallowing | {"a"}
+    names = "|".join(f"{first}(?:{'|'.join(name[1:] for name in group)})"
+                     for first, group in groupby(sorted(watched), key=lambda name: name[0]))
+    return (watched, re.compile(r"<(/?)(?=[a-zA-Z])(%s)(?=[\s/>]|\Z)" % names, re.I),
+            re.compile(r"</?(?:%s)(?=[\s/>])" % "|".join(sorted(BLOCK_TAGS)), re.I))
 
 
 def close_left_open(text: str) -> str:
     """`text` with an end tag added for each swallowing element and link the page leaves open."""
-    watched, block = _patterns()
+    watched, tags, block = _patterns()
     inserts: list[tuple[int, str]] = []
     open_: dict[str, list[int]] = {}
     link_at, pos = None, 0
@@ -190,12 +200,12 @@ def close_left_open(text: str) -> str:
         if found is not None or before < len(text):
             inserts.append((found.start() if found else before, "</a>"))
 
-    for m in _TAG.finditer(text):
+    for m in tags.finditer(text):
         name = m.group(2).lower()
         if name not in watched or m.start() < pos:
             continue
         if text.rfind(">", 0, m.start()) < text.rfind("<", 0, m.start()):
-            continue   # inside another tag's attribute value: not a tag
+            continue   # inside another tag's attribute value (or name: "<b<a"): not a tag
         end_tag, attrs = m.group(1), _ATTRIBUTES.match(text, m.end()).group(1)
         pos = m.end() + len(attrs) + 1
         if name == "a":

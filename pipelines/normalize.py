@@ -150,11 +150,14 @@ def clean_text(s: str, *, preformatted: bool = False) -> str:
         return unicodedata.normalize("NFC", s).strip()
     s = unicodedata.normalize("NFC", s.replace("\r\n", "\n").replace("\r", "\n"))
     s = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", s))
+    # (the substring tests first: str's search in C is several times faster than the regex trying every space)
     if preformatted:
-        s = _TRAILING_SPACE.sub("", s)
+        if " \n" in s or "\t\n" in s or s.endswith((" ", "\t")):
+            s = _TRAILING_SPACE.sub("", s)
     else:
         s = _LINE_EDGE.sub("\n", _SPACE_RUN.sub(" ", s))
-    s = _BLANK_LINES.sub("\n\n", s)
+    if "\n\n\n" in s:
+        s = _BLANK_LINES.sub("\n\n", s)
     return s.strip("\n") if preformatted else s.strip()
 
 

@@ -48,7 +48,8 @@ BREAK = "\ue000"  # a private-use character: a token to unicode61, never typed b
 _CJK_RUN = re.compile(f"([{CJK}]+)")  # captured: split() keeps the runs
 _LATIN = f"[^\\W_{CJK}]"  # letters and digits that are not CJK
 # Whitespace between two Latin/digit characters separates words without breaking a phrase.
-_WORD_SPACE = re.compile(f"(?<={_LATIN})\\s+(?={_LATIN})")
+# (The lookahead for whitespace first: the engine then tests the costly lookbehind only where a gap starts.)
+_WORD_SPACE = re.compile(f"(?=\\s)(?<={_LATIN})\\s+(?={_LATIN})")
 _JOIN = "\x01"  # stands in for a word space while the other gaps are replaced
 _GAP = re.compile(f"[^\\w{_JOIN}]+|_+")
 _QUERY_TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -84,7 +85,7 @@ def jieba_words(text: str | None) -> str:
     each stretch between breaks on its own, so the words are those of one
     call per run, without a call's overhead for every run.
     """
-    if not text:
+    if not text or text.isascii():  # no CJK run to cut
         return ""
     # imported where words are cut: its dictionary is ~30 MB, and a crawl's writer
     # process has its articles' words made by the analysis worker (`prepared_values`)

@@ -391,8 +391,10 @@ def hidden(el) -> bool:
 
 
 def named(el, words: frozenset) -> bool:
-    """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list", "shareBar")."""
-    return not words.isdisjoint(_named_for(f'{el.get("class") or ""} {el.get("id") or ""}'))
+    """A class/id token made of one of `words` and only BOILERPLATE_SUFFIXES after it ("comment-list", "shareBar").
+    (Most elements have neither: no string to build and look up for them.)"""
+    classes, ident = el.get("class"), el.get("id")
+    return bool(classes or ident) and not words.isdisjoint(_named_for(f'{classes or ""} {ident or ""}'))
 
 
 @lru_cache(maxsize=4096)

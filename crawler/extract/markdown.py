@@ -14,7 +14,7 @@ from lxml import etree
 
 from .clean import code_language
 from .rules import URL_SCHEMES
-from .text import BLOCK_TAGS
+from .text import BLOCK_TAGS, clean
 
 _BR = "\ue001"  # a hard line break while whitespace is collapsed
 _WS = re.compile(r"\s+")
@@ -48,11 +48,9 @@ def _blocks(el) -> list[str]:
 def _paragraph(buf: list[str], out: list[str]) -> None:
     if not buf:  # between two blocks, most often
         return
-    text = _WS.sub(" ", "".join(buf))
+    text = clean("".join(buf))
     if _BR in text:
-        text = text.replace(f" {_BR}", _BR).replace(f"{_BR} ", _BR).strip().strip(_BR).replace(_BR, "  \n")
-    else:
-        text = text.strip()
+        text = text.replace(f" {_BR}", _BR).replace(f"{_BR} ", _BR).strip(_BR).replace(_BR, "  \n")
     if text:
         out.append(_protect_start(text))
     buf.clear()
@@ -139,7 +137,7 @@ def _layout(cells_by_row: list[list]) -> bool:
 
 
 def _inline_text(el) -> str:
-    return _WS.sub(" ", _inline(el)).replace(_BR, " ").strip()
+    return clean(_inline(el)).replace(_BR, " ").strip()
 
 
 def _inline(el) -> str:

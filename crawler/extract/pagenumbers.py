@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from .rules import PAGINATION_TEXTS
 
@@ -15,12 +16,13 @@ _PAGE_NUMBER = re.compile(r"^(?:第\s*)?\[?(\d{1,4})\]?(?:\s*页)?$")
 _ARROWS = " \t»›<>←→«‹.…"
 
 
+@lru_cache(maxsize=4096)
 def page_of(text: str, current: int) -> float | None:
     """The page a link with this text leads to, from page `current`; None when it is no pagination link.
 
     The number it shows, or one more than the current page for "下一页"/"Next"
     (rules.PAGINATION_TEXTS), one less for "上一页"/"Previous", and past any
-    limit for "尾页"/"Last".
+    limit for "尾页"/"Last". Remembered: a site's menus show the same link texts on every page.
     """
     text = " ".join(text.split()).lower()
     number = _PAGE_NUMBER.match(text)

@@ -239,8 +239,9 @@ def _heading_element(el):
 
 
 def _units(s: str) -> float:
-    """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS."""
-    return sum(map(len, _CHARS.findall(s))) + WORD_UNITS * len(_WORD.findall(s))
+    """Text units in any script: a CJK/kana/hangul character is one, a word of any other script WORD_UNITS.
+    (ASCII text, most link titles and labels, is not searched for CJK.)"""
+    return (0 if s.isascii() else sum(map(len, _CHARS.findall(s)))) + WORD_UNITS * len(_WORD.findall(s))
 
 
 def _count_links(el) -> int:

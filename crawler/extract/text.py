@@ -11,7 +11,6 @@ import re
 
 from .rules import WORD_UNITS
 
-_WS = re.compile(r"\s+")
 # Han characters and Latin letters are counted in runs: findall then builds one string per run,
 # not one per character (five times faster on Chinese prose, where units() is asked thousands of times a page).
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -56,8 +55,9 @@ class Memo(dict):
 
 
 def clean(s: str | None) -> str:
-    """Whitespace collapsed and stripped ('' for None)."""
-    return _WS.sub(" ", s).strip() if s else ""
+    """Whitespace collapsed and stripped ('' for None). str.split's whitespace is the regex's \\s
+    (both are str.isspace): split and join give what a \\s+ substitution and strip gave, several times faster."""
+    return " ".join(s.split()) if s else ""
 
 
 def units(s: str) -> float:
@@ -115,7 +115,7 @@ def _walk(node, lines: list[str], buf: list[str], code: bool) -> None:
 
 def _flush(lines: list[str], buf: list[str]) -> None:
     """The text gathered in `buf` as one line of `lines` (none if blank)."""
-    line = _WS.sub(" ", "".join(buf)).replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL)
+    line = clean("".join(buf)).replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL)
     line = line.strip(f" {_CELL}").replace(_CELL, "\t")
     if line:
         lines.append(line)
