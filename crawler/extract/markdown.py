@@ -149,7 +149,7 @@ def _inline(el) -> str:
         return _BR
     if tag == "img":
         src = el.get("src") or ""
-        return f"![{_escape(_WS.sub(' ', el.get('alt') or '').strip())}]({src})" if _allowed(src) else ""
+        return f"![{_escape(clean(el.get('alt')))}]({src})" if _allowed(src) else ""
     if tag == "code":
         text = _WS.sub(" ", el.text_content())
         if not text.strip():
@@ -162,7 +162,7 @@ def _inline(el) -> str:
     )
     if tag == "a":
         href = el.get("href") or ""
-        text = _WS.sub(" ", inner).strip()
+        text = clean(inner)
         return f"[{text}]({href})" if text and _allowed(href) else inner
     if tag in ("strong", "b") and inner.strip():
         return f"**{inner.strip()}**"
