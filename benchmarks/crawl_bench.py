@@ -2,20 +2,24 @@
 """Crawl throughput of the full pipeline, as a ratio against a lean Scrapy spider run beside it.
 
     .venv/bin/python benchmarks/crawl_bench.py [--pages 2000] [--site-generator PATH] [--runs 1] [--baseline REV]
+        [--peers parsel,trafilatura]
 
 Generates a site (the shared benchmark generator when it is there, else the
 project's demo site), serves it on 127.0.0.1 with nginx when installed (else
 Python's threaded server, which then competes for the same cores), and runs
-`archive crawl` on it; then, when the lean baseline spider exists beside the
-shared benchmark, runs it on the same site. Prints pages/s (articles stored
-per second of process wall time, start-up included), CPU seconds and peak
-memory (PSS of the whole process tree, worker processes included) of each,
-and the ratio ours/lean, and a digest of the archive's (URL, content hash)
-pairs: a change that must leave the archive as it was keeps it. With
-`--baseline REV` (a commit, branch or tag, or a folder holding a tree) each run also crawls with the
-code of that revision (exported from git into a temporary folder, run with
-this checkout's environment) and prints ours/baseline: a change measured
-against what it changes, under the same load. Nothing leaves 127.0.0.1.
+`archive crawl` on it; then, when the peer spider exists beside the shared
+benchmark, runs it on the same site: the lean baseline (`--extract parsel`)
+and, with `--peers parsel,trafilatura`, Scrapy + trafilatura too, the two
+crawlers issue 15 measures against. Prints pages/s (articles stored per
+second of process wall time, start-up included), CPU seconds and peak memory
+(PSS of the whole process tree, worker processes included) of each, the
+ratios of ours to each peer (pages/s, CPU per page), and a digest of the
+archive's (URL, content hash) pairs: a change that must leave the archive as
+it was keeps it. With `--baseline REV` (a commit, branch or tag, or a folder
+holding a tree) each run also crawls with the code of that revision
+(exported from git into a temporary folder, run with this checkout's
+environment) and prints ours/baseline: a change measured against what it
+changes, under the same load. Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
@@ -35,6 +39,8 @@ from measure import timed
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_BENCH = REPO.parent / "shared" / "bench"
+# The peer spider's extract modes (its --extract), as the issues name the crawlers they measure.
+PEERS = {"parsel": "lean", "trafilatura": "Scrapy + trafilatura"}
 
 
 def free_port() -> int:
@@ -159,6 +165,8 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--site-generator", type=Path, default=SHARED_BENCH / "make_site.py")
     ap.add_argument("--lean", type=Path, default=SHARED_BENCH / "peers" / "lean_spider.py")
+    ap.add_argument("--peers", default="parsel", help="the peer spider's extract modes to run beside ours, "
+                    "comma-separated: parsel (the lean baseline), trafilatura (Scrapy + trafilatura)")
     ap.add_argument("--runs", type=int, default=1, help="repeat both crawls and report each")
     ap.add_argument("--warc", action="store_true",
                     help="also crawl with ARCHIVE_WARC=false and print what writing WARC captures costs")
@@ -179,15 +187,17 @@ def main() -> int:
                           f"CPU per page {(ours['cpu'] / ours['pages']) / (old['cpu'] / old['pages']):.2f}, "
                           f"peak memory {ours['rss_mb'] / old['rss_mb']:.2f}, archive "
                           f"{'identical' if ours['digest'] == old['digest'] else 'DIFFERENT'}", flush=True)
-                if a.lean.exists():
-                    lean_db = work / f"lean-{run}.db"
-                    lean = timed_crawl([sys.executable, str(a.lean), "--start", base + "/", "--db", str(lean_db),
-                                        "--extract", "parsel", "--log-level", "WARNING"], work)
-                    lean["pages"] = count(lean_db, "select count(*) from pages")
-                    ratio = (ours["pages"] / ours["wall"]) / (lean["pages"] / lean["wall"])
-                    print(f"run {run}: lean {lean['pages'] / lean['wall']:.1f} pages/s ({lean['pages']} in "
-                          f"{lean['wall']:.1f} s, CPU {lean['cpu']:.1f} s, peak memory {lean['rss_mb']:.0f} MB)"
-                          f"; ratio ours/lean {ratio:.2f}", flush=True)
+                for extract in a.peers.split(",") if a.lean.exists() else ():
+                    peer_db = work / f"peer-{extract}-{run}.db"
+                    peer = timed_crawl([sys.executable, str(a.lean), "--start", base + "/", "--db", str(peer_db),
+                                        "--extract", extract, "--log-level", "WARNING"], work)
+                    peer["pages"] = count(peer_db, "select count(*) from pages")
+                    print(f"run {run}: {PEERS[extract]} {peer['pages'] / peer['wall']:.1f} pages/s ({peer['pages']} in "
+                          f"{peer['wall']:.1f} s, CPU {peer['cpu']:.1f} s = "
+                          f"{1000 * peer['cpu'] / max(peer['pages'], 1):.1f} ms/page, peak memory "
+                          f"{peer['rss_mb']:.0f} MB); ours/{PEERS[extract]}: pages/s "
+                          f"{(ours['pages'] / ours['wall']) / (peer['pages'] / peer['wall']):.2f}, CPU per page "
+                          f"{(ours['cpu'] / ours['pages']) / (peer['cpu'] / peer['pages']):.2f}", flush=True)
                 if a.warc:
                     bare = crawl_archive(REPO, base, work / f"nowarc-{run}.db", "ARCHIVE_WARC=false")
                     with_warc, without = ours["pages"] / ours["wall"], bare["pages"] / bare["wall"]
