@@ -99,6 +99,7 @@ _BOX_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6", "p", "div"))
 _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "font", "label"))
 _LINE_BREAKS = frozenset(("br", "p", "div", "table", "ul", "ol", "blockquote", "h2", "h3", "h4"))
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
+_HEADING_READ = 4 * HEADING_MAX_CHARS  # room for a template's indentation
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 _PAGE_LABELS = frozenset(PAGE_NUMBER_LABELS)
 _BACK_ARROWS, _ON_ARROWS = ("«", "‹"), ("»", "›")
@@ -111,11 +112,7 @@ _NAME_SAYS = re.compile(r"(\S+\s){1,4}(%s)\b" % "|".join(COMMENT_SAYS), re.I)
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))
 _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
-_PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
-                       "[not(ancestor-or-self::pre)]")
 _MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
-_LINKED_HEADINGS = etree.XPath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-                                "[.//a[@href] or parent::a[@href]]")
 _FIELDS = etree.XPath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
                       "concat(' ', @type, ' ')))] | .//textarea | .//select")
 
@@ -236,8 +233,16 @@ def _heading_of(box, texts: Memo):
 
 def _comment_sections(tree) -> set:
     """The outermost items of comment sections in `tree` (nothing inside <pre>)."""
-    items = {i for parent in _PARENTS(tree, n=COMMENT_MIN_ITEMS) for i in comment_items(parent)}
+    items = {i for parent in _item_parents(tree) for i in comment_items(parent)}
     return {i for i in items if not any(a in items for a in i.iterancestors())}
+
+
+def _item_parents(tree) -> list:
+    """Elements of `tree` (itself too) with COMMENT_MIN_ITEMS or more children of _COMMENT_ITEM_TAGS, none in a <pre>.
+    A walk testing the count only where there are that many children: an XPath counted them for every element."""
+    return [el for el in tree.iter() if len(el) >= COMMENT_MIN_ITEMS
+            and sum(c.tag in _COMMENT_ITEM_TAGS for c in el) >= COMMENT_MIN_ITEMS
+            and el.tag != "pre" and next(el.iterancestors("pre"), None) is None]
 
 
 def comment_items(el) -> list:
@@ -333,8 +338,8 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     outer = [d for d in doomed if isinstance(d.tag, str) and not any(a in doomed for a in d.iterancestors())]
     total = len(texts[tree]) - sum(len(texts[d]) for d in outer)  # what is left after it, of what is left
     for el in tree.iter(*_HEADING_LIKE):
-        text = " ".join(texts[el].strip(_TRIM).casefold().split())
-        if not text or len(text) > HEADING_MAX_CHARS:
+        text = _heading_line(texts[el])
+        if not text:
             continue
         replies = _replies_heading(text) or (el.tag in _HEADINGS and named(el, _ALWAYS_WIDGETS))
         if not (replies or text in _END_EXACT or text.startswith(_END_PREFIXES)):
@@ -357,6 +362,21 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
         if size <= total * BODY_END_MAX_SHARE or (replies and _replies_follow(tree, after, texts)):
             return after
     return []
+
+
+def _heading_line(text: str) -> str:
+    """`text` as a heading line: trimmed, case-folded, spaces collapsed; "" when longer than HEADING_MAX_CHARS.
+
+    Every paragraph and block of the body is asked, each holding the text
+    of those inside it: a text whose start alone makes too long a line is not
+    folded and split whole (its start's line begins the whole's, and folding
+    never shortens a text).
+    """
+    text = text.strip(_TRIM)
+    if len(" ".join(text[:_HEADING_READ].split())) > HEADING_MAX_CHARS:
+        return ""
+    text = " ".join(text.casefold().split())
+    return text if len(text) <= HEADING_MAX_CHARS else ""
 
 
 def _replies_heading(text: str) -> bool:
@@ -426,7 +446,8 @@ def _link_block(el, texts: Memo) -> bool:
 
 def _headed(tree) -> set:
     """The elements of `tree` holding a linked heading (h2-h6), worked out once (none when too few for a list of cards)."""
-    headings = _LINKED_HEADINGS(tree)
+    headings = [h for h in tree.iter(*_HEADINGS) if h is not tree and (
+        h.find(".//a[@href]") is not None or ((p := h.getparent()) is not None and p.tag == "a" and "href" in p.attrib))]
     if len(headings) < BODY_TEASER_LIST_MIN_ITEMS:
         return set()
     return {a for h in headings for a in (h, *h.iterancestors())}

@@ -132,8 +132,13 @@ def _layout(cells_by_row: list[list]) -> bool:
     """Cells holding blocks (code, paragraphs, nested tables), or one filled cell per row: layout, not data."""
     if any(next(c.iter(*_LAYOUT_BLOCKS), None) is not None for cells in cells_by_row for c in cells):
         return True  # (a cell is a td or th: iter() meets only what is inside it)
-    filled = [sum(1 for c in cells if c.text_content().strip()) for cells in cells_by_row]
-    return max(filled, default=0) <= 1
+    return not any(_two_filled(cells) for cells in cells_by_row)
+
+
+def _two_filled(cells: list) -> bool:
+    """Two of a row's cells hold text: read up to the second (a data table's first row most often has them)."""
+    filled = (c for c in cells if c.text_content().strip())
+    return next(filled, None) is not None and next(filled, None) is not None
 
 
 def _inline_text(el) -> str:
