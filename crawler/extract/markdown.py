@@ -130,8 +130,8 @@ def _table(el) -> list[str]:
 
 def _layout(cells_by_row: list[list]) -> bool:
     """Cells holding blocks (code, paragraphs, nested tables), or one filled cell per row: layout, not data."""
-    if any(next(c.iter(*_LAYOUT_BLOCKS), None) is not None for cells in cells_by_row for c in cells):
-        return True  # (a cell is a td or th: iter() meets only what is inside it)
+    if any(len(c) and next(c.iter(*_LAYOUT_BLOCKS), None) is not None for cells in cells_by_row for c in cells):
+        return True  # (a cell is a td or th: iter() meets only what is inside it, and most hold text alone)
     return not any(_two_filled(cells) for cells in cells_by_row)
 
 

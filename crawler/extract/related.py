@@ -59,6 +59,7 @@ _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "button", "fo
 _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" layouts)
 _BAR_UNITS = 20  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
 _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
+_UNITS_START = 10 * _PROSE_UNITS  # characters read first when asking whether a text holds that much
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CHARS = re.compile(f"[{_IDEOGRAPHS}]+")  # in runs: one string per run, not per character
 _WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
@@ -244,6 +245,12 @@ def _units(s: str) -> float:
     return (0 if s.isascii() else sum(map(len, _CHARS.findall(s)))) + WORD_UNITS * len(_WORD.findall(s))
 
 
+def _reaches(text: str, amount: float) -> bool:
+    """_units(text) >= amount, counted on the text's start first: a block of prose gets there long before
+    its end (a start never counts more than the whole: a word cut short is still one word)."""
+    return (len(text) > _UNITS_START and _units(text[:_UNITS_START]) >= amount) or _units(text) >= amount
+
+
 def _count_links(el) -> int:
     return len(xpath(".//a[@href]")(el)) + (el.tag == "a")
 
@@ -359,7 +366,7 @@ def _headed_otherwise(el) -> bool:
 def _prose(el, linked: bool) -> bool:
     """Article text resumes here: a long unlinked block, or a long paragraph with a few inline links."""
     text = _visible_text(el)
-    if _units(text) < _PROSE_UNITS:
+    if not _reaches(text, _PROSE_UNITS):
         return False
     if not linked:
         return True
@@ -370,7 +377,7 @@ def _prose_paragraph(p, text: str | None = None) -> bool:
     """A long paragraph, mostly not link text (`text`: its visible text, when known)."""
     text = _visible_text(p) if text is None else text
     link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
-    return _units(text) >= _PROSE_UNITS and link_text < len(text) / 2
+    return _reaches(text, _PROSE_UNITS) and link_text < len(text) / 2
 
 
 def _entry_elements(boxes: list) -> list:
@@ -426,7 +433,7 @@ def _cited(link) -> bool:
     if block is None:
         return False
     own = clean((block.text or "") + " ".join(c.tail or "" for c in block))
-    return _units(own) >= _PROSE_UNITS / 2 and _prose_paragraph(block)
+    return _reaches(own, _PROSE_UNITS / 2) and _prose_paragraph(block)
 
 
 def _title(link) -> str:
