@@ -16,7 +16,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import Memo, any_of, clean, plain_text, units
+from .text import Memo, any_of, clean, clean_within, plain_text, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -99,7 +99,6 @@ _BOX_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6", "p", "div"))
 _INLINE_HOLDERS = frozenset(("span", "a", "em", "i", "b", "strong", "small", "font", "label"))
 _LINE_BREAKS = frozenset(("br", "p", "div", "table", "ul", "ol", "blockquote", "h2", "h3", "h4"))
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】»›>"
-_HEADING_READ = 4 * HEADING_MAX_CHARS  # room for a template's indentation
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "data-actualsrc")
 _PAGE_LABELS = frozenset(PAGE_NUMBER_LABELS)
 _BACK_ARROWS, _ON_ARROWS = ("«", "‹"), ("»", "›")
@@ -224,8 +223,8 @@ def _heading_of(box, texts: Memo):
         before = before.getprevious()
     if before is None or (before.tail or "").strip() or before.tag not in _BOX_HEADINGS:
         return None
-    text = clean(texts[before])
-    if not text or len(text) > HEADING_MAX_CHARS or (before.tag in ("p", "div") and (
+    text = clean_within(texts[before], HEADING_MAX_CHARS)
+    if not text or (before.tag in ("p", "div") and (
             len(before) > 1 or text.endswith((".", "!", "?", "。")))):
         return None
     return before
@@ -365,18 +364,11 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
 
 
 def _heading_line(text: str) -> str:
-    """`text` as a heading line: trimmed, case-folded, spaces collapsed; "" when longer than HEADING_MAX_CHARS.
-
-    Every paragraph and block of the body is asked, each holding the text
-    of those inside it: a text whose start alone makes too long a line is not
-    folded and split whole (its start's line begins the whole's, and folding
-    never shortens a text).
-    """
-    text = text.strip(_TRIM)
-    if len(" ".join(text[:_HEADING_READ].split())) > HEADING_MAX_CHARS:
-        return ""
-    text = " ".join(text.casefold().split())
-    return text if len(text) <= HEADING_MAX_CHARS else ""
+    """`text` as a heading line: trimmed, spaces collapsed, case-folded; "" when longer than HEADING_MAX_CHARS.
+    (Every paragraph and block of the body is asked: a long one is never folded; folding never shortens a text.)"""
+    line = clean_within(text.strip(_TRIM), HEADING_MAX_CHARS)
+    line = line.casefold() if line else ""
+    return line if len(line) <= HEADING_MAX_CHARS else ""
 
 
 def _replies_heading(text: str) -> bool:
@@ -483,7 +475,7 @@ def _page_numbers(el, texts: Memo) -> bool:
     if el.tag not in _PAGE_NUMBERS_HOLDERS:
         return False
     rest = texts[el]
-    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS and len(rest := clean(rest)) > BOILERPLATE_TEXT_MAX_CHARS:
+    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS and (rest := clean_within(rest, BOILERPLATE_TEXT_MAX_CHARS)) is None:
         return False  # measured as shown: a template's indentation around the numbers is no text
     links = [clean(texts[a]) for a in el.iter("a")]
     # a number among them: a lone "Next" may be a link the article makes
@@ -503,8 +495,8 @@ def _boilerplate_text(el, texts: Memo) -> bool:
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
-        text = clean(text)  # measured as shown: a template's indentation is no text
-        if len(text) > BODY_NOTICE_MAX_CHARS:
+        text = clean_within(text, BODY_NOTICE_MAX_CHARS)  # measured as shown: a template's indentation is no text
+        if text is None:
             return False
     if _notice_line(text) or _meta_line(text) or _post_nav(el, text, texts):
         return True

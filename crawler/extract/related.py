@@ -32,7 +32,7 @@ from .rules import (
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
 )
-from .text import any_of, clean
+from .text import any_of, clean, clean_within
 from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
@@ -228,8 +228,9 @@ def _heading_text_holders(page: Page) -> list:
 
 def _heading_element(el):
     """The outermost element whose whole text is the heading (<h3><span>相关文章</span></h3> -> h3)."""
+    text = clean(el.text_content())
     while (parent := el.getparent()) is not None and parent.tag != "body" \
-            and clean(parent.text_content()) == clean(el.text_content()) \
+            and clean_within(parent.text_content(), len(text)) == text \
             and _count_links(parent) == _count_links(el):  # image-only cards have no text, yet are no heading
         el = parent
     if el.tag in _INLINE_TAGS:  # one tab of a tabbed heading: <h4><a>Related</a><a>More from author</a></h4>

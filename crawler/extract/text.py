@@ -60,6 +60,20 @@ def clean(s: str | None) -> str:
     return " ".join(s.split()) if s else ""
 
 
+def clean_within(s: str | None, limit: int) -> str | None:
+    """clean(s) when that is at most `limit` characters long, else None.
+
+    A block's text holds all of its paragraphs', and is often asked only
+    whether it is short: when its start alone cleans to more than `limit`,
+    so does the whole (a start's clean begins the whole's), and the rest is
+    never split.
+    """
+    if s and len(s) > 2 * limit and len(clean(s[:2 * limit])) > limit:
+        return None
+    s = clean(s)
+    return s if len(s) <= limit else None
+
+
 def units(s: str) -> float:
     """How much text `s` holds, comparable across Chinese and Latin scripts."""
     return _han_count(s) + WORD_UNITS * len(_WORD.findall(s))
