@@ -116,11 +116,13 @@ class Page:
         self.found: dict = {}   # a finder's result that page kind and extraction both ask for, worked out once
         self._unseen: dict = {}     # element -> hidden itself or by an ancestor (see unseen)
         self._absolute: dict = {}   # href -> absolute URL (see absolute)
-        # Element -> units / length of its text: finding the body weighs a paragraph, its links and the
-        # blocks around them again and again (credit, score, layout columns). Safe to remember because
-        # extraction never edits the page's own tree (cleaning edits a copy); they go with the page.
-        self.units = Memo(lambda el: units(el.text_content()))
-        self.chars = Memo(lambda el: len(el.text_content()))
+        # Element -> its text, and the units / length of it: finding the body weighs a paragraph, its links
+        # and the blocks around them again and again (credit, score, layout columns), and a block's score asks
+        # both measures of one text. Safe to remember because extraction never edits the page's own tree
+        # (cleaning edits a copy); they go with the page.
+        texts = self.texts = Memo(lambda el: el.text_content())  # (not read through self: no reference cycle)
+        self.units = Memo(lambda el: units(texts[el]))
+        self.chars = Memo(lambda el: len(texts[el]))
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""
