@@ -190,17 +190,18 @@ class Page:
                         index[attr].setdefault(token, []).append((pos, el))
         return index
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """All the page's text, scripts included: a cheap check before a costly search for a word."""
-        return self.root.text_content()
+        """All the page's text, scripts included: a cheap check before a costly search for a word
+        (the body evidence weighs the page's prose in it too)."""
+        return self.texts[self.root]
 
     @cached_property
     def body_text(self) -> str:
         """The text of <body>, scripts included: where a search for what a body text node may hold
         need look (the <head>'s scripts and styles are over half a news page's text)."""
         body = next(self.root.iter("body"), None)
-        return body.text_content() if body is not None else ""
+        return self.texts[body] if body is not None else ""
 
     @cached_property
     def base_url(self) -> str:

@@ -80,13 +80,17 @@ def choose_headline(page: Page, body=None) -> Headline:
         return Headline(picked, page.picked("title"), "the site profile's selector", [])
     declared = _declared(page)
     site = site_names(page)
-    headings = [(h, t) for h in page.root.iter(*_HEADINGS) if (t := _heading_text(h)) and t.casefold() not in site]
-    agreeing = sorted(((h, t) for h, t in headings if _agrees_any(t, declared)),
-                      key=lambda ht: (ht[0].tag, -len(ht[1])))  # h1 before h2 ..., then the longest
-    for h, t in agreeing:
-        if not _furniture(page, h):
-            return Headline(t, h, f"an <{h.tag}> agreeing with a declared title", declared)
-    h1 = next(((h, t) for h, t in headings if h.tag == "h1" and not _furniture(page, h)), None)
+    levels: dict[str, list] = {tag: [] for tag in _HEADINGS}
+    for h in page.root.iter(*_HEADINGS):
+        levels[h.tag].append(h)
+    h1s = _shown_headings(levels["h1"], site)
+    # h1 before h2 ..., then the longest: a level's texts are read only when no heading above agrees
+    for tag in _HEADINGS if declared else ():
+        level = h1s if tag == "h1" else _shown_headings(levels[tag], site)
+        for h, t in sorted(((h, t) for h, t in level if _agrees_any(t, declared)), key=lambda ht: -len(ht[1])):
+            if not _furniture(page, h):
+                return Headline(t, h, f"an <{h.tag}> agreeing with a declared title", declared)
+    h1 = next(((h, t) for h, t in h1s if not _furniture(page, h)), None)
     shown = _shown(page, declared, site) if declared else None
     if h1 and not (shown and len(shown[1]) > len(h1[1]) and not _agrees_any(h1[1], declared, strict=False)):
         return Headline(h1[1], h1[0], "the page's first <h1> outside navigation", declared)
@@ -100,6 +104,11 @@ def choose_headline(page: Page, body=None) -> Headline:
     if cores:
         return Headline(cores[0], None, "the declared title without site name and section", declared)
     return Headline(None, None, "no heading and no declared title", declared)
+
+
+def _shown_headings(headings: list, site: set[str]) -> list[tuple]:
+    """(heading, its text) of the `headings` showing a text other than the site's name."""
+    return [(h, t) for h in headings if (t := _heading_text(h)) and t.casefold() not in site]
 
 
 def _declared(page: Page) -> list[str]:
