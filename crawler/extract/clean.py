@@ -112,6 +112,8 @@ _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))
 _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
 _MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
+# What may be a caption (_caption): the few elements with a class or id, not every element of the body.
+_CAPTION_LIKE = etree.XPath("descendant::*[self::figcaption or @class or @id]")
 _FIELDS = etree.XPath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
                       "concat(' ', @type, ' ')))] | .//textarea | .//select")
 
@@ -202,7 +204,7 @@ def holds_prose(form) -> bool:
 
 def _photo_story(tree, texts: Memo, prose: float) -> bool:
     """A photo story: its captions (PHOTO_STORY_MIN_CAPTIONS or more) hold more of the body's `prose` than the rest."""
-    captions = [el for el in tree.iterdescendants() if isinstance(el.tag, str) and _caption(el)
+    captions = [el for el in _CAPTION_LIKE(tree) if _caption(el)
                 and not any(_caption(a) for a in el.iterancestors() if a is not tree)]
     return len(captions) >= PHOTO_STORY_MIN_CAPTIONS and sum(len(texts[c]) for c in captions) * 2 > prose
 
