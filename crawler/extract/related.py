@@ -32,7 +32,7 @@ from .rules import (
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
 )
-from .text import any_of, clean, clean_within
+from .text import any_of, clean, clean_within, runs
 from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
@@ -61,8 +61,8 @@ _BAR_UNITS = 20  # a header bar holds the heading and at most a "more" link: cli
 _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
 _UNITS_START = 10 * _PROSE_UNITS  # characters read first when asking whether a text holds that much
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_CHARS = re.compile(f"[{_IDEOGRAPHS}]+")  # in runs: one string per run, not per character
-_WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
+_CHARS = runs(f"[{_IDEOGRAPHS}]")  # in runs: one string per run, not per character
+_WORD = runs(f"[^\\W{_IDEOGRAPHS}]")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
 _SPONSORS = any_of(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
 
