@@ -49,7 +49,7 @@ _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _NAV_WORDS = frozenset(RELATED_NAV_WORDS)
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
-_FEED_TIME = re.compile(r"\d\d*\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)  # a digit first, not \\d+: see text.runs
+_FEED_TIME = re.compile(r"\d\d*\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)  # a digit first, not \d+: see text.runs
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
