@@ -16,7 +16,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import Memo, any_of, clean, clean_within, plain_text, units
+from .text import Memo, Phrases, any_of, clean, clean_within, plain_text, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -70,7 +70,7 @@ _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever it
 _SLIDES = frozenset(BODY_SLIDES_WORDS)
 _CAPTIONS = frozenset(("caption",))  # named for a picture's caption: "wp-caption", "caption-text"
 _FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drops by name
-_NOTICE = any_of(BODY_NOTICE_PHRASES)
+_NOTICE = Phrases(BODY_NOTICE_PHRASES)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _LINE_CHECKED = frozenset(("a", "h2", "h3", "h4", "h5", "h6", "strong", "b"))  # only a whole line: "<a>Continue reading…</a>"
@@ -106,7 +106,7 @@ _NAV_SEPARATORS = " \t\r\n\u00a0|·«»‹›"
 _NAV_MAX_LINKS = 3  # previous, the blog's main page, next
 _NOT_A_WORD = re.compile(r"[\W\d_]+")   # numbers too: "第2页" -> 第, 页
 _PAGE_NUMBERS_HOLDERS = frozenset(("div", "p", "nav", "ul", "ol", "span", "section", "center"))
-_COMMENT_CUE = any_of(COMMENT_CUES, whole_ascii_words=True)
+_COMMENT_CUE = Phrases(COMMENT_CUES, whole_ascii_words=True)
 _NAME_SAYS = re.compile(r"(\S+\s){1,4}(%s)\b" % "|".join(COMMENT_SAYS), re.I)
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))

@@ -32,7 +32,7 @@ from .rules import (
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
 )
-from .text import any_of, clean, clean_within, runs
+from .text import Phrases, clean, clean_within, runs
 from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
@@ -64,7 +64,7 @@ _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 _CHARS = runs(f"[{_IDEOGRAPHS}]")  # in runs: one string per run, not per character
 _WORD = runs(f"[^\\W{_IDEOGRAPHS}]")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
-_SPONSORS = any_of(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
+_SPONSORS = Phrases(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
 
 
 class RelatedBlock(NamedTuple):

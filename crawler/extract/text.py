@@ -49,6 +49,35 @@ def any_of(words, whole_ascii_words: bool = False, then: str = "") -> re.Pattern
     return re.compile(f"(?=[{first}])(?:{alternatives}){then}", re.I)
 
 
+class Phrases:
+    """any_of(words, whole_ascii_words), searched only when the case-folded text holds a piece of a word
+    that any match leaves in it: a substring test in C, where the regex tries every character of a text
+    that holds none (most texts).
+
+    The piece is a word folded, its longest part between "i"s: ignoring case, "İ" and "ı" match "i"
+    and fold to other letters, while every other letter a match may hold folds to the word's own. A
+    word with another cased letter outside ASCII has no piece, and the regex always runs.
+    """
+
+    def __init__(self, words, whole_ascii_words: bool = False):
+        self.regex = any_of(words, whole_ascii_words)
+        pieces = [_piece(w) for w in words]
+        self.pieces = None if None in pieces else tuple(pieces)
+
+    def search(self, text: str) -> re.Match | None:
+        if self.pieces is not None:
+            folded = text.casefold()
+            if not any(piece in folded for piece in self.pieces):
+                return None
+        return self.regex.search(text)
+
+
+def _piece(word: str) -> str | None:
+    if any(not c.isascii() and c.lower() != c.upper() for c in word):
+        return None
+    return max(word.casefold().split("i"), key=len) or None
+
+
 class Memo(dict):
     """key -> fn(key), worked out on the first ask.
 
