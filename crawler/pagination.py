@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from crawler.extract.pagenumbers import page_of
+from crawler.extract.text import text_of
 
 # A rel value's tokens as XPath's normalize-space splits them, the letters of "next" and "prev" in any case.
 _REL_SPACES = str.maketrans("\t\r\nNEXTPRV", "   nextprv")
@@ -27,7 +28,7 @@ def pagination_links(sel: Selector, url: str, current: int = 1) -> dict[str, flo
         for href in rels[rel]:
             pages.setdefault(urljoin(url, href.strip()), page)
     for link in sel.root.iter("a"):   # lxml itself: a parsel Selector per link costs more than the rest
-        text = " ".join(link.text_content().split()) or link.get("aria-label") or link.get("title")
+        text = " ".join(text_of(link).split()) or link.get("aria-label") or link.get("title")
         page = page_of(text or "", current)
         target = _join(url, link.get("href")) if page is not None else None
         if target is not None:

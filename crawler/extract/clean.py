@@ -16,7 +16,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import Memo, Phrases, any_of, clean, clean_within, plain_text, units
+from .text import Memo, Phrases, any_of, clean, clean_within, plain_text, text_of, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -131,7 +131,7 @@ def clean_body(page: Page, body, drop=()) -> object:
     for el in list(tree.iter("script", "style", "template")):  # never shown: their text would make a line look long
         if el is not tree:
             el.drop_tree()
-    texts = Memo(lambda el: el.text_content())  # dropped before the first element is: never read from an edited tree
+    texts = Memo(text_of)  # dropped before the first element is: never read from an edited tree
     found, headings = _boilerplate(tree, texts)
     doomed += found
     doomed += _tail_after_end_heading(tree, set(doomed), texts)  # a box's heading still marks where the tail starts
@@ -286,7 +286,7 @@ def _slides(el) -> bool:
 
 
 def _comment_like(el) -> bool:
-    text = el.text_content()
+    text = text_of(el)
     n = _COMMENT_HEADER_CHARS
     head = " ".join(text[:2 * n].split())
     if _NAME_SAYS.match(head):

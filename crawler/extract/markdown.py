@@ -14,7 +14,7 @@ from lxml import etree
 
 from .clean import code_language
 from .rules import URL_SCHEMES
-from .text import BLOCK_TAGS, clean
+from .text import BLOCK_TAGS, clean, text_of
 
 _BR = "\ue001"  # a hard line break while whitespace is collapsed
 _WS = re.compile(r"\s+")
@@ -137,7 +137,7 @@ def _layout(cells_by_row: list[list]) -> bool:
 
 def _two_filled(cells: list) -> bool:
     """Two of a row's cells hold text: read up to the second (a data table's first row most often has them)."""
-    filled = (c for c in cells if c.text_content().strip())
+    filled = (c for c in cells if text_of(c).strip())
     return next(filled, None) is not None and next(filled, None) is not None
 
 

@@ -21,7 +21,7 @@ from crawler.decoding import decode as decode_bytes
 from crawler.parsing import html_selector
 
 from .rules import HIDDEN_CLASSES
-from .text import Memo, clean, units
+from .text import Memo, clean, text_of, units
 
 
 _CSS = HTMLTranslator()
@@ -120,7 +120,7 @@ class Page:
         # and the blocks around them again and again (credit, score, layout columns), and a block's score asks
         # both measures of one text. Safe to remember because extraction never edits the page's own tree
         # (cleaning edits a copy); they go with the page.
-        texts = self.texts = Memo(lambda el: el.text_content())  # (not read through self: no reference cycle)
+        texts = self.texts = Memo(text_of)  # (not read through self: no reference cycle)
         self.units = Memo(lambda el: units(texts[el]))
         self.chars = Memo(lambda el: len(texts[el]))
 

@@ -32,7 +32,7 @@ from .rules import (
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
 )
-from .text import Phrases, clean, clean_within, runs
+from .text import Phrases, clean, clean_within, runs, text_of
 from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
@@ -439,7 +439,7 @@ def _cited(link) -> bool:
 
 def _title(link) -> str:
     """The link's text, else its image's alt, its title, or the heading of its card (an overlay link)."""
-    text = clean(link.text_content())
+    text = clean(text_of(link))
     if not text:
         text = next((clean(img.get("alt")) for img in link.iter("img") if clean(img.get("alt"))), "")
     text = text or clean(link.get("title")) or clean(link.get("alt"))

@@ -94,6 +94,12 @@ class Memo(dict):
         return value
 
 
+def text_of(el) -> str:
+    """el.text_content(); for an element without children (most links, cells and short lines), its text,
+    without the XPath evaluation text_content makes (three times the cost)."""
+    return el.text_content() if len(el) else el.text or ""
+
+
 def clean(s: str | None) -> str:
     """Whitespace collapsed and stripped ('' for None). str.split's whitespace is the regex's \\s
     (both are str.isspace): split and join give what a \\s+ substitution and strip gave, several times faster."""

@@ -49,7 +49,7 @@ from .rules import (
     TITLE_PROSE_UNITS,
     TITLE_SEPARATORS,
 )
-from .text import clean, plain_text, units
+from .text import clean, plain_text, text_of, units
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
@@ -217,7 +217,7 @@ def _cut(rest: str, end: bool) -> bool:
 
 def _heading_text(h) -> str:
     """The heading's text (block children apart by a space), its kicker left out."""
-    text = clean(plain_text(h).replace("\n", " ") if h.find(".//*") is not None else h.text_content())
+    text = clean(plain_text(h).replace("\n", " ") if h.find(".//*") is not None else text_of(h))
     kicker = _kicker(h, text)
     return text[len(kicker):].lstrip(KICKER_SEPARATORS) if kicker else text
 
