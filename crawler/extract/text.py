@@ -175,8 +175,9 @@ def _walk(node, lines: list[str], buf: list[str], code: bool) -> None:
 
 def _flush(lines: list[str], buf: list[str]) -> None:
     """The text gathered in `buf` as one line of `lines` (none if blank)."""
-    line = clean("".join(buf)).replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL)
-    line = line.strip(f" {_CELL}").replace(_CELL, "\t")
+    line = clean("".join(buf))
+    if _CELL in line:  # a table row: its cells apart by tabs
+        line = line.replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL).strip(f" {_CELL}").replace(_CELL, "\t")
     if line:
         lines.append(line)
     buf.clear()
