@@ -54,7 +54,7 @@ class Phrases:
     that any match leaves in it: a substring test in C, where the regex tries every character of a text
     that holds none (most texts).
 
-    The piece is a word folded, its longest part between "i"s: ignoring case, "İ" and "ı" match "i"
+    A word's piece is the word folded, its longest part between "i"s: ignoring case, "İ" and "ı" match "i"
     and fold to other letters, while every other letter a match may hold folds to the word's own. A
     word with another cased letter outside ASCII has no piece, and the regex always runs.
     """
@@ -62,13 +62,12 @@ class Phrases:
     def __init__(self, words, whole_ascii_words: bool = False):
         self.regex = any_of(words, whole_ascii_words)
         pieces = [_piece(w) for w in words]
-        self.pieces = None if None in pieces else tuple(pieces)
+        # the pieces as literals (no re.I): the engine scans for their first characters in C
+        self.pieces = None if None in pieces else re.compile("|".join(map(re.escape, pieces)))
 
     def search(self, text: str) -> re.Match | None:
-        if self.pieces is not None:
-            folded = text.casefold()
-            if not any(piece in folded for piece in self.pieces):
-                return None
+        if self.pieces is not None and self.pieces.search(text.casefold()) is None:
+            return None
         return self.regex.search(text)
 
 
