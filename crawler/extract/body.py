@@ -47,7 +47,7 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
 )
-from .text import BLOCK_TAGS, Memo, clean, units
+from .text import BLOCK_TAGS, Memo, clean, text_of, units
 
 log = logging.getLogger(__name__)
 
@@ -433,7 +433,7 @@ def _link_lists(el) -> list:
             continue
         links = list(lst.iter("a"))
         text = len(lst.text_content())
-        if len(links) >= LINK_BLOCK_MIN_LINKS and text and sum(len(a.text_content()) for a in links) / text > LINK_BLOCK_MIN_DENSITY:
+        if len(links) >= LINK_BLOCK_MIN_LINKS and text and sum(len(text_of(a)) for a in links) / text > LINK_BLOCK_MIN_DENSITY:
             found.append(lst)
     return found
 
@@ -459,7 +459,7 @@ def _own_text(el) -> str:
     for child in el:
         if (isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in _SKIP and child.tag != "a"
                 and not hidden(child)):
-            parts.append(child.text_content())
+            parts.append(text_of(child))
         parts.append(child.tail or "")
     return "".join(parts)
 

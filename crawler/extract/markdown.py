@@ -156,7 +156,7 @@ def _inline(el) -> str:
         src = el.get("src") or ""
         return f"![{_escape(clean(el.get('alt')))}]({src})" if _allowed(src) else ""
     if tag == "code":
-        text = _WS.sub(" ", el.text_content())
+        text = _WS.sub(" ", text_of(el))
         if not text.strip():
             return ""
         ticks = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)

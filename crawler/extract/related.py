@@ -228,7 +228,7 @@ def _heading_text_holders(page: Page) -> list:
 
 def _heading_element(el):
     """The outermost element whose whole text is the heading (<h3><span>相关文章</span></h3> -> h3)."""
-    text = clean(el.text_content())
+    text = clean(text_of(el))
     while (parent := el.getparent()) is not None and parent.tag != "body" \
             and clean_within(parent.text_content(), len(text)) == text \
             and _count_links(parent) == _count_links(el):  # image-only cards have no text, yet are no heading
@@ -264,7 +264,7 @@ def _has_link(el) -> bool:
 def _inline_links(heading) -> list:
     """Links inside the heading's own element other than one wrapping the heading text."""
     text = clean(heading.text_content())
-    return [a for a in heading.iter("a") if a.get("href") and clean(a.text_content()) not in ("", text)]
+    return [a for a in heading.iter("a") if a.get("href") and clean(text_of(a)) not in ("", text)]
 
 
 def _lead_text(el) -> str:
@@ -360,7 +360,7 @@ def _headed_otherwise(el) -> bool:
         if node.tag == "a":
             return False
         if node.find(".//a[@href]") is None:
-            return not _is_heading_text(clean(node.text_content()))
+            return not _is_heading_text(clean(text_of(node)))
     return False
 
 
@@ -377,7 +377,7 @@ def _prose(el, linked: bool) -> bool:
 def _prose_paragraph(p, text: str | None = None) -> bool:
     """A long paragraph, mostly not link text (`text`: its visible text, when known)."""
     text = _visible_text(p) if text is None else text
-    link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
+    link_text = sum(len(clean(text_of(a))) for a in p.iter("a"))
     return _reaches(text, _PROSE_UNITS) and link_text < len(text) / 2
 
 

@@ -226,7 +226,7 @@ def _kicker(h, text: str) -> str | None:
     """The text of a heading's first child when it is set apart as a kicker."""
     if (h.text or "").strip() or not len(h) or not isinstance(h[0].tag, str) or h[0].tag == "br":
         return None
-    first = clean(h[0].text_content())
+    first = clean(text_of(h[0]))
     rest = text[len(first):].lstrip(KICKER_SEPARATORS) if text.startswith(first) else ""
     if not first or not rest or len(first) > KICKER_MAX_CHARS or len(first) >= len(rest):
         return None
@@ -246,7 +246,7 @@ def _furniture(page: Page, el) -> bool:
         if any(TITLE_FURNITURE_WORDS.intersection(_WORD_SPLIT.split(c)) for c in classes):
             return True
     links = el.xpath(".//a[@href]")
-    if len(links) == 1 and clean(links[0].text_content()) == clean(el.text_content()):
+    if len(links) == 1 and clean(text_of(links[0])) == clean(text_of(el)):
         path = urlsplit(page.absolute(links[0].get("href")) or "").path
         return path.strip("/") in ("", "index.html", "index.htm", "index.php", "en-us", "en")
     return False
