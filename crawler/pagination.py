@@ -11,31 +11,43 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from lxml import etree
 from parsel import Selector
 
 from crawler.extract.pagenumbers import page_of
+from crawler.extract.text import text_of
 
-# [@rel] first: the string functions then run for the few links that have one, not every link.
-_REL = "[@rel][contains(concat(' ', normalize-space(translate(@rel, 'NEXTPRV', 'nextprv')), ' '), ' {} ')]"
-# compiled once (lxml, not parsel, which compiles the query on every call and wraps every result)
-_REL_HREFS = {rel: etree.XPath(f"//a[@href]{_REL.format(rel)}/@href | //link[@href]{_REL.format(rel)}/@href")
-              for rel in ("next", "prev")}
+# A rel value's tokens as XPath's normalize-space splits them, the letters of "next" and "prev" in any case.
+_REL_SPACES = str.maketrans("\t\r\nNEXTPRV", "   nextprv")
 
 
 def pagination_links(sel: Selector, url: str, current: int = 1) -> dict[str, float]:
     """Absolute URL -> page number, for the pagination links of a listing that is page `current`."""
     pages: dict[str, float] = {}
+    rels = _rel_hrefs(sel.root)
     for rel, page in (("next", current + 1), ("prev", max(1, current - 1))):
-        for href in _REL_HREFS[rel](sel.root):
+        for href in rels[rel]:
             pages.setdefault(urljoin(url, href.strip()), page)
     for link in sel.root.iter("a"):   # lxml itself: a parsel Selector per link costs more than the rest
-        text = " ".join(link.text_content().split()) or link.get("aria-label") or link.get("title")
+        text = " ".join(text_of(link).split()) or link.get("aria-label") or link.get("title")
         page = page_of(text or "", current)
         target = _join(url, link.get("href")) if page is not None else None
         if target is not None:
             pages.setdefault(target, page)
     return pages
+
+
+def _rel_hrefs(root) -> dict[str, list[str]]:
+    """The href of each <a> and <link> whose rel says "next" / "prev", in one walk of the page's links:
+    an XPath for each, with its string functions, scanned the whole page four times."""
+    found: dict[str, list[str]] = {"next": [], "prev": []}
+    for el in root.iter("a", "link"):
+        rel, href = el.get("rel"), el.get("href")
+        if rel and href is not None:
+            tokens = rel.translate(_REL_SPACES).split(" ")
+            for name, hrefs in found.items():
+                if name in tokens:
+                    hrefs.append(href)
+    return found
 
 
 def _join(url: str, href: str | None) -> str | None:

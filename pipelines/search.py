@@ -45,13 +45,16 @@ CJK = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
        "\U00020000-\U0002ebef\U00030000-\U0003134f")
 BREAK = "\ue000"  # a private-use character: a token to unicode61, never typed by anyone
 
-_CJK_RUN = re.compile(f"([{CJK}]+)")  # captured: split() keeps the runs
+# The patterns below open with a character class, not a repeat ("[...][...]*", not "[...]+"): the
+# engine then scans in C for where a match may start, where it tried the pattern at every character.
+_CJK_RUN = re.compile(f"([{CJK}][{CJK}]*)")  # captured: split() keeps the runs
 _LATIN = f"[^\\W_{CJK}]"  # letters and digits that are not CJK
-# Whitespace between two Latin/digit characters separates words without breaking a phrase.
-# (The lookahead for whitespace first: the engine then tests the costly lookbehind only where a gap starts.)
-_WORD_SPACE = re.compile(f"(?=\\s)(?<={_LATIN})\\s+(?={_LATIN})")
+# Whitespace between two Latin/digit characters separates words without breaking a phrase
+# (its first space, then the lookbehind: a Latin character before it).
+_WORD_SPACE = re.compile(f"\\s(?<={_LATIN}\\s)\\s*(?={_LATIN})")
 _JOIN = "\x01"  # stands in for a word space while the other gaps are replaced
-_GAP = re.compile(f"[^\\w{_JOIN}]+|_+")
+# A run of characters that are neither word characters nor _JOIN, or a run of "_" (each a gap of its own).
+_GAP = re.compile(f"[_\\W](?<!{_JOIN})(?:(?<=_)_*|(?<!_)[^\\w{_JOIN}]*)")
 _QUERY_TERM = re.compile(r'"([^"]*)"|(\S+)')
 
 # An FTS5 query that matches nothing, for an empty search.

@@ -14,7 +14,7 @@ from crawler.extract import choice, extract_article, page_kind, rules
 from crawler.extract.meta import iso_date
 from crawler.extract.body import find_body
 from crawler.extract.page import Page, parse
-from crawler.extract.text import units
+from crawler.extract.text import Phrases, any_of, clean_within, runs, units
 
 URL = "http://site.example.cn/news/7.html"
 PROSE = (
@@ -582,3 +582,16 @@ def test_a_second_opinion_wins_only_as_a_tighter_reading_of_ours():
     headed = "\n".join(byline + [SENTENCE] * 8)
     assert choice.prose_share("\n".join([SENTENCE] * 8)) > choice.prose_share(headed)
     assert not choice.prefer_other(headed, "\n".join([SENTENCE] * 8))
+
+
+def test_phrases_find_what_the_case_insensitive_regex_finds():
+    """Phrases skips the regex only when no match can be: "İ", "ı", "ſ" and the Kelvin sign match letters ignoring case."""
+    words = ("Paid content", "Sponsored", "推广", "Sign in")
+    phrases, regex = Phrases(words, whole_ascii_words=True), any_of(words, whole_ascii_words=True)
+    for text in ("Our garden notes, paid CONTENT below", "ſponſored by a bakery", "SİGN İN to comment",
+                 "sıgn ın please", "本店推广活动", "a quiet walk by the river", "Sponsoredness is no word", ""):
+        found, expected = phrases.search(text), regex.search(text)
+        assert (found and found.span()) == (expected and expected.span()), text
+    assert [m.group() for m in runs("[a-z]").finditer("tea, 2 cups; jam")] == ["tea", "cups", "jam"]
+    assert clean_within("  a  short\n line ", 20) == "a short line"
+    assert clean_within("word " * 100, 20) is None and clean_within("x" * 20, 20) == "x" * 20

@@ -47,7 +47,7 @@ from .rules import (
     LINK_BLOCK_MIN_DENSITY,
     LINK_BLOCK_MIN_LINKS,
 )
-from .text import BLOCK_TAGS, Memo, clean, units
+from .text import BLOCK_TAGS, Memo, clean, text_of, units
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,8 @@ class Evidence:
         # cost ~1.7 of 9.7 ms a page on the crawl benchmark's site
         self.page = weakref.proxy(page)
         self._comments: dict = {}  # parent -> its children that are comment items
-        self.prose = Memo(prose)   # element -> prose(element)
+        texts = page.texts         # (the page's texts, shared with its units and lengths: not read through self.page)
+        self.prose = Memo(lambda el: prose(el, texts[el]))   # element -> prose(element)
 
     @classmethod
     def of(cls, page: Page) -> "Evidence":
@@ -396,13 +397,14 @@ def _is_item(el, common) -> bool:
             or any(el not in h.iterancestors() for h in _LINKED_HEADINGS(branch)))
 
 
-def prose(el) -> int:
-    """Characters of text of `el` outside links, spaces, script and style left out.
+def prose(el, text: str | None = None) -> int:
+    """Characters of text of `el` (`text`, when known) outside links, spaces, script and style left out.
 
     Only compared with the prose of other parts of the same page, so
     characters serve as well as units, at a fraction of the cost.
     """
-    return max(_chars(el.text_content()) - _chars("".join(_NOT_PROSE(el))), 0)
+    text = el.text_content() if text is None else text
+    return max(_chars(text) - _chars("".join(_NOT_PROSE(el))), 0)
 
 
 def _chars(text: str) -> int:
@@ -431,7 +433,7 @@ def _link_lists(el) -> list:
             continue
         links = list(lst.iter("a"))
         text = len(lst.text_content())
-        if len(links) >= LINK_BLOCK_MIN_LINKS and text and sum(len(a.text_content()) for a in links) / text > LINK_BLOCK_MIN_DENSITY:
+        if len(links) >= LINK_BLOCK_MIN_LINKS and text and sum(len(text_of(a)) for a in links) / text > LINK_BLOCK_MIN_DENSITY:
             found.append(lst)
     return found
 
@@ -457,7 +459,7 @@ def _own_text(el) -> str:
     for child in el:
         if (isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag not in _SKIP and child.tag != "a"
                 and not hidden(child)):
-            parts.append(child.text_content())
+            parts.append(text_of(child))
         parts.append(child.tail or "")
     return "".join(parts)
 

@@ -16,7 +16,7 @@ from .code import code_lists_as_pre, has_code_lists
 from .meta import has_date
 from .page import Page
 from .pagenumbers import page_of
-from .text import Memo, any_of, clean, plain_text, units
+from .text import Memo, Phrases, any_of, clean, clean_within, plain_text, text_of, units
 from .rules import (
     BOILERPLATE_SUFFIXES,
     BOILERPLATE_TEXT_MAX_CHARS,
@@ -70,7 +70,7 @@ _ALWAYS_WIDGETS = frozenset(BODY_WIDGET_WORDS)  # a comment box goes whatever it
 _SLIDES = frozenset(BODY_SLIDES_WORDS)
 _CAPTIONS = frozenset(("caption",))  # named for a picture's caption: "wp-caption", "caption-text"
 _FURNITURE = BOILERPLATE_WORDS | frozenset(BODY_BIO_WORDS)  # what cleaning drops by name
-_NOTICE = any_of(BODY_NOTICE_PHRASES)
+_NOTICE = Phrases(BODY_NOTICE_PHRASES)
 _LINK_BLOCKS = frozenset(LINK_BLOCK_TAGS)
 _TEXT_CHECKED = frozenset(("p", "div", "section", "span", "li", "dd", "dt", "small"))
 _LINE_CHECKED = frozenset(("a", "h2", "h3", "h4", "h5", "h6", "strong", "b"))  # only a whole line: "<a>Continue reading…</a>"
@@ -106,16 +106,14 @@ _NAV_SEPARATORS = " \t\r\n\u00a0|·«»‹›"
 _NAV_MAX_LINKS = 3  # previous, the blog's main page, next
 _NOT_A_WORD = re.compile(r"[\W\d_]+")   # numbers too: "第2页" -> 第, 页
 _PAGE_NUMBERS_HOLDERS = frozenset(("div", "p", "nav", "ul", "ol", "span", "section", "center"))
-_COMMENT_CUE = any_of(COMMENT_CUES, whole_ascii_words=True)
+_COMMENT_CUE = Phrases(COMMENT_CUES, whole_ascii_words=True)
 _NAME_SAYS = re.compile(r"(\S+\s){1,4}(%s)\b" % "|".join(COMMENT_SAYS), re.I)
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?!\d)")
 _COMMENT_ITEM_TAGS = frozenset(("div", "li", "dd", "dt", "article", "section", "table", "tr"))
 _COMMENT_HEADER_CHARS = 150  # a comment's name and date stand at its start or its end
-_PARENTS = etree.XPath(f"descendant-or-self::*[count({'|'.join(sorted(_COMMENT_ITEM_TAGS))}) >= $n]"
-                       "[not(ancestor-or-self::pre)]")
 _MANY_CHILDREN = etree.XPath("descendant-or-self::*[count(*) >= $n]")
-_LINKED_HEADINGS = etree.XPath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-                                "[.//a[@href] or parent::a[@href]]")
+# What may be a caption (_caption): the few elements with a class or id, not every element of the body.
+_CAPTION_LIKE = etree.XPath("descendant::*[self::figcaption or @class or @id]")
 _FIELDS = etree.XPath(".//input[not(@type) or not(contains(' hidden submit button image reset ', "
                       "concat(' ', @type, ' ')))] | .//textarea | .//select")
 
@@ -133,7 +131,7 @@ def clean_body(page: Page, body, drop=()) -> object:
     for el in list(tree.iter("script", "style", "template")):  # never shown: their text would make a line look long
         if el is not tree:
             el.drop_tree()
-    texts = Memo(lambda el: el.text_content())  # dropped before the first element is: never read from an edited tree
+    texts = Memo(text_of)  # dropped before the first element is: never read from an edited tree
     found, headings = _boilerplate(tree, texts)
     doomed += found
     doomed += _tail_after_end_heading(tree, set(doomed), texts)  # a box's heading still marks where the tail starts
@@ -206,7 +204,7 @@ def holds_prose(form) -> bool:
 
 def _photo_story(tree, texts: Memo, prose: float) -> bool:
     """A photo story: its captions (PHOTO_STORY_MIN_CAPTIONS or more) hold more of the body's `prose` than the rest."""
-    captions = [el for el in tree.iterdescendants() if isinstance(el.tag, str) and _caption(el)
+    captions = [el for el in _CAPTION_LIKE(tree) if _caption(el)
                 and not any(_caption(a) for a in el.iterancestors() if a is not tree)]
     return len(captions) >= PHOTO_STORY_MIN_CAPTIONS and sum(len(texts[c]) for c in captions) * 2 > prose
 
@@ -227,8 +225,8 @@ def _heading_of(box, texts: Memo):
         before = before.getprevious()
     if before is None or (before.tail or "").strip() or before.tag not in _BOX_HEADINGS:
         return None
-    text = clean(texts[before])
-    if not text or len(text) > HEADING_MAX_CHARS or (before.tag in ("p", "div") and (
+    text = clean_within(texts[before], HEADING_MAX_CHARS)
+    if not text or (before.tag in ("p", "div") and (
             len(before) > 1 or text.endswith((".", "!", "?", "。")))):
         return None
     return before
@@ -236,8 +234,16 @@ def _heading_of(box, texts: Memo):
 
 def _comment_sections(tree) -> set:
     """The outermost items of comment sections in `tree` (nothing inside <pre>)."""
-    items = {i for parent in _PARENTS(tree, n=COMMENT_MIN_ITEMS) for i in comment_items(parent)}
+    items = {i for parent in _item_parents(tree) for i in comment_items(parent)}
     return {i for i in items if not any(a in items for a in i.iterancestors())}
+
+
+def _item_parents(tree) -> list:
+    """Elements of `tree` (itself too) with COMMENT_MIN_ITEMS or more children of _COMMENT_ITEM_TAGS, none in a <pre>.
+    A walk testing the count only where there are that many children: an XPath counted them for every element."""
+    return [el for el in tree.iter() if len(el) >= COMMENT_MIN_ITEMS
+            and sum(c.tag in _COMMENT_ITEM_TAGS for c in el) >= COMMENT_MIN_ITEMS
+            and el.tag != "pre" and next(el.iterancestors("pre"), None) is None]
 
 
 def comment_items(el) -> list:
@@ -280,7 +286,7 @@ def _slides(el) -> bool:
 
 
 def _comment_like(el) -> bool:
-    text = el.text_content()
+    text = text_of(el)
     n = _COMMENT_HEADER_CHARS
     head = " ".join(text[:2 * n].split())
     if _NAME_SAYS.match(head):
@@ -333,8 +339,8 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     outer = [d for d in doomed if isinstance(d.tag, str) and not any(a in doomed for a in d.iterancestors())]
     total = len(texts[tree]) - sum(len(texts[d]) for d in outer)  # what is left after it, of what is left
     for el in tree.iter(*_HEADING_LIKE):
-        text = " ".join(texts[el].strip(_TRIM).casefold().split())
-        if not text or len(text) > HEADING_MAX_CHARS:
+        text = _heading_line(texts[el])
+        if not text:
             continue
         replies = _replies_heading(text) or (el.tag in _HEADINGS and named(el, _ALWAYS_WIDGETS))
         if not (replies or text in _END_EXACT or text.startswith(_END_PREFIXES)):
@@ -357,6 +363,14 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
         if size <= total * BODY_END_MAX_SHARE or (replies and _replies_follow(tree, after, texts)):
             return after
     return []
+
+
+def _heading_line(text: str) -> str:
+    """`text` as a heading line: trimmed, spaces collapsed, case-folded; "" when longer than HEADING_MAX_CHARS.
+    (Every paragraph and block of the body is asked: a long one is never folded; folding never shortens a text.)"""
+    line = clean_within(text.strip(_TRIM), HEADING_MAX_CHARS)
+    line = line.casefold() if line else ""
+    return line if len(line) <= HEADING_MAX_CHARS else ""
 
 
 def _replies_heading(text: str) -> bool:
@@ -426,7 +440,8 @@ def _link_block(el, texts: Memo) -> bool:
 
 def _headed(tree) -> set:
     """The elements of `tree` holding a linked heading (h2-h6), worked out once (none when too few for a list of cards)."""
-    headings = _LINKED_HEADINGS(tree)
+    headings = [h for h in tree.iter(*_HEADINGS) if h is not tree and (
+        h.find(".//a[@href]") is not None or ((p := h.getparent()) is not None and p.tag == "a" and "href" in p.attrib))]
     if len(headings) < BODY_TEASER_LIST_MIN_ITEMS:
         return set()
     return {a for h in headings for a in (h, *h.iterancestors())}
@@ -462,7 +477,7 @@ def _page_numbers(el, texts: Memo) -> bool:
     if el.tag not in _PAGE_NUMBERS_HOLDERS:
         return False
     rest = texts[el]
-    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS and len(rest := clean(rest)) > BOILERPLATE_TEXT_MAX_CHARS:
+    if len(rest) > BOILERPLATE_TEXT_MAX_CHARS and (rest := clean_within(rest, BOILERPLATE_TEXT_MAX_CHARS)) is None:
         return False  # measured as shown: a template's indentation around the numbers is no text
     links = [clean(texts[a]) for a in el.iter("a")]
     # a number among them: a lone "Next" may be a link the article makes
@@ -482,8 +497,8 @@ def _boilerplate_text(el, texts: Memo) -> bool:
         return el.tag in _META_CHECKED and _meta_line(texts[el].strip())
     text = texts[el].strip()
     if len(text) > BOILERPLATE_TEXT_MAX_CHARS:
-        text = clean(text)  # measured as shown: a template's indentation is no text
-        if len(text) > BODY_NOTICE_MAX_CHARS:
+        text = clean_within(text, BODY_NOTICE_MAX_CHARS)  # measured as shown: a template's indentation is no text
+        if text is None:
             return False
     if _notice_line(text) or _meta_line(text) or _post_nav(el, text, texts):
         return True

@@ -39,7 +39,7 @@ from .rules import (
     LISTING_POST_DOMINANCE,
     LISTING_TEASER_RATIO,
 )
-from .text import units
+from .text import text_of, units
 from .title import agrees
 
 KINDS = ("article", "listing", "other")
@@ -161,7 +161,7 @@ def _linked(body, amount: float, link_density: float) -> str | None:
     """What makes the body look like a list of links, if anything."""
     if link_density > ARTICLE_MAX_LINK_DENSITY:
         return f"links holding {link_density:.0%} of the text"
-    in_entries = sum(units(li.text_content()) for li in _ENTRIES(body)) / amount
+    in_entries = sum(units(text_of(li)) for li in _ENTRIES(body)) / amount
     if in_entries > LISTING_MIN_LINKED_ITEMS:
         return f"linked entries holding {in_entries:.0%} of the text"
     return None

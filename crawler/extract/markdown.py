@@ -14,7 +14,7 @@ from lxml import etree
 
 from .clean import code_language
 from .rules import URL_SCHEMES
-from .text import BLOCK_TAGS, clean
+from .text import BLOCK_TAGS, clean, text_of
 
 _BR = "\ue001"  # a hard line break while whitespace is collapsed
 _WS = re.compile(r"\s+")
@@ -130,10 +130,15 @@ def _table(el) -> list[str]:
 
 def _layout(cells_by_row: list[list]) -> bool:
     """Cells holding blocks (code, paragraphs, nested tables), or one filled cell per row: layout, not data."""
-    if any(next(c.iter(*_LAYOUT_BLOCKS), None) is not None for cells in cells_by_row for c in cells):
-        return True  # (a cell is a td or th: iter() meets only what is inside it)
-    filled = [sum(1 for c in cells if c.text_content().strip()) for cells in cells_by_row]
-    return max(filled, default=0) <= 1
+    if any(len(c) and next(c.iter(*_LAYOUT_BLOCKS), None) is not None for cells in cells_by_row for c in cells):
+        return True  # (a cell is a td or th: iter() meets only what is inside it, and most hold text alone)
+    return not any(_two_filled(cells) for cells in cells_by_row)
+
+
+def _two_filled(cells: list) -> bool:
+    """Two of a row's cells hold text: read up to the second (a data table's first row most often has them)."""
+    filled = (c for c in cells if text_of(c).strip())
+    return next(filled, None) is not None and next(filled, None) is not None
 
 
 def _inline_text(el) -> str:
@@ -151,7 +156,7 @@ def _inline(el) -> str:
         src = el.get("src") or ""
         return f"![{_escape(clean(el.get('alt')))}]({src})" if _allowed(src) else ""
     if tag == "code":
-        text = _WS.sub(" ", el.text_content())
+        text = _WS.sub(" ", text_of(el))
         if not text.strip():
             return ""
         ticks = "`" * (max((len(r) for r in re.findall(r"`+", text)), default=0) + 1)

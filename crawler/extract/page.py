@@ -21,7 +21,7 @@ from crawler.decoding import decode as decode_bytes
 from crawler.parsing import html_selector
 
 from .rules import HIDDEN_CLASSES
-from .text import Memo, clean, units
+from .text import Memo, clean, text_of, units
 
 
 _CSS = HTMLTranslator()
@@ -116,11 +116,13 @@ class Page:
         self.found: dict = {}   # a finder's result that page kind and extraction both ask for, worked out once
         self._unseen: dict = {}     # element -> hidden itself or by an ancestor (see unseen)
         self._absolute: dict = {}   # href -> absolute URL (see absolute)
-        # Element -> units / length of its text: finding the body weighs a paragraph, its links and the
-        # blocks around them again and again (credit, score, layout columns). Safe to remember because
-        # extraction never edits the page's own tree (cleaning edits a copy); they go with the page.
-        self.units = Memo(lambda el: units(el.text_content()))
-        self.chars = Memo(lambda el: len(el.text_content()))
+        # Element -> its text, and the units / length of it: finding the body weighs a paragraph, its links
+        # and the blocks around them again and again (credit, score, layout columns), and a block's score asks
+        # both measures of one text. Safe to remember because extraction never edits the page's own tree
+        # (cleaning edits a copy); they go with the page.
+        texts = self.texts = Memo(text_of)  # (not read through self: no reference cycle)
+        self.units = Memo(lambda el: units(texts[el]))
+        self.chars = Memo(lambda el: len(texts[el]))
 
     def picked(self, name: str):
         """The first element the profile's `name` selector picks, or None."""
@@ -188,17 +190,18 @@ class Page:
                         index[attr].setdefault(token, []).append((pos, el))
         return index
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """All the page's text, scripts included: a cheap check before a costly search for a word."""
-        return self.root.text_content()
+        """All the page's text, scripts included: a cheap check before a costly search for a word
+        (the body evidence weighs the page's prose in it too)."""
+        return self.texts[self.root]
 
     @cached_property
     def body_text(self) -> str:
         """The text of <body>, scripts included: where a search for what a body text node may hold
         need look (the <head>'s scripts and styles are over half a news page's text)."""
         body = next(self.root.iter("body"), None)
-        return body.text_content() if body is not None else ""
+        return self.texts[body] if body is not None else ""
 
     @cached_property
     def base_url(self) -> str:

@@ -32,7 +32,7 @@ from .rules import (
     RELATED_SPONSOR_LABELS,
     WORD_UNITS,
 )
-from .text import any_of, clean
+from .text import Phrases, clean, clean_within, runs, text_of
 from .urlshape import article_address, key
 
 _EXACT = frozenset(h.casefold() for h in RELATED_HEADINGS if not h.endswith(" "))
@@ -49,7 +49,7 @@ _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _NAV_WORDS = frozenset(RELATED_NAV_WORDS)
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
 _LABEL_UNITS = 2  # lead text this long before a block's first link is its heading
-_FEED_TIME = re.compile(r"\d+\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)
+_FEED_TIME = re.compile(r"\d\d*\s*(?:%s)" % "|".join(map(re.escape, RELATED_FEED_TIMES)), re.I)  # a digit first, not \d+: see text.runs
 _ITEMS = ".//li[.//a[@href]][not(.//li)]"  # innermost list items with a link
 _TRIM = " \t\r\n\u00a0\u3000:：·|-–—/[]【】「」()（）<>《》.…»›"
 _SNIPPET_LEAD = " -–—|:：·"
@@ -59,11 +59,12 @@ _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "button", "fo
 _CLIMB = 3  # levels above the heading searched for the entries (".hd" + ".bd" layouts)
 _BAR_UNITS = 20  # a header bar holds the heading and at most a "more" link: climb through it, not beyond
 _PROSE_UNITS = 40  # a sibling with this much unlinked text is prose: the block ended
+_UNITS_START = 10 * _PROSE_UNITS  # characters read first when asking whether a text holds that much
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_CHARS = re.compile(f"[{_IDEOGRAPHS}]+")  # in runs: one string per run, not per character
-_WORD = re.compile(f"[^\\W{_IDEOGRAPHS}]+")
+_CHARS = runs(f"[{_IDEOGRAPHS}]")  # in runs: one string per run, not per character
+_WORD = runs(f"[^\\W{_IDEOGRAPHS}]")
 _TITLE_SEPARATORS = re.compile(r"\s+[—–|/-]\s+")
-_SPONSORS = any_of(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
+_SPONSORS = Phrases(RELATED_SPONSOR_LABELS, whole_ascii_words=True)
 
 
 class RelatedBlock(NamedTuple):
@@ -227,8 +228,9 @@ def _heading_text_holders(page: Page) -> list:
 
 def _heading_element(el):
     """The outermost element whose whole text is the heading (<h3><span>相关文章</span></h3> -> h3)."""
+    text = clean(text_of(el))
     while (parent := el.getparent()) is not None and parent.tag != "body" \
-            and clean(parent.text_content()) == clean(el.text_content()) \
+            and clean_within(parent.text_content(), len(text)) == text \
             and _count_links(parent) == _count_links(el):  # image-only cards have no text, yet are no heading
         el = parent
     if el.tag in _INLINE_TAGS:  # one tab of a tabbed heading: <h4><a>Related</a><a>More from author</a></h4>
@@ -244,6 +246,12 @@ def _units(s: str) -> float:
     return (0 if s.isascii() else sum(map(len, _CHARS.findall(s)))) + WORD_UNITS * len(_WORD.findall(s))
 
 
+def _reaches(text: str, amount: float) -> bool:
+    """_units(text) >= amount, counted on the text's start first: a block of prose gets there long before
+    its end (a start never counts more than the whole: a word cut short is still one word)."""
+    return (len(text) > _UNITS_START and _units(text[:_UNITS_START]) >= amount) or _units(text) >= amount
+
+
 def _count_links(el) -> int:
     return len(xpath(".//a[@href]")(el)) + (el.tag == "a")
 
@@ -256,7 +264,7 @@ def _has_link(el) -> bool:
 def _inline_links(heading) -> list:
     """Links inside the heading's own element other than one wrapping the heading text."""
     text = clean(heading.text_content())
-    return [a for a in heading.iter("a") if a.get("href") and clean(a.text_content()) not in ("", text)]
+    return [a for a in heading.iter("a") if a.get("href") and clean(text_of(a)) not in ("", text)]
 
 
 def _lead_text(el) -> str:
@@ -352,14 +360,14 @@ def _headed_otherwise(el) -> bool:
         if node.tag == "a":
             return False
         if node.find(".//a[@href]") is None:
-            return not _is_heading_text(clean(node.text_content()))
+            return not _is_heading_text(clean(text_of(node)))
     return False
 
 
 def _prose(el, linked: bool) -> bool:
     """Article text resumes here: a long unlinked block, or a long paragraph with a few inline links."""
     text = _visible_text(el)
-    if _units(text) < _PROSE_UNITS:
+    if not _reaches(text, _PROSE_UNITS):
         return False
     if not linked:
         return True
@@ -369,8 +377,8 @@ def _prose(el, linked: bool) -> bool:
 def _prose_paragraph(p, text: str | None = None) -> bool:
     """A long paragraph, mostly not link text (`text`: its visible text, when known)."""
     text = _visible_text(p) if text is None else text
-    link_text = sum(len(clean(a.text_content())) for a in p.iter("a"))
-    return _units(text) >= _PROSE_UNITS and link_text < len(text) / 2
+    link_text = sum(len(clean(text_of(a))) for a in p.iter("a"))
+    return _reaches(text, _PROSE_UNITS) and link_text < len(text) / 2
 
 
 def _entry_elements(boxes: list) -> list:
@@ -426,12 +434,12 @@ def _cited(link) -> bool:
     if block is None:
         return False
     own = clean((block.text or "") + " ".join(c.tail or "" for c in block))
-    return _units(own) >= _PROSE_UNITS / 2 and _prose_paragraph(block)
+    return _reaches(own, _PROSE_UNITS / 2) and _prose_paragraph(block)
 
 
 def _title(link) -> str:
     """The link's text, else its image's alt, its title, or the heading of its card (an overlay link)."""
-    text = clean(link.text_content())
+    text = clean(text_of(link))
     if not text:
         text = next((clean(img.get("alt")) for img in link.iter("img") if clean(img.get("alt"))), "")
     text = text or clean(link.get("title")) or clean(link.get("alt"))

@@ -11,12 +11,23 @@ import re
 
 from .rules import WORD_UNITS
 
+
+def runs(chars: str) -> re.Pattern:
+    """A regex for the runs of a character class `chars` ("[...]"), written as one of them and then any more.
+
+    The engine finds where a match may start by a scan in C only when the
+    pattern opens with a class (not with a repeat, as `[...]+` does): else
+    it tries the whole pattern at every character of the text.
+    """
+    return re.compile(f"{chars}{chars}*")
+
+
 # Han characters and Latin letters are counted in runs: findall then builds one string per run,
 # not one per character (five times faster on Chinese prose, where units() is asked thousands of times a page).
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN = runs("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A word of the alphabetic scripts: Latin, Greek, Cyrillic, Hebrew, Arabic, Indic, Thai, Hangul (a positive class: fast).
-_WORD = re.compile("[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0eff\u1100-\u11ff\uac00-\ud7af]+")
-_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_WORD = runs("[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0eff\u1100-\u11ff\uac00-\ud7af]")
+_LATIN_LETTERS = runs("[A-Za-z\u00c0-\u024f]")
 
 BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div",
@@ -38,6 +49,34 @@ def any_of(words, whole_ascii_words: bool = False, then: str = "") -> re.Pattern
     return re.compile(f"(?=[{first}])(?:{alternatives}){then}", re.I)
 
 
+class Phrases:
+    """any_of(words, whole_ascii_words), searched only when the case-folded text holds a piece of a word
+    that any match leaves in it: a substring test in C, where the regex tries every character of a text
+    that holds none (most texts).
+
+    A word's piece is the word folded, its longest part between "i"s: ignoring case, "İ" and "ı" match "i"
+    and fold to other letters, while every other letter a match may hold folds to the word's own. A
+    word with another cased letter outside ASCII has no piece, and the regex always runs.
+    """
+
+    def __init__(self, words, whole_ascii_words: bool = False):
+        self.regex = any_of(words, whole_ascii_words)
+        pieces = [_piece(w) for w in words]
+        # the pieces as literals (no re.I): the engine scans for their first characters in C
+        self.pieces = None if None in pieces else re.compile("|".join(map(re.escape, pieces)))
+
+    def search(self, text: str) -> re.Match | None:
+        if self.pieces is not None and self.pieces.search(text.casefold()) is None:
+            return None
+        return self.regex.search(text)
+
+
+def _piece(word: str) -> str | None:
+    if any(not c.isascii() and c.lower() != c.upper() for c in word):
+        return None
+    return max(word.casefold().split("i"), key=len) or None
+
+
 class Memo(dict):
     """key -> fn(key), worked out on the first ask.
 
@@ -54,10 +93,30 @@ class Memo(dict):
         return value
 
 
+def text_of(el) -> str:
+    """el.text_content(); for an element without children (most links, cells and short lines), its text,
+    without the XPath evaluation text_content makes (three times the cost)."""
+    return el.text_content() if len(el) else el.text or ""
+
+
 def clean(s: str | None) -> str:
     """Whitespace collapsed and stripped ('' for None). str.split's whitespace is the regex's \\s
     (both are str.isspace): split and join give what a \\s+ substitution and strip gave, several times faster."""
     return " ".join(s.split()) if s else ""
+
+
+def clean_within(s: str | None, limit: int) -> str | None:
+    """clean(s) when that is at most `limit` characters long, else None.
+
+    A block's text holds all of its paragraphs', and is often asked only
+    whether it is short: when its start alone cleans to more than `limit`,
+    so does the whole (a start's clean begins the whole's), and the rest is
+    never split.
+    """
+    if s and len(s) > 2 * limit and len(clean(s[:2 * limit])) > limit:
+        return None
+    s = clean(s)
+    return s if len(s) <= limit else None
 
 
 def units(s: str) -> float:
@@ -115,8 +174,9 @@ def _walk(node, lines: list[str], buf: list[str], code: bool) -> None:
 
 def _flush(lines: list[str], buf: list[str]) -> None:
     """The text gathered in `buf` as one line of `lines` (none if blank)."""
-    line = clean("".join(buf)).replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL)
-    line = line.strip(f" {_CELL}").replace(_CELL, "\t")
+    line = clean("".join(buf))
+    if _CELL in line:  # a table row: its cells apart by tabs
+        line = line.replace(f" {_CELL}", _CELL).replace(f"{_CELL} ", _CELL).strip(f" {_CELL}").replace(_CELL, "\t")
     if line:
         lines.append(line)
     buf.clear()

@@ -49,7 +49,7 @@ from .rules import (
     TITLE_PROSE_UNITS,
     TITLE_SEPARATORS,
 )
-from .text import clean, plain_text, units
+from .text import clean, plain_text, text_of, units
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
@@ -80,13 +80,17 @@ def choose_headline(page: Page, body=None) -> Headline:
         return Headline(picked, page.picked("title"), "the site profile's selector", [])
     declared = _declared(page)
     site = site_names(page)
-    headings = [(h, t) for h in page.root.iter(*_HEADINGS) if (t := _heading_text(h)) and t.casefold() not in site]
-    agreeing = sorted(((h, t) for h, t in headings if _agrees_any(t, declared)),
-                      key=lambda ht: (ht[0].tag, -len(ht[1])))  # h1 before h2 ..., then the longest
-    for h, t in agreeing:
-        if not _furniture(page, h):
-            return Headline(t, h, f"an <{h.tag}> agreeing with a declared title", declared)
-    h1 = next(((h, t) for h, t in headings if h.tag == "h1" and not _furniture(page, h)), None)
+    levels: dict[str, list] = {tag: [] for tag in _HEADINGS}
+    for h in page.root.iter(*_HEADINGS):
+        levels[h.tag].append(h)
+    h1s = _shown_headings(levels["h1"], site)
+    # h1 before h2 ..., then the longest: a level's texts are read only when no heading above agrees
+    for tag in _HEADINGS if declared else ():
+        level = h1s if tag == "h1" else _shown_headings(levels[tag], site)
+        for h, t in sorted(((h, t) for h, t in level if _agrees_any(t, declared)), key=lambda ht: -len(ht[1])):
+            if not _furniture(page, h):
+                return Headline(t, h, f"an <{h.tag}> agreeing with a declared title", declared)
+    h1 = next(((h, t) for h, t in h1s if not _furniture(page, h)), None)
     shown = _shown(page, declared, site) if declared else None
     if h1 and not (shown and len(shown[1]) > len(h1[1]) and not _agrees_any(h1[1], declared, strict=False)):
         return Headline(h1[1], h1[0], "the page's first <h1> outside navigation", declared)
@@ -100,6 +104,11 @@ def choose_headline(page: Page, body=None) -> Headline:
     if cores:
         return Headline(cores[0], None, "the declared title without site name and section", declared)
     return Headline(None, None, "no heading and no declared title", declared)
+
+
+def _shown_headings(headings: list, site: set[str]) -> list[tuple]:
+    """(heading, its text) of the `headings` showing a text other than the site's name."""
+    return [(h, t) for h in headings if (t := _heading_text(h)) and t.casefold() not in site]
 
 
 def _declared(page: Page) -> list[str]:
@@ -208,7 +217,7 @@ def _cut(rest: str, end: bool) -> bool:
 
 def _heading_text(h) -> str:
     """The heading's text (block children apart by a space), its kicker left out."""
-    text = clean(plain_text(h).replace("\n", " ") if h.find(".//*") is not None else h.text_content())
+    text = clean(plain_text(h).replace("\n", " ") if h.find(".//*") is not None else text_of(h))
     kicker = _kicker(h, text)
     return text[len(kicker):].lstrip(KICKER_SEPARATORS) if kicker else text
 
@@ -217,7 +226,7 @@ def _kicker(h, text: str) -> str | None:
     """The text of a heading's first child when it is set apart as a kicker."""
     if (h.text or "").strip() or not len(h) or not isinstance(h[0].tag, str) or h[0].tag == "br":
         return None
-    first = clean(h[0].text_content())
+    first = clean(text_of(h[0]))
     rest = text[len(first):].lstrip(KICKER_SEPARATORS) if text.startswith(first) else ""
     if not first or not rest or len(first) > KICKER_MAX_CHARS or len(first) >= len(rest):
         return None
@@ -237,7 +246,7 @@ def _furniture(page: Page, el) -> bool:
         if any(TITLE_FURNITURE_WORDS.intersection(_WORD_SPLIT.split(c)) for c in classes):
             return True
     links = el.xpath(".//a[@href]")
-    if len(links) == 1 and clean(links[0].text_content()) == clean(el.text_content()):
+    if len(links) == 1 and clean(text_of(links[0])) == clean(text_of(el)):
         path = urlsplit(page.absolute(links[0].get("href")) or "").path
         return path.strip("/") in ("", "index.html", "index.htm", "index.php", "en-us", "en")
     return False
