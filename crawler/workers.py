@@ -81,8 +81,11 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
                 answer = _dumps(False, exc)
             except Exception:
                 answer = _dumps(False, RuntimeError(f"{type(exc).__name__}: {exc}"))
-        sock.sendall(len(answer).to_bytes(HEADER, "big"))
-        sock.sendall(answer)
+        try:
+            sock.sendall(len(answer).to_bytes(HEADER, "big"))
+            sock.sendall(answer)
+        except OSError:   # the crawl closed its end while this page was analysed
+            return
 
 
 def _dumps(ok: bool, answer) -> bytes:
@@ -151,7 +154,8 @@ class _Worker:
             end = start + HEADER + int.from_bytes(self.incoming[start:start + HEADER], "big")
             if len(self.incoming) < end:
                 break
-            ok, answer = pickle.loads(memoryview(self.incoming)[start + HEADER:end])
+            with memoryview(self.incoming) as view, view[start + HEADER:end] as message:
+                ok, answer = pickle.loads(message)   # (a view left open would keep `incoming` from shrinking)
             future = self.waiting.popleft()
             if future.done():   # cancelled
                 pass
@@ -198,6 +202,8 @@ class _Answer(Future):
     def result(self, timeout=None):
         while not self.done():
             open_ = [w for w in self.workers if w.sock.fileno() >= 0]
+            if not open_:
+                break
             readable, writable, _ = select.select([w.sock for w in open_ if w.waiting],
                                                   [w.sock for w in open_ if w.outgoing], [], timeout)
             if not readable and not writable:
