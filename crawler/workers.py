@@ -155,7 +155,10 @@ class _Worker:
             if len(self.incoming) < end:
                 break
             with memoryview(self.incoming) as view, view[start + HEADER:end] as message:
-                ok, answer = pickle.loads(message)   # (a view left open would keep `incoming` from shrinking)
+                try:   # (a view left open would keep `incoming` from shrinking)
+                    ok, answer = pickle.loads(message)
+                except Exception as exc:   # an exception whose class cannot be rebuilt from its pickle
+                    ok, answer = False, exc
             future = self.waiting.popleft()
             if future.done():   # cancelled
                 pass
