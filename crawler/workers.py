@@ -32,6 +32,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from w3lib.encoding import html_to_unicode
+
 from crawler.parts import Parts
 from pipelines.dedupe import FingerprintScheme
 
@@ -73,9 +75,9 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
         message = pages.read(size)
         if len(message) < size:   # the crawl closed its end in the middle of a page
             return
-        text, url, *rest = pickle.loads(message)
+        page, encoding, url, *rest = pickle.loads(message)
         try:
-            answer = _dumps(True, analyse(text, url, profile, scheme, *rest, for_stream))
+            answer = _dumps(True, analyse(page_text(page, encoding), url, profile, scheme, *rest, for_stream))
         except Exception as exc:   # raised where the crawl awaits the page, as from a process pool
             try:
                 answer = _dumps(False, exc)
@@ -86,6 +88,13 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
             sock.sendall(answer)
         except OSError:   # the crawl closed its end while this page was analysed
             return
+
+
+def page_text(page: str | bytes, encoding: str | None) -> str:
+    """A page's text; its bytes decoded as Scrapy's response.text decodes them. A crawl hands over the
+    bytes and the charset it decided: its own process then neither decodes a page nor encodes the text
+    again to send it."""
+    return page if isinstance(page, str) else html_to_unicode(f"charset={encoding}", page)[1]
 
 
 def _dumps(ok: bool, answer) -> bytes:
@@ -250,24 +259,26 @@ class PageAnalyser:
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser
 
-    async def analyse(self, text: str, url: str, now: datetime | None = None,
-                      hints: dict | None = None, part: bool = False) -> Analysis:
+    async def analyse(self, page: str | bytes, url: str, now: datetime | None = None,
+                      hints: dict | None = None, part: bool = False, encoding: str | None = None) -> Analysis:
+        """The analysis of `page`: its text, or its bytes in `encoding` (see page_text)."""
         if not self.workers:
-            return self.submit(text, url, now, hints, part).result()
+            return self.submit(page, url, now, hints, part, encoding).result()
         loop = asyncio.get_running_loop()
         answer = loop.create_future()
-        self._send((text, url, now, hints, part), answer, loop)
+        self._send((page, encoding, url, now, hints, part), answer, loop)
         return await answer
 
-    def submit(self, text: str, url: str, now: datetime | None = None,
-               hints: dict | None = None, part: bool = False) -> Future:
+    def submit(self, page: str | bytes, url: str, now: datetime | None = None,
+               hints: dict | None = None, part: bool = False, encoding: str | None = None) -> Future:
         """`analyse` as a future, for callers without an event loop (`archive import`)."""
         if not self.workers:
             done = Future()
-            done.set_result(_job()(text, url, self.profile, self.scheme, now, hints, part, self.for_stream))
+            done.set_result(_job()(page_text(page, encoding), url, self.profile, self.scheme, now, hints, part,
+                                   self.for_stream))
             return done
         answer = _Answer(self.workers)
-        self._send((text, url, now, hints, part), answer, None)
+        self._send((page, encoding, url, now, hints, part), answer, None)
         return answer
 
     def _send(self, args: tuple, future, loop) -> None:

@@ -136,7 +136,7 @@ def test_pages_larger_than_the_socket_takes_come_back_in_order_with_or_without_a
 def test_an_error_in_a_worker_is_raised_where_the_page_is_awaited_and_the_worker_goes_on():
     analyser = PageAnalyser(1)
     try:
-        with pytest.raises(AttributeError):
+        with pytest.raises(TypeError):   # neither text nor bytes
             asyncio.run(analyser.analyse(None, URL, NOW))
         assert analyser.submit(PAGE, URL, NOW).result().kind == "article"
     finally:
