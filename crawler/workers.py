@@ -194,13 +194,14 @@ class _Worker:
             self.sock.close()
 
     def close(self) -> None:
-        """Closing its end tells the worker to leave."""
+        """Closing its end tells the worker to leave; pages still waiting are cancelled."""
         self.stop()
         self.process.join(10)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
-        self.broken(EOFError("the analyser closed"))
+        while self.waiting:
+            self.waiting.popleft().cancel()
 
 
 class _Answer(Future):

@@ -154,3 +154,11 @@ def test_a_worker_that_dies_fails_its_pages_instead_of_leaving_them_waiting():
             analyser.submit(PAGE, URL, NOW).result(60)
     finally:
         analyser.close()
+
+
+def test_closing_cancels_the_pages_still_waiting_and_ends_the_workers():
+    analyser = PageAnalyser(1)
+    answer = analyser.submit(PAGE, URL, NOW)
+    analyser.close()
+    assert answer.cancelled()
+    assert multiprocessing.active_children() == []
