@@ -11,10 +11,10 @@ crawler/analysis.py is imported where pages are analysed (`_job`).
 Each worker has a socket of its own, and the crawl's thread does the
 hand-off itself: it writes a page without waiting (what the socket cannot
 take yet goes when the event loop says it can) and the event loop reads the
-answers. A process pool did it with two threads of its own, which cost the
-crawl's process ~8% of its CPU in pickling handed between threads, thread
-switches and wake-ups of the event loop. A worker answers its pages in the
-order it got them.
+answers. A process pool did it with two threads of its own (a manager, a
+queue feeder) and woke the event loop through its self-pipe for every page:
+~10% of the crawl process's CPU (benchmarks/crawl_bench.py). A worker
+answers its pages in the order it got them.
 """
 from __future__ import annotations
 
