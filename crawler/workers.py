@@ -2,25 +2,42 @@
 
 A crawl is CPU-bound on one core: Scrapy's engine and the store need it
 whole, and parsing plus extraction cost about as much again per article.
-`PageAnalyser` runs that half (crawler/analysis.py) in a process pool
+`PageAnalyser` runs that half (crawler/analysis.py) in worker processes
 beside the crawl, so the second core does it; `EXTRACT_PROCESSES = 0`
-keeps it in the crawl's own process (easier to debug, no pool to start).
-This module is the crawl's side of the pool and imports no extraction:
+keeps it in the crawl's own process (easier to debug, no worker to start).
+This module is the crawl's side of the workers and imports no extraction:
 crawler/analysis.py is imported where pages are analysed (`_job`).
+
+Each worker has a socket of its own, and the crawl's thread does the
+hand-off itself: it writes a page without waiting (what the socket cannot
+take yet goes when the event loop says it can) and the event loop reads the
+answers. A process pool did it with two threads of its own (a manager, a
+queue feeder) and woke the event loop through its self-pipe for every page:
+~10% of the crawl process's CPU (benchmarks/crawl_bench.py). A worker
+answers its pages in the order it got them.
 """
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
 import os
+import pickle
+import select
+import socket
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from w3lib.encoding import html_to_unicode
+
 from crawler.parts import Parts
 from pipelines.dedupe import FingerprintScheme
+
+HEADER = 8   # bytes of a message's length, before its pickle
 
 
 @dataclass
@@ -42,22 +59,46 @@ def _job():
     return analyse_and_prepare
 
 
-_analyse = None  # crawler.analysis.analyse_and_prepare, set once per worker process
-_profile = None  # and the crawl's site profile
-_scheme = None   # and its fingerprint scheme
-_for_stream = False   # and whether articles are prepared for a distributed crawl's item stream
+def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: bool, crawl_pid: int) -> None:
+    """A worker process: analyse each page the crawl sends, answer (True, Analysis) or (False, exception)
+    in the same order, and leave when the crawl closes its end.
 
-
-def _start_worker(profile, scheme: FingerprintScheme, for_stream: bool, crawl_pid: int) -> None:
-    """Remember the crawl's profile and scheme; leave when the crawl process is gone.
-
-    A crawl killed outright (kill -9, OOM) cannot shut its pool down, and a
-    worker blocked on its task queue would wait forever: cron would pile them
-    up. So a worker leaves once it has been handed to another parent.
+    A crawl killed outright (kill -9, OOM) cannot close its end in time for a
+    worker in the middle of a page, and cron would pile them up: so a worker
+    also leaves once it has been handed to another parent.
     """
-    global _analyse, _profile, _scheme, _for_stream
-    _analyse, _profile, _scheme, _for_stream = _job(), profile, scheme, for_stream
     threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
+    analyse = _job()
+    pages = sock.makefile("rb")
+    while len(header := pages.read(HEADER)) == HEADER:
+        size = int.from_bytes(header, "big")
+        message = pages.read(size)
+        if len(message) < size:   # the crawl closed its end in the middle of a page
+            return
+        page, encoding, url, *rest = pickle.loads(message)
+        try:
+            answer = _dumps(True, analyse(page_text(page, encoding), url, profile, scheme, *rest, for_stream))
+        except Exception as exc:   # raised where the crawl awaits the page, as from a process pool
+            try:
+                answer = _dumps(False, exc)
+            except Exception:
+                answer = _dumps(False, RuntimeError(f"{type(exc).__name__}: {exc}"))
+        try:
+            sock.sendall(len(answer).to_bytes(HEADER, "big"))
+            sock.sendall(answer)
+        except OSError:   # the crawl closed its end while this page was analysed
+            return
+
+
+def page_text(page: str | bytes, encoding: str | None) -> str:
+    """A page's text; its bytes decoded as Scrapy's response.text decodes them. A crawl hands over the
+    bytes and the charset it decided: its own process then neither decodes a page nor encodes the text
+    again to send it."""
+    return page if isinstance(page, str) else html_to_unicode(f"charset={encoding}", page)[1]
+
+
+def _dumps(ok: bool, answer) -> bytes:
+    return pickle.dumps((ok, answer), pickle.HIGHEST_PROTOCOL)
 
 
 def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
@@ -66,9 +107,126 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
     os._exit(1)
 
 
-def _analyse_in_worker(text: str, url: str, now: datetime | None, hints: dict | None,
-                       part: bool) -> Analysis:
-    return _analyse(text, url, _profile, _scheme, now, hints, part, _for_stream)
+class _Worker:
+    """The crawl's end of one worker process: what is still to be sent, what came back, whose answers are due."""
+
+    def __init__(self, context, initargs: tuple):
+        here, there = socket.socketpair()
+        self.process = context.Process(target=_serve, args=(there, *initargs), daemon=True)
+        self.process.start()
+        there.close()
+        here.setblocking(False)
+        self.sock = here
+        self.outgoing = bytearray()
+        self.incoming = bytearray()
+        self.waiting: deque = deque()   # futures of the pages sent, in order
+        self.loop: asyncio.AbstractEventLoop | None = None   # the event loop reading its answers, once there is one
+
+    def send(self, args: tuple, future) -> None:
+        message = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
+        self.outgoing += len(message).to_bytes(HEADER, "big")
+        self.outgoing += message
+        self.waiting.append(future)
+        self.write()
+
+    def write(self) -> None:
+        """As much of what is to be sent as the socket takes now; the event loop is asked for the rest."""
+        try:
+            del self.outgoing[:self.sock.send(self.outgoing)]
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            self.broken(exc)
+            return
+        if self.loop is not None:
+            if self.outgoing:
+                self.loop.add_writer(self.sock, self.write)
+            else:
+                self.loop.remove_writer(self.sock)
+
+    def read(self) -> None:
+        """The answers that have come, each to its future."""
+        while True:
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except BlockingIOError:
+                break
+            except OSError as exc:
+                self.broken(exc)
+                return
+            if not chunk:
+                self.broken(EOFError("the worker's end closed"))
+                return
+            self.incoming += chunk
+        start = 0
+        while len(self.incoming) - start >= HEADER:
+            end = start + HEADER + int.from_bytes(self.incoming[start:start + HEADER], "big")
+            if len(self.incoming) < end:
+                break
+            with memoryview(self.incoming) as view, view[start + HEADER:end] as message:
+                try:   # (a view left open would keep `incoming` from shrinking)
+                    ok, answer = pickle.loads(message)
+                except Exception as exc:   # an exception whose class cannot be rebuilt from its pickle
+                    ok, answer = False, exc
+            future = self.waiting.popleft()
+            if future.done():   # cancelled
+                pass
+            elif ok:
+                future.set_result(answer)
+            else:
+                future.set_exception(answer)
+            start = end
+        del self.incoming[:start]
+
+    def broken(self, cause: BaseException) -> None:
+        """The worker died (or its socket did): its pages fail, none waits forever."""
+        self.stop()
+        while self.waiting:
+            future = self.waiting.popleft()
+            if not future.done():
+                future.set_exception(BrokenProcessPool(f"an analysis worker ended: {cause}"))
+
+    def stop(self) -> None:
+        if self.sock.fileno() >= 0:
+            if self.loop is not None and not self.loop.is_closed():
+                self.loop.remove_reader(self.sock)
+                self.loop.remove_writer(self.sock)
+            self.sock.close()
+
+    def close(self) -> None:
+        """Closing its end tells the worker to leave; pages still waiting are cancelled."""
+        self.stop()
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        while self.waiting:
+            self.waiting.popleft().cancel()
+
+
+class _Answer(Future):
+    """A concurrent future of a worker's answer that, waited on, reads the answers itself: a caller
+    without an event loop (`archive import`) needs no thread to read them."""
+
+    def __init__(self, workers: list[_Worker]):
+        super().__init__()
+        self.workers = workers
+
+    def result(self, timeout=None):
+        while not self.done():
+            open_ = [w for w in self.workers if w.sock.fileno() >= 0]
+            if not open_:
+                break
+            readable, writable, _ = select.select([w.sock for w in open_ if w.waiting],
+                                                  [w.sock for w in open_ if w.outgoing], [], timeout)
+            if not readable and not writable:
+                break   # timed out: Future.result raises TimeoutError
+            for worker in open_:
+                if worker.sock in writable:
+                    worker.write()
+                if worker.sock in readable:
+                    worker.read()
+        return super().result(0)
 
 
 def extract_processes(settings) -> int:
@@ -88,15 +246,10 @@ class PageAnalyser:
         self.profile = profile
         self.scheme = scheme or FingerprintScheme()
         self.for_stream = for_stream
-        self.pool = None
-        if processes > 0:
-            # spawn: never fork the crawl's own process (threads, reactor), and
-            # keep the workers its own children (see _start_worker).
-            context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(processes, mp_context=context,
-                                            initializer=_start_worker,
-                                            initargs=(profile, self.scheme, for_stream, os.getpid()))
-            self.pool.submit(int)  # start the workers now: their start-up overlaps the crawl's
+        # spawn: never fork the crawl's own process (threads, reactor), and keep
+        # the workers its own children (see _serve). Started now: their start-up overlaps the crawl's.
+        context = multiprocessing.get_context("spawn")
+        self.workers = [_Worker(context, (profile, self.scheme, for_stream, os.getpid())) for _ in range(processes)]
 
     @classmethod
     def from_crawler(cls, crawler, profile=None):
@@ -107,20 +260,40 @@ class PageAnalyser:
         crawler.signals.connect(analyser.close, signal=signals.spider_closed)
         return analyser
 
-    async def analyse(self, text: str, url: str, now: datetime | None = None,
-                      hints: dict | None = None, part: bool = False) -> Analysis:
-        return await asyncio.wrap_future(self.submit(text, url, now, hints, part))
+    async def analyse(self, page: str | bytes, url: str, now: datetime | None = None,
+                      hints: dict | None = None, part: bool = False, encoding: str | None = None) -> Analysis:
+        """The analysis of `page`: its text, or its bytes in `encoding` (see page_text)."""
+        if not self.workers:
+            return self.submit(page, url, now, hints, part, encoding).result()
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
+        self._send((page, encoding, url, now, hints, part), answer, loop)
+        return await answer
 
-    def submit(self, text: str, url: str, now: datetime | None = None,
-               hints: dict | None = None, part: bool = False) -> Future:
+    def submit(self, page: str | bytes, url: str, now: datetime | None = None,
+               hints: dict | None = None, part: bool = False, encoding: str | None = None) -> Future:
         """`analyse` as a future, for callers without an event loop (`archive import`)."""
-        if self.pool is None:
+        if not self.workers:
             done = Future()
-            done.set_result(_job()(text, url, self.profile, self.scheme, now, hints, part, self.for_stream))
+            done.set_result(_job()(page_text(page, encoding), url, self.profile, self.scheme, now, hints, part,
+                                   self.for_stream))
             return done
-        return self.pool.submit(_analyse_in_worker, text, url, now, hints, part)
+        answer = _Answer(self.workers)
+        self._send((page, encoding, url, now, hints, part), answer, None)
+        return answer
+
+    def _send(self, args: tuple, future, loop) -> None:
+        """To the open worker with the fewest pages waiting (the first on a tie)."""
+        open_ = [w for w in self.workers if w.sock.fileno() >= 0]
+        if not open_:
+            raise BrokenProcessPool("every analysis worker has ended")
+        worker = min(open_, key=lambda w: len(w.waiting))
+        if loop is not None and worker.loop is not loop:
+            worker.loop = loop
+            loop.add_reader(worker.sock, worker.read)
+        worker.send(args, future)
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
+        for worker in self.workers:
+            worker.close()
+        self.workers = []

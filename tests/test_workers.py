@@ -1,9 +1,15 @@
 """The analysis worker prepares an article exactly as the normalize and dedupe pipelines would."""
 import asyncio
 import json
+import multiprocessing
+import os
+import signal
 import subprocess
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
+
+import pytest
 
 from crawler.items import ArticleItem
 from crawler.analysis import analyse
@@ -107,3 +113,52 @@ def test_a_crawl_hands_its_pages_over_without_loading_extraction(minisite, tmp_p
     assert out.returncode == 0, out.stderr[-3000:]
     archived, loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert archived > 0 and loaded == []
+
+
+def test_pages_larger_than_the_socket_takes_come_back_in_order_with_or_without_an_event_loop():
+    """The crawl's thread writes without waiting and reads what has come: several pages of a megabyte
+    each in the workers at once neither block it nor mix up whose answer is whose."""
+    pages = [PAGE.replace("江边的早晨</h1>", f"江边的早晨 {n}</h1>" + "<p>" + "水" * 300_000 + "</p>")
+             for n in range(3)]
+    analyser = PageAnalyser(2)
+    try:
+        answers = [analyser.submit(page, URL, NOW) for page in pages]   # as `archive import` does
+        titles = [answer.result().item["title"] for answer in answers]
+
+        async def crawl():
+            return await asyncio.gather(*(analyser.analyse(page, URL, NOW) for page in pages))
+        assert [page.item["title"] for page in asyncio.run(crawl())] == titles
+    finally:
+        analyser.close()
+    assert titles == [f"江边的早晨 {n}" for n in range(3)]
+
+
+def test_an_error_in_a_worker_is_raised_where_the_page_is_awaited_and_the_worker_goes_on():
+    analyser = PageAnalyser(1)
+    try:
+        with pytest.raises(TypeError):   # neither text nor bytes
+            asyncio.run(analyser.analyse(None, URL, NOW))
+        assert analyser.submit(PAGE, URL, NOW).result().kind == "article"
+    finally:
+        analyser.close()
+
+
+def test_a_worker_that_dies_fails_its_pages_instead_of_leaving_them_waiting():
+    analyser = PageAnalyser(1)
+    try:
+        for worker in multiprocessing.active_children():   # the analyser's one worker
+            os.kill(worker.pid, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            asyncio.run(asyncio.wait_for(analyser.analyse(PAGE, URL, NOW), 60))
+        with pytest.raises(BrokenProcessPool):
+            analyser.submit(PAGE, URL, NOW).result(60)
+    finally:
+        analyser.close()
+
+
+def test_closing_cancels_the_pages_still_waiting_and_ends_the_workers():
+    analyser = PageAnalyser(1)
+    answer = analyser.submit(PAGE, URL, NOW)
+    analyser.close()
+    assert answer.cancelled()
+    assert multiprocessing.active_children() == []

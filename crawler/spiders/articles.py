@@ -118,7 +118,8 @@ class ArticlesSpider(Discovery, SplitArticles, scrapy.Spider):
             for request in self.announced_feeds(response):
                 yield request
         fetched_at = datetime.now(timezone.utc)  # also what "3小时前" on the page is counted back from
-        page = await self.analyser.analyse(response.text, response.url, fetched_at, self.hints_for(response))
+        page = await self.analyser.analyse(response.body, response.url, fetched_at, self.hints_for(response),
+                                           encoding=response.encoding)
         response.meta["page_kind"] = page.kind
         if page.kind != "article":
             yield ListingItem(url=response.url, kind=page.kind, why=page.why, links=len(page.links),

@@ -64,7 +64,8 @@ class SplitArticles:
     async def parse_part(self, response):
         """A later part: joined when it is one, then on to the next."""
         state = response.meta["split_article"]
-        page = await self.analyser.analyse(response.text, response.url, datetime.now(timezone.utc), part=True)
+        page = await self.analyser.analyse(response.body, response.url, datetime.now(timezone.utc), part=True,
+                                           encoding=response.encoding)
         why_not = _not_a_part(page, response.url, state)
         if why_not:
             state["parts"].append(_part(response.url, "not_part", response.status, why_not))
