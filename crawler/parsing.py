@@ -49,8 +49,16 @@ _NOT_XML_UTF8 = ("\ufffe".encode(), "\uffff".encode())
 _END_TAG = re.compile(r"</(?:body|html)\s*>", re.I)
 # What may follow the end of a document without being content.
 _AFTER_END_IGNORABLE = re.compile(r"</(?:body|html)\s*>|<!--.*?-->|\s+", re.I | re.S)
+
+
+def _either_case(name: str) -> str:
+    """A regex for `name` (ASCII letters) in any mix of upper and lower case: "ab" -> "[aA][bB]"."""
+    return "".join(f"[{c}{c.upper()}]" for c in name)
+
+
 # A start tag of an HTML5 void element libxml2 does not know (quoted attribute values may hold ">").
-_HTML5_VOID = re.compile(r"<(wbr|source|embed|track|keygen)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>", re.I)
+_HTML5_VOID = re.compile(r"<(%s)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>"
+                         % "|".join(map(_either_case, ("wbr", "source", "embed", "track", "keygen"))))
 # What libxml2 reads as raw text up to its end tag; of which code, whose text is never the page's.
 _RAW_TEXT = frozenset(("script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"))
 _CODE = frozenset(("script", "style"))
@@ -188,11 +196,6 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
                      for first, group in groupby(sorted(watched), key=lambda name: name[0]))
     return (re.compile(r"<(/?)(?=[a-zA-Z])(%s)(?=[\s/>]|\Z)" % names),
             re.compile(r"</?(?:%s)(?=[\s/>])" % "|".join(sorted(BLOCK_TAGS)), re.I))
-
-
-def _either_case(name: str) -> str:
-    """A regex for `name` (ASCII letters) in any mix of upper and lower case: "ab" -> "[aA][bB]"."""
-    return "".join(f"[{c}{c.upper()}]" for c in name)
 
 
 def close_left_open(text: str) -> str:
