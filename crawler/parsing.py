@@ -49,8 +49,16 @@ _NOT_XML_UTF8 = ("\ufffe".encode(), "\uffff".encode())
 _END_TAG = re.compile(r"</(?:body|html)\s*>", re.I)
 # What may follow the end of a document without being content.
 _AFTER_END_IGNORABLE = re.compile(r"</(?:body|html)\s*>|<!--.*?-->|\s+", re.I | re.S)
+
+
+def _either_case(name: str) -> str:
+    """A regex for `name` (ASCII letters) in any mix of upper and lower case: "ab" -> "[aA][bB]"."""
+    return "".join(f"[{c}{c.upper()}]" for c in name)
+
+
 # A start tag of an HTML5 void element libxml2 does not know (quoted attribute values may hold ">").
-_HTML5_VOID = re.compile(r"<(wbr|source|embed|track|keygen)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>", re.I)
+_HTML5_VOID = re.compile(r"<(%s)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*?)/?>"
+                         % "|".join(map(_either_case, ("wbr", "source", "embed", "track", "keygen"))))
 # What libxml2 reads as raw text up to its end tag; of which code, whose text is never the page's.
 _RAW_TEXT = frozenset(("script", "style", "iframe", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"))
 _CODE = frozenset(("script", "style"))
@@ -168,29 +176,31 @@ def close_html5_voids(text: str) -> str:
 
 
 @cache
-def _patterns() -> tuple[frozenset[str], re.Pattern, re.Pattern]:
-    """(the swallowing elements and "a", the start of a tag of one of them, a block tag): swallowing is
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(the start of a tag of a swallowing element or "a", a block tag): swallowing is
     what extraction (ours and trafilatura's) drops with its content, and the raw-text elements.
 
-    The second finds, in C, the starts of tags ("<", the "/" of an end tag, a name that runs to
+    The first finds, in C, the starts of tags ("<", the "/" of an end tag, a name that runs to
     whitespace, "/" or ">") that may be theirs: a Python step for each of the page's tags was most
     of close_left_open's time. The names are grouped by first letter, which the regex engine
-    tries once, not once per name; re.I also takes "ſ" for "s", so the name's lower() is checked.
+    tries once, not once per name. Each letter is a class of its two ASCII cases (HTML's names are
+    ASCII case-insensitive), not re.I: the engine skips a group whose first class misses without
+    entering it, where it enters each group for a case-insensitive letter (a third more work).
     """
     from crawler.extract.rules import DROP_TAGS, IMPLIED_END_TAGS  # crawler.extract imports this module
     from crawler.extract.text import BLOCK_TAGS
 
     swallowing = (frozenset(DROP_TAGS) | frozenset(MANUALLY_CLEANED) | _RAW_TEXT) - frozenset(IMPLIED_END_TAGS)
     watched = swallowing | {"a"}
-    names = "|".join(f"{first}(?:{'|'.join(name[1:] for name in group)})"
+    names = "|".join(f"{_either_case(first)}(?:{'|'.join(_either_case(name[1:]) for name in group)})"
                      for first, group in groupby(sorted(watched), key=lambda name: name[0]))
-    return (watched, re.compile(r"<(/?)(?=[a-zA-Z])(%s)(?=[\s/>]|\Z)" % names, re.I),
+    return (re.compile(r"<(/?)(?=[a-zA-Z])(%s)(?=[\s/>]|\Z)" % names),
             re.compile(r"</?(?:%s)(?=[\s/>])" % "|".join(sorted(BLOCK_TAGS)), re.I))
 
 
 def close_left_open(text: str) -> str:
     """`text` with an end tag added for each swallowing element and link the page leaves open."""
-    watched, tags, block = _patterns()
+    tags, block = _patterns()
     inserts: list[tuple[int, str]] = []
     open_: dict[str, list[int]] = {}
     link_at, pos = None, 0
@@ -202,7 +212,7 @@ def close_left_open(text: str) -> str:
 
     for m in tags.finditer(text):
         name = m.group(2).lower()
-        if name not in watched or m.start() < pos:
+        if m.start() < pos:
             continue
         if text.rfind(">", 0, m.start()) < text.rfind("<", 0, m.start()):
             continue   # inside another tag's attribute value (or name: "<b<a"): not a tag
