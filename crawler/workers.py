@@ -28,7 +28,6 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,6 +37,10 @@ from crawler.parts import Parts
 from pipelines.dedupe import FingerprintScheme
 
 HEADER = 8   # bytes of a message's length, before its pickle
+
+
+class WorkerEnded(RuntimeError):
+    """An analysis worker ended (killed, out of memory) with pages in it: they fail, none waits forever."""
 
 
 @dataclass
@@ -184,7 +187,7 @@ class _Worker:
         while self.waiting:
             future = self.waiting.popleft()
             if not future.done():
-                future.set_exception(BrokenProcessPool(f"an analysis worker ended: {cause}"))
+                future.set_exception(WorkerEnded(f"an analysis worker ended: {cause}"))
 
     def stop(self) -> None:
         if self.sock.fileno() >= 0:
@@ -213,12 +216,14 @@ class _Answer(Future):
         self.workers = workers
 
     def result(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
         while not self.done():
             open_ = [w for w in self.workers if w.sock.fileno() >= 0]
             if not open_:
                 break
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
             readable, writable, _ = select.select([w.sock for w in open_ if w.waiting],
-                                                  [w.sock for w in open_ if w.outgoing], [], timeout)
+                                                  [w.sock for w in open_ if w.outgoing], [], left)
             if not readable and not writable:
                 break   # timed out: Future.result raises TimeoutError
             for worker in open_:
@@ -286,7 +291,7 @@ class PageAnalyser:
         """To the open worker with the fewest pages waiting (the first on a tie)."""
         open_ = [w for w in self.workers if w.sock.fileno() >= 0]
         if not open_:
-            raise BrokenProcessPool("every analysis worker has ended")
+            raise WorkerEnded("every analysis worker has ended")
         worker = min(open_, key=lambda w: len(w.waiting))
         if loop is not None and worker.loop is not loop:
             worker.loop = loop

@@ -1,19 +1,17 @@
 """The analysis worker prepares an article exactly as the normalize and dedupe pipelines would."""
 import asyncio
 import json
-import multiprocessing
 import os
 import signal
 import subprocess
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
 
 import pytest
 
 from crawler.items import ArticleItem
 from crawler.analysis import analyse
-from crawler.workers import PageAnalyser
+from crawler.workers import PageAnalyser, WorkerEnded
 from pipelines import search
 from pipelines.dedupe import DedupePipeline, FingerprintScheme
 from pipelines.normalize import NormalizePipeline
@@ -146,11 +144,10 @@ def test_an_error_in_a_worker_is_raised_where_the_page_is_awaited_and_the_worker
 def test_a_worker_that_dies_fails_its_pages_instead_of_leaving_them_waiting():
     analyser = PageAnalyser(1)
     try:
-        for worker in multiprocessing.active_children():   # the analyser's one worker
-            os.kill(worker.pid, signal.SIGKILL)
-        with pytest.raises(BrokenProcessPool):
+        os.kill(analyser.workers[0].process.pid, signal.SIGKILL)
+        with pytest.raises(WorkerEnded):
             asyncio.run(asyncio.wait_for(analyser.analyse(PAGE, URL, NOW), 60))
-        with pytest.raises(BrokenProcessPool):
+        with pytest.raises(WorkerEnded):
             analyser.submit(PAGE, URL, NOW).result(60)
     finally:
         analyser.close()
@@ -158,7 +155,8 @@ def test_a_worker_that_dies_fails_its_pages_instead_of_leaving_them_waiting():
 
 def test_closing_cancels_the_pages_still_waiting_and_ends_the_workers():
     analyser = PageAnalyser(1)
+    worker = analyser.workers[0].process
     answer = analyser.submit(PAGE, URL, NOW)
     analyser.close()
     assert answer.cancelled()
-    assert multiprocessing.active_children() == []
+    assert worker.exitcode is not None
