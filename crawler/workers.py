@@ -22,6 +22,7 @@ import asyncio
 import multiprocessing
 import os
 import pickle
+import queue
 import select
 import socket
 import threading
@@ -71,13 +72,12 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
     also leaves once it has been handed to another parent.
     """
     threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
+    pages: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+    threading.Thread(target=_receive_pages, args=(sock, pages), daemon=True).start()
+    threading.Thread(target=_send_answers, args=(sock, answers), daemon=True).start()
     analyse = _job()
-    pages = sock.makefile("rb")
-    while len(header := pages.read(HEADER)) == HEADER:
-        size = int.from_bytes(header, "big")
-        message = pages.read(size)
-        if len(message) < size:   # the crawl closed its end in the middle of a page
-            return
+    while (message := pages.get()) is not None:
         page, encoding, url, *rest = pickle.loads(message)
         try:
             answer = _dumps(True, analyse(page_text(page, encoding), url, profile, scheme, *rest, for_stream))
@@ -86,10 +86,32 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
                 answer = _dumps(False, exc)
             except Exception:
                 answer = _dumps(False, RuntimeError(f"{type(exc).__name__}: {exc}"))
+        answers.put(len(answer).to_bytes(HEADER, "big") + answer)
+
+
+# A worker moves pages and answers on threads of their own. The crawl's process is busy elsewhere for a
+# few hundred ms at a time (a batch of writes), and a socket holds only a few pages and answers: a worker
+# that read and sent them itself would run out of pages, or wait to send, while it could be analysing.
+# What waits in a worker is bounded by the pages the crawl has handed over, which Scrapy's scraper bounds.
+
+def _receive_pages(sock: socket.socket, pages: queue.SimpleQueue) -> None:
+    """Each page the crawl sends, as it comes; None when the crawl closes its end (in a page or between)."""
+    stream = sock.makefile("rb")
+    while len(header := stream.read(HEADER)) == HEADER:
+        size = int.from_bytes(header, "big")
+        message = stream.read(size)
+        if len(message) < size:
+            break
+        pages.put(message)
+    pages.put(None)
+
+
+def _send_answers(sock: socket.socket, answers: queue.SimpleQueue) -> None:
+    """The worker's answers, in the order they were made."""
+    while True:
         try:
-            sock.sendall(len(answer).to_bytes(HEADER, "big"))
-            sock.sendall(answer)
-        except OSError:   # the crawl closed its end while this page was analysed
+            sock.sendall(answers.get())
+        except OSError:   # the crawl closed its end while answers were due: nobody waits for them
             return
 
 

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -129,6 +130,44 @@ def test_pages_larger_than_the_socket_takes_come_back_in_order_with_or_without_a
     finally:
         analyser.close()
     assert titles == [f"江边的早晨 {n}" for n in range(3)]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_when_idle(pid: int, every: float = 0.3, deadline: float = 60) -> float:
+    """A process's CPU seconds once it has used none for two samples running."""
+    start, last, still = time.monotonic(), -1.0, 0
+    while still < 2 and time.monotonic() - start < deadline:
+        time.sleep(every)
+        now = cpu_seconds(pid)
+        still, last = (still + 1 if now == last else 0), now
+    return last
+
+
+def test_a_worker_goes_on_analysing_while_the_crawl_reads_no_answers():
+    """A crawl busy elsewhere (a batch of writes) reads no answers for a while: its worker goes on with
+    the pages it holds, rather than waiting for the socket to take the few answers it can hold."""
+    pages = [PAGE.replace("江边的早晨</h1>", f"江边的早晨 {n}</h1>" + PARAGRAPHS * 6) for n in range(40)]
+    analyser = PageAnalyser(1)
+    try:
+        analyser.submit(PAGE, URL, NOW).result()   # the worker's one-time start (dictionaries) done
+        pid = analyser.workers[0].process.pid
+        before = cpu_seconds(pid)
+        answers = [analyser.submit(page, URL, NOW) for page in pages]
+        worker, deadline = analyser.workers[0], time.monotonic() + 30
+        while worker.outgoing and time.monotonic() < deadline:   # every page handed over, as the
+            worker.write()                                       # event loop writes what the socket takes
+            time.sleep(0.01)
+        while_busy = cpu_when_idle(pid) - before   # nobody reads the answers meanwhile
+        titles = [answer.result().item["title"] for answer in answers]
+        after_reading = cpu_seconds(pid) - before - while_busy
+    finally:
+        analyser.close()
+    assert titles == [f"江边的早晨 {n}" for n in range(40)]
+    assert after_reading < 0.5 * while_busy   # (sending the answers costs a little)
 
 
 def test_an_error_in_a_worker_is_raised_where_the_page_is_awaited_and_the_worker_goes_on():
