@@ -96,7 +96,7 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
 
 def _receive_pages(sock: socket.socket, pages: queue.SimpleQueue) -> None:
     """Each page the crawl sends, as it comes; None when the crawl closes its end (in a page or between)."""
-    stream = sock.makefile("rb")
+    stream = sock.makefile("rb", buffering=1 << 20)   # a read takes what waits, many pages at once
     while len(header := stream.read(HEADER)) == HEADER:
         size = int.from_bytes(header, "big")
         message = stream.read(size)
