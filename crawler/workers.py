@@ -74,10 +74,11 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
     threading.Thread(target=_exit_when_orphaned, args=(crawl_pid,), daemon=True).start()
     pages: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     answers: queue.SimpleQueue[bytes] = queue.SimpleQueue()
-    threading.Thread(target=_receive_pages, args=(sock, pages), daemon=True).start()
+    closed = threading.Event()
+    threading.Thread(target=_receive_pages, args=(sock, pages, closed), daemon=True).start()
     threading.Thread(target=_send_answers, args=(sock, answers), daemon=True).start()
     analyse = _job()
-    while (message := pages.get()) is not None:
+    while (message := pages.get()) is not None and not closed.is_set():
         page, encoding, url, *rest = pickle.loads(message)
         try:
             answer = _dumps(True, analyse(page_text(page, encoding), url, profile, scheme, *rest, for_stream))
@@ -94,8 +95,9 @@ def _serve(sock: socket.socket, profile, scheme: FingerprintScheme, for_stream: 
 # that read and sent them itself would run out of pages, or wait to send, while it could be analysing.
 # What waits in a worker is bounded by the pages the crawl has handed over, which Scrapy's scraper bounds.
 
-def _receive_pages(sock: socket.socket, pages: queue.SimpleQueue) -> None:
-    """Each page the crawl sends, as it comes; None when the crawl closes its end (in a page or between)."""
+def _receive_pages(sock: socket.socket, pages: queue.SimpleQueue, closed: threading.Event) -> None:
+    """Each page the crawl sends, as it comes. The crawl closes its end when it wants no more answers
+    (done, or stopping): `closed` is set then, and the pages still held are not analysed."""
     stream = sock.makefile("rb", buffering=1 << 20)   # a read takes what waits, many pages at once
     while len(header := stream.read(HEADER)) == HEADER:
         size = int.from_bytes(header, "big")
@@ -103,6 +105,7 @@ def _receive_pages(sock: socket.socket, pages: queue.SimpleQueue) -> None:
         if len(message) < size:
             break
         pages.put(message)
+    closed.set()
     pages.put(None)
 
 

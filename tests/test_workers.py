@@ -147,6 +147,15 @@ def cpu_when_idle(pid: int, every: float = 0.3, deadline: float = 60) -> float:
     return last
 
 
+def hand_over(analyser, deadline: float = 30):
+    """Every page submitted written to its worker, as the event loop writes what the sockets take."""
+    end = time.monotonic() + deadline
+    while any(w.outgoing for w in analyser.workers) and time.monotonic() < end:
+        for worker in analyser.workers:
+            worker.write()
+        time.sleep(0.01)
+
+
 def test_a_worker_goes_on_analysing_while_the_crawl_reads_no_answers():
     """A crawl busy elsewhere (a batch of writes) reads no answers for a while: its worker goes on with
     the pages it holds, rather than waiting for the socket to take the few answers it can hold."""
@@ -157,10 +166,7 @@ def test_a_worker_goes_on_analysing_while_the_crawl_reads_no_answers():
         pid = analyser.workers[0].process.pid
         before = cpu_seconds(pid)
         answers = [analyser.submit(page, URL, NOW) for page in pages]
-        worker, deadline = analyser.workers[0], time.monotonic() + 30
-        while worker.outgoing and time.monotonic() < deadline:   # every page handed over, as the
-            worker.write()                                       # event loop writes what the socket takes
-            time.sleep(0.01)
+        hand_over(analyser)
         while_busy = cpu_when_idle(pid) - before   # nobody reads the answers meanwhile
         titles = [answer.result().item["title"] for answer in answers]
         after_reading = cpu_seconds(pid) - before - while_busy
@@ -193,9 +199,16 @@ def test_a_worker_that_dies_fails_its_pages_instead_of_leaving_them_waiting():
 
 
 def test_closing_cancels_the_pages_still_waiting_and_ends_the_workers():
+    """A crawl that stops with pages in its worker (CLOSESPIDER_*, Ctrl-C) does not wait while the
+    worker analyses what nobody will read."""
     analyser = PageAnalyser(1)
+    analyser.submit(PAGE, URL, NOW).result()   # the worker's one-time start done
     worker = analyser.workers[0].process
-    answer = analyser.submit(PAGE, URL, NOW)
+    page = PAGE.replace("</h1>", "</h1>" + PARAGRAPHS * 6)
+    answers = [analyser.submit(page, URL, NOW) for _ in range(300)]
+    hand_over(analyser)
+    started = time.monotonic()
     analyser.close()
-    assert answer.cancelled()
+    assert all(answer.cancelled() for answer in answers)
     assert worker.exitcode is not None
+    assert time.monotonic() - started < 3   # what the worker holds would take it several seconds
