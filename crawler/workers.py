@@ -99,14 +99,18 @@ def _receive_pages(sock: socket.socket, pages: queue.SimpleQueue, closed: thread
     """Each page the crawl sends, as it comes. The crawl closes its end when it wants no more answers
     (done, or stopping): `closed` is set then, and the pages still held are not analysed."""
     stream = sock.makefile("rb", buffering=1 << 20)   # a read takes what waits, many pages at once
-    while len(header := stream.read(HEADER)) == HEADER:
-        size = int.from_bytes(header, "big")
-        message = stream.read(size)
-        if len(message) < size:
-            break
-        pages.put(message)
-    closed.set()
-    pages.put(None)
+    try:
+        while len(header := stream.read(HEADER)) == HEADER:
+            size = int.from_bytes(header, "big")
+            message = stream.read(size)
+            if len(message) < size:
+                break
+            pages.put(message)
+    except OSError:   # a reset: the crawl closed its end with answers unread
+        pass
+    finally:
+        closed.set()
+        pages.put(None)
 
 
 def _send_answers(sock: socket.socket, answers: queue.SimpleQueue) -> None:
