@@ -45,6 +45,7 @@ _CARD_HEADINGS = "(.//h2|.//h3|.//h4|.//h5)[not(.//a)]"
 _SOURCE_TAGS = ("script", "style", "noscript", "template")
 _VISIBLE_TEXT = ".//text()[not(%s)]" % " or ".join(f"ancestor::{t}" for t in _SOURCE_TAGS)
 _MARKS = frozenset(RELATED_CLASS_WORDS)
+_MARK_WORDS = re.compile("|".join(map(re.escape, RELATED_CLASS_WORDS)))
 _MARK_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 _NAV_WORDS = frozenset(RELATED_NAV_WORDS)
 _SPONSOR_NAMES = tuple(h.split(".")[0] for h in RELATED_SPONSOR_HOSTS)  # "taboola", "outbrain"
@@ -102,7 +103,8 @@ def related_blocks(page: Page) -> list[RelatedBlock]:
         elements += block
         blocks.append(RelatedBlock(new, block, f"headed {clean(heading.text_content()) or heading.get('alt')!r}"))
     for box in _marked_boxes(page):
-        if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or page.unseen(box):
+        if any(box is e or _inside(box, e) or _inside(e, box) for e in elements) or page.unseen(box) \
+                or not _unheaded_block(box):
             continue
         new = [e for e in _parse_entries(page, _entry_elements([box])) if key(e["url"]) not in seen]
         if new:
@@ -115,28 +117,34 @@ def related_blocks(page: Page) -> list[RelatedBlock]:
 
 def _live_feed(boxes: list, entries: list) -> bool:
     """Entries stamped "6小时前" / "2 hours ago": a feed of the newest items, not picks for this article."""
+    if len(entries) < 2:
+        return False  # (no text read)
     stamped = sum(len(_FEED_TIME.findall(" ".join(box.itertext()))) for box in boxes)
-    return len(entries) >= 2 and stamped * 2 > len(entries)
+    return stamped * 2 > len(entries)
 
 
 def _marked_boxes(page: Page) -> list:
-    """Unheaded blocks whose class or id names them related ("related-list", "xgwz"), outermost first."""
-    found, seen = [], []
+    """Linked boxes in <body> whose class or id names them related ("related-list", "xgwz"), outermost first."""
+    found = []
     for el in page.marked(_names_related, ("class", "id")):
-        if next(el.iterancestors("body"), None) is None or not _has_link(el) or any(_inside(el, f) for f in seen):
-            continue
-        seen.append(el)
-        if any(a.tag in ("nav", "header") for a in el.iterancestors()) or _sponsored(el):
-            continue
-        label = _box_heading(el)
-        if _units(label) >= _LABEL_UNITS and not _is_heading_text(label):
-            continue  # headed by something else ("热门文章", "Tennis latest"): the class name misleads
-        found.append(el)
+        if next(el.iterancestors("body"), None) is not None and _has_link(el) and not any(_inside(el, f) for f in found):
+            found.append(el)
     return found
+
+
+def _unheaded_block(box) -> bool:
+    """A marked box that is a block of its own: not in a menu, not a sponsored widget, not headed otherwise.
+    (Asked only of the boxes outside the headed blocks: the box around a headed block is most pages' only one.)"""
+    if any(a.tag in ("nav", "header") for a in box.iterancestors()) or _sponsored(box):
+        return False
+    label = _box_heading(box)
+    return _units(label) < _LABEL_UNITS or _is_heading_text(label)  # not "热门文章", "Tennis latest": the class misleads
 
 
 def _names_related(value: str) -> bool:
     """A class token or id with a RELATED_CLASS_WORDS word in it ("related-list", "relatedPosts", "xgwz")."""
+    if _MARK_WORDS.search(value.lower()) is None:
+        return False  # a split word lowered is a piece of the value lowered: most values hold no such piece
     return not _MARKS.isdisjoint(w.lower() for w in _MARK_SPLIT.split(value))
 
 
@@ -366,12 +374,12 @@ def _headed_otherwise(el) -> bool:
 
 def _prose(el, linked: bool) -> bool:
     """Article text resumes here: a long unlinked block, or a long paragraph with a few inline links."""
+    if linked and el.tag != "p":
+        return False  # a list of entries, whatever its length: its text is not read
     text = _visible_text(el)
     if not _reaches(text, _PROSE_UNITS):
         return False
-    if not linked:
-        return True
-    return el.tag == "p" and _prose_paragraph(el, text)
+    return not linked or _prose_paragraph(el, text)
 
 
 def _prose_paragraph(p, text: str | None = None) -> bool:
