@@ -1,4 +1,4 @@
-"""Page.select answers the rule tables' CSS from its class/id index exactly as a full XPath scan would."""
+"""Page.select answers the rule tables' CSS from its class/id/attribute index exactly as a full XPath scan would."""
 from __future__ import annotations
 
 import pytest
@@ -14,6 +14,7 @@ HTML = """<html><body>
   <nav aria-label="Breadcrumb"><a href="/">home</a></nav>
   <div class="post-content" id="content"><div class="post-content">nested</div></div>
   <article role="main" itemprop="articleBody">three</article>
+  <span itemprop="articleBody author">four</span><div itemprop="articlebody">five</div>
 </div>
 <div class="  post-content	">spaced</div>
 </body></html>"""
@@ -29,6 +30,7 @@ QUERIES = (
     "[role=main], main",
     "article",
     "[itemprop=articleBody]",
+    'div[itemprop="articlebody"], [itemprop="articleBody author"]',
     ".missing, #missing",
     "div .post-content",
 )
