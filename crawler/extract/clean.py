@@ -378,8 +378,11 @@ def _heading_line(text: str) -> str:
 
 
 def _replies_heading(text: str) -> bool:
-    """A heading opening the readers' part (COMMENT_HEADINGS), a count beside it left out."""
-    text = _COUNT.sub("", text)
+    """A heading opening the readers' part (COMMENT_HEADINGS), a count beside it left out.
+    (Every heading line of the body is asked: the count's regex, tried at each character, runs only
+    when the line opens with a number or a "no"/"one", or closes with a digit, a bracket or a line end.)"""
+    if text[:1].isdecimal() or text.startswith(("no", "one")) or text[-1:] in ")]\n" or text[-1:].isdecimal():
+        text = _COUNT.sub("", text)
     return text in _REPLIES_EXACT or text.startswith(_REPLIES_PREFIXES)
 
 
