@@ -31,6 +31,8 @@ QUERIES = (
     "article",
     "[itemprop=articleBody]",
     'div[itemprop="articlebody"], [itemprop="articleBody author"]',
+    "[itemprop=ARTICLEBODY i]",
+    "[ITEMPROP=articleBody]",
     ".missing, #missing",
     "div .post-content",
 )

@@ -338,14 +338,18 @@ def _tail_after_end_heading(tree, doomed: set, texts: Memo) -> list:
     """
     outer = [d for d in doomed if isinstance(d.tag, str) and not any(a in doomed for a in d.iterancestors())]
     total = len(texts[tree]) - sum(len(texts[d]) for d in outer)  # what is left after it, of what is left
+    # what goes with a block dropped already is never the heading: not read (its text not even worked out)
+    inside = {d for o in outer for d in o.iterdescendants(*_HEADING_LIKE)}
     for el in tree.iter(*_HEADING_LIKE):
+        if el in inside:
+            continue
         text = _heading_line(texts[el])
         if not text:
             continue
         replies = _replies_heading(text) or (el.tag in _HEADINGS and named(el, _ALWAYS_WIDGETS))
         if not (replies or text in _END_EXACT or text.startswith(_END_PREFIXES)):
             continue
-        if any(a in doomed for a in el.iterancestors()) or (el in doomed and not replies):
+        if el in doomed and not replies:
             continue  # a comments heading named so (id="comments") is dropped, and still marks where they start
         block = el
         while block.getparent() is not None and block.getparent() is not tree \
@@ -374,8 +378,11 @@ def _heading_line(text: str) -> str:
 
 
 def _replies_heading(text: str) -> bool:
-    """A heading opening the readers' part (COMMENT_HEADINGS), a count beside it left out."""
-    text = _COUNT.sub("", text)
+    """A heading opening the readers' part (COMMENT_HEADINGS), a count beside it left out.
+    (Every heading line of the body is asked: the count's regex, tried at each character, runs only
+    when the line opens with a number or a "no"/"one", or closes with a digit, a bracket or a line end.)"""
+    if text[:1].isdecimal() or text.startswith(("no", "one")) or text[-1:] in ")]\n" or text[-1:].isdecimal():
+        text = _COUNT.sub("", text)
     return text in _REPLIES_EXACT or text.startswith(_REPLIES_PREFIXES)
 
 

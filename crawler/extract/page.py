@@ -32,6 +32,7 @@ _HIDDEN_CLASSES = frozenset(c.lower() for c in HIDDEN_CLASSES)
 _MARKS = ("class", "id", "aria-label", "itemtype", "typeof")
 _INDEXED = (*_MARKS, "itemprop", "rel")
 _TOKENS = frozenset(("class", "rel"))
+_WHOLE_VALUES = frozenset(_INDEXED) - _TOKENS  # indexed by their whole value: "[itemprop=x]" looks it up
 # An address whose join depends on the base's scheme and host only: a path from the root, or a host
 # (not "//" alone, which keeps the base's path; no tab or newline, which urlsplit deletes).
 _FROM_ROOT = re.compile(r"(?:/(?!/)|(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#])[^\t\r\n]*\Z")
@@ -50,16 +51,16 @@ def css(query: str) -> etree.XPath:
 
 
 def _anchor(tree) -> tuple[str, str] | None:
-    """The class, id or indexed attribute's value ("[itemprop=articleBody]") a simple selector requires;
-    None when it has none, or combinators."""
+    """The class, id or whole value of an indexed attribute ("[itemprop=articleBody]") a simple selector
+    requires; None when it has none of them, or combinators."""
     while tree is not None:
         if isinstance(tree, cssselect.parser.Class):
             return "class", tree.class_name
         if isinstance(tree, cssselect.parser.Hash):
             return "id", tree.id
-        if isinstance(tree, cssselect.parser.Attrib) and tree.operator == "=" and tree.namespace is None \
-                and tree.attrib in _INDEXED and tree.attrib not in _TOKENS and tree.value.value:
-            return tree.attrib, tree.value.value  # the whole value, as the index keeps it
+        if (isinstance(tree, cssselect.parser.Attrib) and tree.operator == "=" and tree.namespace is None
+                and tree.flag is None and tree.attrib.lower() in _WHOLE_VALUES and tree.value.value):
+            return tree.attrib.lower(), tree.value.value
         if isinstance(tree, cssselect.parser.CombinedSelector):
             return None
         tree = getattr(tree, "selector", None)

@@ -28,6 +28,9 @@ _HAN = runs("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # A word of the alphabetic scripts: Latin, Greek, Cyrillic, Hebrew, Arabic, Indic, Thai, Hangul (a positive class: fast).
 _WORD = runs("[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0900-\u0eff\u1100-\u11ff\uac00-\ud7af]")
 _LATIN_LETTERS = runs("[A-Za-z\u00c0-\u024f]")
+# ASCII bytes -> "a" for the letters and digits of _WORD, " " for the rest: an ASCII text's words are then
+# counted in C without a string per word (the regex runs only on other texts).
+_ASCII_WORD_MARKS = bytes(0x61 if b < 128 and chr(b).isalnum() else 0x20 for b in range(256))
 
 BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div",
@@ -121,6 +124,9 @@ def clean_within(s: str | None, limit: int) -> str | None:
 
 def units(s: str) -> float:
     """How much text `s` holds, comparable across Chinese and Latin scripts."""
+    if s.isascii():  # no Han; a word starts where a mark "a" follows a " " or opens the text
+        marks = s.encode("ascii").translate(_ASCII_WORD_MARKS)
+        return WORD_UNITS * (marks.count(b" a") + marks.startswith(b"a"))
     return _han_count(s) + WORD_UNITS * len(_WORD.findall(s))
 
 
